@@ -1,0 +1,3 @@
+from kctrack.cli import main
+
+main()

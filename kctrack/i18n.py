@@ -1,0 +1,225 @@
+"""Every user-facing string, in Chinese (the default) and English."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+LANGS = ("zh", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # errors: usage
+    "many_errors": ("发现 {count} 个问题，未写入任何内容：", "{count} problem(s) found; nothing was written:"),
+    "unknown_code": (
+        "未知的指标编号 “{code}”{hint_zh}。用 kctrack targets 查看全部编号。",
+        "unknown target code '{code}'{hint_en}. Run kctrack targets to list the codes.",
+    ),
+    "unknown_unit": (
+        "未知的填报单位 “{unit}”{hint_zh}。可用单位：{known}",
+        "unknown reporting unit '{unit}'{hint_en}. Known units: {known}",
+    ),
+    "bad_month": (
+        "月份 “{value}” 无法识别：请写成 YYYY-MM，例如 2020-06",
+        "month '{value}' is not understood: write it as YYYY-MM, e.g. 2020-06",
+    ),
+    "month_outside": (
+        "月份 {value} 不在计划期 {start} … {end} 之内",
+        "month {value} is outside the plan window {start} … {end}",
+    ),
+    "bad_value": (
+        "数值 “{value}” 不是数字：请填写一个不小于 0 的数，里程碑填 done",
+        "value '{value}' is not a number: give a number ≥ 0, or done for a milestone",
+    ),
+    "negative_value": (
+        "数值 {value} 为负数：完成量不能小于 0",
+        "value {value} is negative: an amount cannot be below 0",
+    ),
+    "milestone_needs_done": (
+        "{code} 是里程碑：请用 kctrack record {code} done --month YYYY-MM",
+        "{code} is a milestone: use kctrack record {code} done --month YYYY-MM",
+    ),
+    "done_needs_milestone": (
+        "{code} 是数量指标，需要填写数值，不能填 done",
+        "{code} is a quantified target: give a number, not done",
+    ),
+    "unit_required": (
+        "{code} 由多个单位填报，请用 --unit 指定其一：{units}",
+        "{code} is reported by several units: name one with --unit: {units}",
+    ),
+    "unit_not_reporter": (
+        "{unit} 不负责指标 {code}；填报单位为：{units}",
+        "{unit} does not report {code}; it is reported by: {units}",
+    ),
+    "bad_format": ("不支持的输出格式 “{value}”：可用 {choices}", "unsupported format '{value}': use one of {choices}"),
+    "bad_lang": ("不支持的语言 “{value}”：可用 zh 或 en", "unsupported language '{value}': use zh or en"),
+    # errors: plan file
+    "plan_missing": ("计划文件不存在：请检查路径", "the plan file does not exist: check the path"),
+    "plan_unreadable": ("计划文件无法读取：{reason}", "the plan file cannot be read: {reason}"),
+    "plan_yaml": ("YAML 语法错误：{reason}", "YAML syntax error: {reason}"),
+    "plan_not_mapping": ("计划文件应为 YAML 映射（键: 值）", "the plan file must be a YAML mapping (key: value)"),
+    "plan_duplicate_key": ("键 {key_path} 重复出现", "key {key_path} appears twice"),
+    "plan_unknown_key": ("未知的键 {key_path}：请检查拼写", "unknown key {key_path}: check the spelling"),
+    "plan_missing_key": ("缺少必填的键 {key_path}", "required key {key_path} is missing"),
+    "plan_negative": ("{key_path} 不能为负数", "{key_path} must not be negative"),
+    "plan_bad_value": ("{key_path} 的值 “{value}” 无效：{reason}", "{key_path}: invalid value '{value}': {reason}"),
+    "plan_bad_month": (
+        '{key_path} 的月份 “{value}” 应写成 "YYYY-MM"',
+        "{key_path}: month '{value}' must be \"YYYY-MM\"",
+    ),
+    "plan_window": ("计划期结束 {end} 早于开始 {start}", "the plan ends ({end}) before it starts ({start})"),
+    "plan_duplicate_code": ("编号 {code} 重复（{key_path}）", "code {code} is used twice ({key_path})"),
+    "plan_unknown_unit": (
+        "{key_path}：未定义的单位 {unit}（请在 units 中定义）",
+        "{key_path}: unit {unit} is not defined under units",
+    ),
+    "plan_unknown_section": ("{key_path}：未定义的部分 {value}", "{key_path}: section {value} is not defined"),
+    "plan_unknown_task": ("{key_path}：未定义的任务 {value}", "{key_path}: task {value} is not defined"),
+    "plan_outside_window": (
+        "{key_path}：{value} 不在计划期 {start} … {end} 之内",
+        "{key_path}: {value} is outside the plan window {start} … {end}",
+    ),
+    "plan_breakdown_sum": (
+        "{key_path}：分解合计 {sum}，与目标值 {value} 不符",
+        "{key_path}: the split adds up to {sum}, not to the target's {value}",
+    ),
+    "plan_checkpoint_high": (
+        "{key_path}：节点值 {value} 超过目标值 {target}",
+        "{key_path}: checkpoint {value} exceeds the target {target}",
+    ),
+    "plan_rule_range": ("{key_path}：min 大于 max", "{key_path}: min is greater than max"),
+    # errors: database
+    "db_missing": (
+        "数据库不存在：先运行 kctrack init（或用 --db 指定已有数据库）",
+        "no database here: run kctrack init first (or point --db at an existing one)",
+    ),
+    "db_not_initialised": (
+        "数据库尚未初始化：请运行 kctrack init",
+        "the database is not initialised: run kctrack init",
+    ),
+    "db_no_plan": ("数据库中没有计划：请运行 kctrack init", "the database holds no plan: run kctrack init"),
+    "db_newer": (
+        "数据库结构版本 {version} 比本程序（{head}）新：请升级 kctrack 后再打开",
+        "the database schema ({version}) is newer than this kctrack ({head}): upgrade kctrack to open it",
+    ),
+    "db_busy": (
+        "数据库正被其他进程写入，等待 {seconds} 秒后仍未释放：请稍后重试",
+        "the database is busy with another writer and stayed locked for {seconds} s: try again shortly",
+    ),
+    "db_not_sqlite": (
+        "该文件不是 kctrack 的 SQLite 数据库，或已损坏",
+        "this file is not a kctrack SQLite database, or it is damaged",
+    ),
+    "db_cannot_open": ("无法打开数据库：{reason}", "cannot open the database: {reason}"),
+    "db_no_driver": (
+        "缺少 PostgreSQL 驱动 psycopg：pip install 'psycopg[binary]'",
+        "the PostgreSQL driver psycopg is missing: pip install 'psycopg[binary]'",
+    ),
+    "db_url_unsupported": (
+        "不支持的数据库地址 {url}：请用文件路径、sqlite:///路径 或 postgresql+psycopg://…",
+        "unsupported database URL {url}: use a file path, sqlite:///path or postgresql+psycopg://…",
+    ),
+    "db_backup_pg": (
+        "PostgreSQL 数据库请用 pg_dump 备份，例如：pg_dump -Fc -f kctrack.dump 数据库名",
+        "back a PostgreSQL database up with pg_dump, e.g. pg_dump -Fc -f kctrack.dump DBNAME",
+    ),
+    "db_backup_exists": (
+        "备份文件已存在，未覆盖：请换一个文件名",
+        "the backup file exists and was not overwritten: choose another name",
+    ),
+    "db_upgraded": (
+        "数据库结构已从 {old} 升级到 {new}；升级前的副本：{copy}",
+        "database schema upgraded from {old} to {new}; a copy from before is at {copy}",
+    ),
+    "db_upgraded_pg": ("数据库结构已从 {old} 升级到 {new}", "database schema upgraded from {old} to {new}"),
+    "demo_not_empty": (
+        "{path} 已有非演示数据，演示不会覆盖它：请用 --db 指定另一个文件",
+        "{path} holds data that is not the demo's, and the demo will not overwrite it: use --db to name another file",
+    ),
+    # results
+    "init_created": (
+        "已初始化数据库 {db}，载入计划 {plan}：{targets} 项指标、{milestones} 个里程碑、{units} 个填报单位",
+        "initialised {db} with plan {plan}: {targets} targets, {milestones} milestones, {units} reporting units",
+    ),
+    "init_unchanged": ("数据库 {db} 已是最新，计划 {plan} 无变化", "{db} is up to date; plan {plan} unchanged"),
+    "init_changed": (
+        "计划 {plan} 已更新：新增 {added}，移除 {removed}，修改 {changed} 处",
+        "plan {plan} updated: {added} added, {removed} removed, {changed} changed",
+    ),
+    "init_added": ("  新增 {code}", "  added {code}"),
+    "init_removed": ("  移除 {code}（历史记录保留）", "  removed {code} (its records are kept)"),
+    "init_change": ("  {code}.{key}: {old} → {new}", "  {code}.{key}: {old} → {new}"),
+    "recorded": (
+        "已记录 {code} · {unit} · {month}：{value}（批次 {batch}）",
+        "recorded {code} · {unit} · {month}: {value} (batch {batch})",
+    ),
+    "recorded_correction": (
+        "已更正 {code} · {unit} · {month}：{old} → {value}（批次 {batch}；原值保留在历史中。若要累加，请记录本月合计）",
+        "corrected {code} · {unit} · {month}: {old} → {value} (batch {batch}; the old figure stays in history. To add to it, record the month's total)",
+    ),
+    "demo_written": (
+        "演示数据库已写入 {db}（{records} 条记录，数据截至 {month}）",
+        "demo database written to {db} ({records} records, data up to {month})",
+    ),
+    # labels
+    "h_code": ("编号", "Code"),
+    "h_target_name": ("指标", "Target"),
+    "h_value": ("目标", "Target"),
+    "h_actual": ("完成", "Actual"),
+    "h_expected": ("应完成", "Expected"),
+    "h_progress": ("完成率", "Progress"),
+    "h_state": ("状态", "State"),
+    "h_deadline": ("截止", "Deadline"),
+    "h_uom": ("单位", "UoM"),
+    "h_unit": ("填报单位", "Reporting unit"),
+    "h_quota": ("任务", "Quota"),
+    "h_minimum": ("至少", "Minimum"),
+    "h_task": ("任务", "Task"),
+    "h_responsible": ("责任单位", "Responsible"),
+    "h_participating": ("参与单位", "Participating"),
+    "h_time_node": ("时间节点", "Time node"),
+    "h_milestone": ("里程碑", "Milestone"),
+    "h_due": ("时间节点", "Due"),
+    "h_done_on": ("完成月份", "Done in"),
+    "h_breakdown": ("分解", "Split"),
+    "title_status": ("{plan}（{doc}）· 截至 {as_of} · 数据库 {db}", "{plan} ({doc}) · as of {as_of} · database {db}"),
+    "title_targets": ("{plan}（{doc}）· 计划期 {start} … {end}", "{plan} ({doc}) · plan window {start} … {end}"),
+    "title_milestones": ("里程碑", "Milestones"),
+    "title_by_unit": ("分市完成情况（分解指标）", "Cities against their quotas (split targets)"),
+    "title_by_month": (
+        "逐月累计完成（颜色为当月应完成对照）",
+        "Cumulative actual by month (coloured against that month's expected value)",
+    ),
+    "task_label": ("任务{no} {short}（{resp}）", "Task {no} {short} ({resp})"),
+    "legend": (
+        "✔ 已完成  ● 按期  ▲ 滞后  ✖ 严重滞后  ! 逾期  ○ 未到期",
+        "✔ done  ● on track  ▲ behind  ✖ off track  ! overdue  ○ pending",
+    ),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    # states
+    "state_done": ("已完成", "done"),
+    "state_on_track": ("按期", "on track"),
+    "state_behind": ("滞后", "behind"),
+    "state_off_track": ("严重滞后", "off track"),
+    "state_overdue": ("逾期", "overdue"),
+    "state_pending": ("未到期", "pending"),
+}
+
+
+def lang_from_env() -> str:
+    lang = os.environ.get("KCTRACK_LANG", "zh")
+    return lang if lang in LANGS else "zh"
+
+
+def tr(key: str, lang: str = "zh", **params: Any) -> str:
+    pair = MESSAGES.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    suggestion = params.get("suggestion")
+    params.setdefault("hint_zh", f"，是否想输入 {suggestion}？" if suggestion else "")
+    params.setdefault("hint_en", f"; did you mean {suggestion}?" if suggestion else "")
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError):
+        return text

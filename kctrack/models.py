@@ -1,0 +1,101 @@
+"""The database tables, as SQLModel classes.
+
+Alembic owns the schema: these classes are the source its migrations are
+generated from and checked against (``tests/test_migrations.py``); the product
+never calls ``create_all``.  At run time kctrack talks to the database through
+:mod:`kctrack.store` with plain SQL over the DB-API driver, so that ``status``
+starts without importing SQLAlchemy (0.4 s on its own here).
+
+Months are ``YYYY-MM`` text and times ISO-8601 UTC text: they sort, compare
+and read the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+class PlanVersion(SQLModel, table=True):
+    """Every plan ever loaded; the newest is the plan in force."""
+
+    __tablename__ = "plan_version"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64)
+    sha256: str = Field(max_length=64)
+    source: str
+    body: str  # the validated plan as JSON (kctrack.plan.Plan.to_json)
+    loaded_at: str = Field(max_length=32)
+    operator: str = Field(max_length=128)
+
+
+class Unit(SQLModel, table=True):
+    __tablename__ = "unit"
+    code: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=128)
+    kind: str = Field(max_length=16)
+    active: bool = True
+
+
+class Target(SQLModel, table=True):
+    """Targets and milestones: the codes records may refer to."""
+
+    __tablename__ = "target"
+    code: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=16)  # target | milestone
+    name: str
+    active: bool = True
+
+
+class Batch(SQLModel, table=True):
+    """One write: a ``record`` command or one return (unit × month) of an import."""
+
+    __tablename__ = "batch"
+    id: int | None = Field(default=None, primary_key=True)
+    created: str = Field(max_length=32)
+    operator: str = Field(max_length=128)
+    kind: str = Field(max_length=16)  # record | import
+    source: str
+    sheet: str | None = None
+    sha256: str | None = Field(default=None, max_length=64)
+    unit_code: str | None = Field(default=None, max_length=64)
+    month: str | None = Field(default=None, max_length=7)
+    received: str | None = Field(default=None, max_length=10)
+    superseded_by: int | None = Field(default=None, foreign_key="batch.id")
+    undone_at: str | None = Field(default=None, max_length=32)
+    undone_by: str | None = Field(default=None, max_length=128)
+
+
+class Record(SQLModel, table=True):
+    """An achievement as reported: never updated, never deleted."""
+
+    __tablename__ = "record"
+    __table_args__ = (
+        Index("ix_record_key", "target_code", "unit_code", "month"),
+        Index("ix_record_batch", "batch_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="batch.id")
+    target_code: str = Field(foreign_key="target.code", max_length=64)
+    unit_code: str = Field(foreign_key="unit.code", max_length=64)
+    month: str = Field(max_length=7)
+    value: float
+    cumulative: float | None = None
+    note: str | None = None
+    cell: str | None = None
+    recorded_at: str = Field(max_length=32)
+
+
+class CurrentValue(SQLModel, table=True):
+    """The figure in force for each target × unit × month: the newest record of a live batch.
+
+    Kept up to date by every write and undo, so that ``status`` reads a table
+    bounded by targets × units × months whatever the length of the history.
+    """
+
+    __tablename__ = "current_value"
+    target_code: str = Field(primary_key=True, foreign_key="target.code", max_length=64)
+    unit_code: str = Field(primary_key=True, foreign_key="unit.code", max_length=64)
+    month: str = Field(primary_key=True, max_length=7)
+    value: float
+    record_id: int = Field(foreign_key="record.id")

@@ -1,0 +1,421 @@
+"""Load and validate a plan file (data/targets.yaml or any file of the same schema).
+
+The file is parsed with YAML's safe loader, checked by pydantic for shape and
+by :func:`_check` for the rules that span the file (unique codes, splits that
+sum, months inside the plan window, known units and tasks).  Every problem is
+reported at once with file, line and key; nothing is returned unless all pass.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kctrack.errors import ManyErrors, PlanError
+from kctrack.plan import Milestone, Plan, Rule, Section, Target, Task, Text, Unit
+from kctrack.schedule import is_month
+
+Month = str
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TextModel(_Model):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+def _month(v: Any) -> str:
+    v = str(v)
+    if not is_month(v):
+        raise ValueError("month_format")
+    return v
+
+
+class Thresholds(_Model):
+    behind: float = Field(0.8, gt=0, le=1)
+
+
+class PlanHead(_Model):
+    code: str = Field(min_length=1)
+    name: TextModel
+    document: str
+    issued: str | None = None
+    start: Month
+    end: Month
+    returns_due_day: int = Field(10, ge=1, le=28)
+    office: str | None = None
+    thresholds: Thresholds = Thresholds()
+
+    _m = field_validator("start", "end", mode="before")(_month)
+
+
+class SectionModel(_Model):
+    id: int = Field(ge=1)
+    numeral: str
+    name: TextModel
+
+
+class UnitModel(_Model):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: TextModel
+    kind: Literal["city", "provincial"]
+    aliases: list[str] = []
+
+
+class TaskModel(_Model):
+    id: int = Field(ge=1)  # the row's 序号 (not "no": YAML reads that key as false)
+    section: int
+    text: str
+    short: TextModel
+    responsible: list[str] = Field(min_length=1)
+    responsible_text: str | None = None
+    participating: list[str] = []
+    time_node: str
+    requirements: str = ""
+
+
+class RuleModel(_Model):
+    kind: str
+    text: str
+    min: float | None = Field(None, ge=0)
+    max: float | None = Field(None, ge=0)
+    per: str | None = None
+
+
+class TargetModel(_Model):
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    name: TextModel
+    uom: TextModel
+    value: float = Field(ge=0)
+    minimum: bool = False
+    deadline: Month
+    task: int
+    responsible: list[str] | None = None
+    participating: list[str] | None = None
+    source: str = Field(min_length=1)
+    note: str = ""
+    breakdown: dict[str, float] = {}
+    checkpoints: dict[str, float] = {}
+    rules: list[RuleModel] = []
+
+    _m = field_validator("deadline", mode="before")(_month)
+
+    @field_validator("breakdown", "checkpoints")
+    @classmethod
+    def _non_negative(cls, v: dict[str, float]) -> dict[str, float]:
+        for key, x in v.items():
+            if x < 0:
+                raise ValueError(f"negative:{key}")
+        return v
+
+    @field_validator("checkpoints", mode="before")
+    @classmethod
+    def _months(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            return {_month(k): x for k, x in v.items()}
+        return v
+
+
+class MilestoneModel(_Model):
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    name: TextModel
+    due: Month
+    task: int | None = None
+    section: int | None = None
+    responsible: list[str] | None = None
+    source: str = Field(min_length=1)
+    note: str = ""
+
+    _m = field_validator("due", mode="before")(_month)
+
+
+class PlanFile(_Model):
+    schema_version: Literal[1] = Field(1, alias="schema")
+    plan: PlanHead
+    sections: list[SectionModel] = Field(min_length=1)
+    units: list[UnitModel] = Field(min_length=1)
+    tasks: list[TaskModel] = Field(min_length=1)
+    targets: list[TargetModel]
+    milestones: list[MilestoneModel] = []
+
+
+# ---------------------------------------------------------------------------
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read, validate and convert a plan file; raise :class:`ManyErrors` (exit 2) on any problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError("plan_missing", where=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError("plan_unreadable", where=str(path), reason=str(exc)) from None
+    return parse_plan(text, str(path))
+
+
+def parse_plan(text: str, filename: str = "<plan>") -> Plan:
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{filename}:{mark.line + 1}" if mark else filename
+        raise PlanError("plan_yaml", where=where, reason=str(getattr(exc, "problem", exc))) from None
+    if not isinstance(data, dict) or node is None:
+        raise PlanError("plan_not_mapping", where=filename)
+
+    errors: list[tuple[tuple[Any, ...], str, dict[str, Any]]] = []
+    errors += [(loc, "plan_duplicate_key", {}) for loc in _duplicate_keys(node, ())]
+    try:
+        model = PlanFile.model_validate(data)
+    except ValidationError as exc:
+        for e in exc.errors():
+            errors.append(_pydantic_error(e))
+        model = None
+    if model is not None:
+        errors += _check(model)
+    if errors:
+        raise ManyErrors(
+            [
+                PlanError(key, where=f"{filename}:{_line(node, loc)}", key_path=_path(loc), **params)
+                for loc, key, params in errors
+            ],
+            exit_code=2,
+        )
+    assert model is not None
+    return _to_plan(model)
+
+
+_PYDANTIC_KEYS = {
+    "extra_forbidden": "plan_unknown_key",
+    "missing": "plan_missing_key",
+    "greater_than_equal": "plan_negative",
+    "greater_than": "plan_bad_value",
+}
+
+
+def _pydantic_error(e: Any) -> tuple[tuple[Any, ...], str, dict[str, Any]]:
+    loc = tuple(e["loc"])
+    msg = str(e.get("msg", ""))
+    if "month_format" in msg:
+        return loc, "plan_bad_month", {"value": e.get("input")}
+    if "negative:" in msg:
+        return (*loc, msg.split("negative:", 1)[1]), "plan_negative", {}
+    key = _PYDANTIC_KEYS.get(e["type"], "plan_bad_value")
+    return loc, key, {"reason": msg, "value": e.get("input")}
+
+
+def _check(f: PlanFile) -> list[tuple[tuple[Any, ...], str, dict[str, Any]]]:
+    errs: list[tuple[tuple[Any, ...], str, dict[str, Any]]] = []
+    start, end = f.plan.start, f.plan.end
+    if end < start:
+        errs.append((("plan", "end"), "plan_window", {"start": start, "end": end}))
+    unit_codes = {u.code for u in f.units}
+    if f.plan.office is not None and f.plan.office not in unit_codes:
+        errs.append((("plan", "office"), "plan_unknown_unit", {"unit": f.plan.office}))
+    sections = {s.id for s in f.sections}
+    tasks = {t.id for t in f.tasks}
+
+    def dupes(kind: str, codes: list[Any]) -> None:
+        seen: set[Any] = set()
+        for i, c in enumerate(codes):
+            if c in seen:
+                errs.append(((kind, i, "code" if kind != "tasks" else "id"), "plan_duplicate_code", {"code": c}))
+            seen.add(c)
+
+    dupes("units", [u.code for u in f.units])
+    dupes("tasks", [t.id for t in f.tasks])
+    all_codes = [("targets", i, t.code) for i, t in enumerate(f.targets)] + [
+        ("milestones", i, m.code) for i, m in enumerate(f.milestones)
+    ]
+    seen: set[str] = set()
+    for kind, i, code in all_codes:
+        if code in seen:
+            errs.append(((kind, i, "code"), "plan_duplicate_code", {"code": code}))
+        seen.add(code)
+
+    def units_known(loc: tuple[Any, ...], codes: list[str] | None) -> None:
+        for j, c in enumerate(codes or []):
+            if c not in unit_codes:
+                errs.append(((*loc, j), "plan_unknown_unit", {"unit": c}))
+
+    for i, t in enumerate(f.tasks):
+        if t.section not in sections:
+            errs.append((("tasks", i, "section"), "plan_unknown_section", {"value": t.section}))
+        units_known(("tasks", i, "responsible"), t.responsible)
+    for i, g in enumerate(f.targets):
+        if g.task not in tasks:
+            errs.append((("targets", i, "task"), "plan_unknown_task", {"value": g.task}))
+        if not start <= g.deadline <= end:
+            errs.append(
+                (("targets", i, "deadline"), "plan_outside_window", {"value": g.deadline, "start": start, "end": end})
+            )
+        units_known(("targets", i, "responsible"), g.responsible)
+        for u in g.breakdown:
+            if u not in unit_codes:
+                errs.append((("targets", i, "breakdown", u), "plan_unknown_unit", {"unit": u}))
+        if g.breakdown and abs(sum(g.breakdown.values()) - g.value) > 1e-9:
+            errs.append(
+                (
+                    ("targets", i, "breakdown"),
+                    "plan_breakdown_sum",
+                    {"sum": _num(sum(g.breakdown.values())), "value": _num(g.value)},
+                )
+            )
+        for m, v in g.checkpoints.items():
+            if not start <= m <= g.deadline:
+                errs.append(
+                    (
+                        ("targets", i, "checkpoints", m),
+                        "plan_outside_window",
+                        {"value": m, "start": start, "end": g.deadline},
+                    )
+                )
+            if v > g.value:
+                errs.append(
+                    (
+                        ("targets", i, "checkpoints", m),
+                        "plan_checkpoint_high",
+                        {"value": _num(v), "target": _num(g.value)},
+                    )
+                )
+        for j, r in enumerate(g.rules):
+            if r.min is not None and r.max is not None and r.min > r.max:
+                errs.append((("targets", i, "rules", j), "plan_rule_range", {}))
+    for i, m in enumerate(f.milestones):
+        if not start <= m.due <= end:
+            errs.append((("milestones", i, "due"), "plan_outside_window", {"value": m.due, "start": start, "end": end}))
+        if m.task is not None and m.task not in tasks:
+            errs.append((("milestones", i, "task"), "plan_unknown_task", {"value": m.task}))
+        units_known(("milestones", i, "responsible"), m.responsible)
+    return errs
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _to_plan(f: PlanFile) -> Plan:
+    def t(x: TextModel) -> Text:
+        return Text(x.zh, x.en)
+
+    units = {u.code: u for u in f.units}
+    tasks = {k.id: k for k in f.tasks}
+    return Plan(
+        code=f.plan.code,
+        name=t(f.plan.name),
+        document=f.plan.document,
+        start=f.plan.start,
+        end=f.plan.end,
+        returns_due_day=f.plan.returns_due_day,
+        office=f.plan.office or f.units[0].code,
+        behind_ratio=f.plan.thresholds.behind,
+        sections=tuple(Section(s.id, s.numeral, t(s.name)) for s in f.sections),
+        units=tuple(Unit(u.code, t(u.name), u.kind, tuple(u.aliases)) for u in f.units),
+        tasks=tuple(
+            Task(
+                no=k.id,
+                section=k.section,
+                text=k.text,
+                short=t(k.short),
+                responsible=tuple(k.responsible),
+                responsible_text=k.responsible_text or "、".join(units[c].name.zh for c in k.responsible),
+                participating=tuple(k.participating),
+                time_node=k.time_node,
+                requirements=k.requirements,
+            )
+            for k in f.tasks
+        ),
+        targets=tuple(
+            Target(
+                code=g.code,
+                name=t(g.name),
+                uom=t(g.uom),
+                value=g.value,
+                minimum=g.minimum,
+                deadline=g.deadline,
+                task=g.task,
+                section=tasks[g.task].section,
+                responsible=tuple(g.responsible if g.responsible is not None else tasks[g.task].responsible),
+                participating=tuple(g.participating if g.participating is not None else tasks[g.task].participating),
+                source=g.source,
+                note=g.note,
+                breakdown=tuple(g.breakdown.items()),
+                checkpoints=tuple(sorted(g.checkpoints.items())),
+                rules=tuple(Rule(r.kind, r.text, r.min, r.max, r.per) for r in g.rules),
+            )
+            for g in f.targets
+        ),
+        milestones=tuple(
+            Milestone(
+                code=m.code,
+                name=t(m.name),
+                due=m.due,
+                task=m.task,
+                section=m.section if m.section is not None else (tasks[m.task].section if m.task else None),
+                responsible=tuple(
+                    m.responsible if m.responsible is not None else (tasks[m.task].responsible if m.task else ())
+                ),
+                source=m.source,
+                note=m.note,
+            )
+            for m in f.milestones
+        ),
+    )
+
+
+# -- YAML positions -----------------------------------------------------------
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _line(node: Any, loc: tuple[Any, ...]) -> int:
+    """The line (1-based) of the deepest node of ``loc`` that exists in the YAML tree."""
+    import yaml
+
+    line = node.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == str(part):
+                    line = k.start_mark.line + 1
+                    node = v
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _duplicate_keys(node: Any, loc: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    import yaml
+
+    found: list[tuple[Any, ...]] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for k, v in node.value:
+            if k.value in seen:
+                found.append((*loc, k.value))
+            seen.add(k.value)
+            found += _duplicate_keys(v, (*loc, k.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            found += _duplicate_keys(v, (*loc, i))
+    return found

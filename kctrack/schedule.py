@@ -1,0 +1,129 @@
+"""Schedule arithmetic: months, expected cumulative values, states.
+
+Pure functions over plain values. Months are ``"YYYY-MM"`` strings, which sort
+in calendar order.
+
+Rules (README, "Schedule and states"):
+
+* expected(m) = value × (months from the plan start to m, inclusive)
+  ÷ (months from the plan start to the deadline, inclusive), capped at value;
+  0 before the plan start.  200 teams due 2020-07, plan start 2020-04:
+  end of May expects 200 × 2 / 4 = 100.
+* With explicit checkpoints ``{month: cumulative}`` the expected value at m is
+  the latest checkpoint at or before m (0 before the first), and the full value
+  from the deadline on.
+* States of a target: ``done`` (actual ≥ value), ``overdue`` (as-of after the
+  deadline and not done), ``on_track`` (actual ≥ expected), ``behind``
+  (actual ≥ behind_ratio × expected), ``off_track`` (below that).
+* States of a milestone: ``done`` (done in or before the as-of month),
+  ``overdue`` (as-of after its due month), else ``pending``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+TARGET_STATES = ("done", "on_track", "behind", "off_track", "overdue")
+MILESTONE_STATES = ("done", "pending", "overdue")
+
+
+def is_month(text: str) -> bool:
+    """True for a well-formed ``YYYY-MM`` with a month 01–12."""
+    m = _MONTH.match(text)
+    return bool(m) and 1 <= int(m.group(2)) <= 12
+
+
+def month_index(month: str) -> int:
+    """Months since year 0, so that differences count months."""
+    year, mon = month.split("-")
+    return int(year) * 12 + int(mon) - 1
+
+
+def month_from_index(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def add_months(month: str, n: int) -> str:
+    return month_from_index(month_index(month) + n)
+
+
+def months_between(start: str, end: str) -> list[str]:
+    """Every month from start to end, both included (empty if end < start)."""
+    return [month_from_index(i) for i in range(month_index(start), month_index(end) + 1)]
+
+
+def months_inclusive(start: str, end: str) -> int:
+    """How many months from start to end, both included (0 if end < start)."""
+    return max(0, month_index(end) - month_index(start) + 1)
+
+
+def clip_month(month: str, start: str, end: str) -> str:
+    return min(max(month, start), end)
+
+
+def expected(
+    value: float,
+    plan_start: str,
+    deadline: str,
+    as_of: str,
+    checkpoints: Mapping[str, float] | None = None,
+) -> float:
+    """The cumulative value a target should have reached by the end of ``as_of``."""
+    if as_of >= deadline:
+        return float(value)
+    if checkpoints:
+        reached = [v for m, v in checkpoints.items() if m <= as_of]
+        return float(min(max(reached), value)) if reached else 0.0
+    done = months_inclusive(plan_start, as_of)
+    total = months_inclusive(plan_start, deadline)
+    if total == 0:
+        return float(value)
+    return min(float(value), value * done / total)
+
+
+def target_state(
+    value: float,
+    actual: float,
+    expected_now: float,
+    as_of: str,
+    deadline: str,
+    behind_ratio: float = 0.8,
+) -> str:
+    if actual >= value:
+        return "done"
+    if as_of > deadline:
+        return "overdue"
+    if actual >= expected_now:
+        return "on_track"
+    if actual >= behind_ratio * expected_now:
+        return "behind"
+    return "off_track"
+
+
+def milestone_state(due: str, done_on: str | None, as_of: str) -> str:
+    if done_on is not None and done_on <= as_of:
+        return "done"
+    if as_of > due:
+        return "overdue"
+    return "pending"
+
+
+def forecast(cumulative_by_month: list[float], months_left: int, window: int = 3) -> float:
+    """The value reached at the deadline at the pace of the last ``window`` months.
+
+    ``cumulative_by_month`` ends at the as-of month; ``months_left`` counts the
+    months after it up to the deadline.
+    """
+    if not cumulative_by_month:
+        return 0.0
+    last = cumulative_by_month[-1]
+    recent = cumulative_by_month[-(window + 1) :]
+    steps = len(recent) - 1
+    if steps <= 0:
+        pace = last
+    else:
+        pace = (recent[-1] - recent[0]) / steps
+    return last + pace * max(0, months_left)

@@ -1,0 +1,486 @@
+"""The database: where it is, its schema version, and every read and write.
+
+kctrack speaks plain SQL through the DB-API driver of the database (stdlib
+``sqlite3``, or ``psycopg`` for PostgreSQL) so that read commands start in a
+fraction of the time SQLAlchemy takes to import; the tables themselves are
+defined in :mod:`kctrack.models` and created only by the Alembic migrations in
+``migrations/``, run by :func:`migrate` (the one place that imports Alembic).
+
+SQL is written once with ``:name`` parameters and works on both databases.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import hashlib
+import os
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kctrack.errors import DatabaseError, UsageError
+
+# The migrations in order; the last is the schema this code expects.  A test
+# checks this list against the scripts in migrations/versions.
+SCHEMA_REVISIONS = ("0001", "0002")
+SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
+BUSY_TIMEOUT_S = float(os.environ.get("KCTRACK_BUSY_TIMEOUT", "30"))
+DEFAULT_DB = "kctrack.db"
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def operator() -> str:
+    user = os.environ.get("KCTRACK_USER")
+    if user:
+        return user
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment (some containers)
+        return "unknown"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- where ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Location:
+    """A database: a SQLite file or a PostgreSQL URL."""
+
+    dialect: str  # sqlite | postgresql
+    url: str  # a SQLAlchemy URL, for Alembic
+    path: Path | None = None
+
+    @property
+    def display(self) -> str:
+        """The location as it may be printed: never with its password."""
+        if self.path is not None:
+            return str(self.path)
+        return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", self.url)
+
+
+def locate(db: str | None = None) -> Location:
+    """The database named by ``--db``, else ``KCTRACK_DB``, else ``kctrack.db`` here."""
+    db = db or os.environ.get("KCTRACK_DB") or DEFAULT_DB
+    if db.startswith("sqlite:///"):
+        path = Path(db[len("sqlite:///") :])
+    elif db.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+        url = "postgresql+psycopg://" + db.split("://", 1)[1]
+        return Location("postgresql", url)
+    elif "://" in db:
+        raise UsageError("db_url_unsupported", url=re.sub(r":[^:@/]*@", ":***@", db))
+    else:
+        path = Path(db)
+    path = path.expanduser().resolve()
+    return Location("sqlite", f"sqlite:///{path}", path)
+
+
+# -- connections ------------------------------------------------------------------
+
+_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+class Connection:
+    """A DB-API connection with one way to run SQL on either database."""
+
+    def __init__(self, loc: Location, raw: Any) -> None:
+        self.loc = loc
+        self.raw = raw
+        self._sql: dict[str, str] = {}
+
+    def _q(self, sql: str) -> str:
+        if self.loc.dialect == "sqlite":
+            return sql
+        q = self._sql.get(sql)
+        if q is None:
+            q = self._sql[sql] = _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+        return q
+
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> Any:
+        try:
+            return self.raw.execute(self._q(sql), params or {})
+        except Exception as exc:
+            raise _db_error(exc, self.loc) from exc
+
+    def all(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        return list(self.execute(sql, params).fetchall())
+
+    def one(self, sql: str, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
+        row = self.execute(sql, params).fetchone()
+        return tuple(row) if row is not None else None
+
+    def scalar(self, sql: str, params: dict[str, Any] | None = None) -> Any:
+        row = self.one(sql, params)
+        return row[0] if row else None
+
+    def many(self, sql: str, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        try:
+            if self.loc.dialect == "sqlite":
+                self.raw.executemany(sql, rows)
+            else:
+                with self.raw.cursor() as cur:
+                    cur.executemany(self._q(sql), rows)
+        except Exception as exc:
+            raise _db_error(exc, self.loc) from exc
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction: all of it, or none of it."""
+        self.execute("BEGIN IMMEDIATE" if self.loc.dialect == "sqlite" else "BEGIN")
+        try:
+            yield self
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self.raw.execute("ROLLBACK")
+            raise
+        self.execute("COMMIT")
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def _db_error(exc: Exception, loc: Location) -> Exception:
+    text = str(exc)
+    if "locked" in text or "busy" in text or "could not obtain lock" in text:
+        return DatabaseError("db_busy", where=loc.display, seconds=f"{BUSY_TIMEOUT_S:g}")
+    if "file is not a database" in text or "malformed" in text:
+        return DatabaseError("db_not_sqlite", where=loc.display)
+    return exc
+
+
+def connect(loc: Location, *, create: bool = False) -> Connection:
+    """Open a connection; a SQLite file is created only when ``create`` is set."""
+    if loc.dialect == "sqlite":
+        assert loc.path is not None
+        if not create and not loc.path.exists():
+            raise DatabaseError("db_missing", where=loc.display)
+        if create:
+            loc.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            raw = sqlite3.connect(loc.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+            raw.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise DatabaseError("db_cannot_open", where=loc.display, reason=str(exc)) from None
+        return Connection(loc, raw)
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        raise DatabaseError("db_no_driver", where=loc.display) from None
+    conninfo = "postgresql://" + loc.url.split("://", 1)[1]
+    try:
+        raw = psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
+        raw.execute(f"SET lock_timeout = '{int(BUSY_TIMEOUT_S * 1000)}ms'")
+    except psycopg.Error as exc:
+        reason = str(exc).replace(loc.url, loc.display).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DatabaseError("db_cannot_open", where=loc.display, reason=reason) from None
+    return Connection(loc, raw)
+
+
+# -- schema version ------------------------------------------------------------------
+
+
+def schema_version(conn: Connection) -> str | None:
+    """The Alembic revision of the database, in one query; None when never migrated."""
+    try:
+        if conn.loc.dialect == "sqlite":
+            row = conn.raw.execute("SELECT version_num FROM alembic_version").fetchone()
+        else:
+            with conn.raw.transaction():
+                row = conn.raw.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise DatabaseError("db_not_sqlite", where=conn.loc.display) from None
+    except Exception as exc:
+        if "alembic_version" in str(exc) and "does not exist" in str(exc):
+            return None
+        raise
+    return row[0] if row else None
+
+
+@dataclass
+class Opened:
+    conn: Connection
+    notices: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def open_db(db: str | None = None, *, create: bool = False) -> Opened:
+    """Open a database at the schema this code expects.
+
+    An older one is backed up, then upgraded; one newer than the code is
+    refused; an empty one is migrated only when ``create`` is set (``init``).
+    """
+    loc = locate(db)
+    conn = connect(loc, create=create)
+    opened = Opened(conn)
+    try:
+        version = schema_version(conn)
+        if version == SCHEMA_HEAD:
+            return opened
+        if version is None:
+            if not create:
+                raise DatabaseError("db_not_initialised", where=loc.display)
+            migrate(conn)
+            return opened
+        if version not in SCHEMA_REVISIONS:
+            raise DatabaseError("db_newer", where=loc.display, version=version, head=SCHEMA_HEAD)
+        if loc.dialect == "sqlite":
+            copy = backup(conn, suffix=f"before-{SCHEMA_HEAD}")
+            opened.notices.append(("db_upgraded", {"old": version, "new": SCHEMA_HEAD, "copy": str(copy)}))
+        else:
+            opened.notices.append(("db_upgraded_pg", {"old": version, "new": SCHEMA_HEAD}))
+        migrate(conn)
+        return opened
+    except BaseException:
+        conn.close()
+        raise
+
+
+def migrate(conn: Connection, revision: str = "head") -> None:
+    """Run the Alembic migrations up to ``revision`` (imports Alembic: only here)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from kctrack.resources import migrations_dir
+
+    if conn.loc.dialect == "sqlite":
+        conn.raw.execute("PRAGMA journal_mode = WAL")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("sqlalchemy.url", conn.loc.url.replace("%", "%%"))
+    command.upgrade(cfg, revision)
+
+
+def backup(conn: Connection, dest: str | Path | None = None, suffix: str = "backup") -> Path:
+    """Copy a SQLite database with SQLite's online backup API; returns the copy's path."""
+    if conn.loc.dialect != "sqlite":
+        raise DatabaseError("db_backup_pg", where=conn.loc.display)
+    assert conn.loc.path is not None
+    if dest is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        dest = conn.loc.path.with_name(f"{conn.loc.path.name}.{suffix}-{stamp}")
+    dest = Path(dest)
+    if dest.exists():
+        raise DatabaseError("db_backup_exists", where=str(dest))
+    target = sqlite3.connect(dest)
+    try:
+        conn.raw.backup(target)
+    finally:
+        target.close()
+    return dest
+
+
+# -- the plan ------------------------------------------------------------------------
+
+
+def current_plan_json(conn: Connection) -> str:
+    body = conn.scalar("SELECT body FROM plan_version ORDER BY id DESC LIMIT 1")
+    if body is None:
+        raise DatabaseError("db_no_plan", where=conn.loc.display)
+    return str(body)
+
+
+@dataclass
+class PlanChange:
+    first: bool
+    unchanged: bool
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[tuple[str, str, Any, Any]] = field(default_factory=list)
+
+
+def sync_plan(conn: Connection, plan: Any, source: str) -> PlanChange:
+    """Store a validated plan; say what changed against the plan in force.
+
+    Codes that leave the plan are marked inactive, never deleted: records keep
+    pointing at them.
+    """
+    import json
+
+    body = plan.to_json()
+    digest = sha256_bytes(body.encode())
+    old = conn.one("SELECT sha256, body FROM plan_version ORDER BY id DESC LIMIT 1")
+    if old is not None and old[0] == digest:
+        return PlanChange(first=False, unchanged=True)
+    change = PlanChange(first=old is None, unchanged=False)
+    new_items = _plan_items(json.loads(body))
+    old_items = _plan_items(json.loads(old[1])) if old else {}
+    for code, item in new_items.items():
+        if code not in old_items:
+            change.added.append(code)
+            continue
+        for key in sorted(set(item) | set(old_items[code])):
+            if item.get(key) != old_items[code].get(key):
+                change.changed.append((code, key, old_items[code].get(key), item.get(key)))
+    change.removed = [c for c in old_items if c not in new_items]
+    conn.execute(
+        "INSERT INTO plan_version (code, sha256, source, body, loaded_at, operator)"
+        " VALUES (:code, :sha, :source, :body, :at, :op)",
+        {"code": plan.code, "sha": digest, "source": source, "body": body, "at": now(), "op": operator()},
+    )
+    conn.execute("UPDATE unit SET active = :f", {"f": False})
+    conn.execute("UPDATE target SET active = :f", {"f": False})
+    for u in plan.units:
+        _upsert(conn, "unit", {"code": u.code, "name": u.name.zh, "kind": u.kind, "active": True})
+    for t in plan.targets:
+        _upsert(conn, "target", {"code": t.code, "kind": "target", "name": t.name.zh, "active": True})
+    for m in plan.milestones:
+        _upsert(conn, "target", {"code": m.code, "kind": "milestone", "name": m.name.zh, "active": True})
+    return change
+
+
+def _plan_items(d: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    items: dict[str, dict[str, Any]] = {}
+    for key in ("targets", "milestones", "units"):
+        for x in d[key]:
+            items[x["code"]] = {k: v for k, v in x.items() if k != "code"}
+    return items
+
+
+def _upsert(conn: Connection, table: str, row: dict[str, Any]) -> None:
+    cols = ", ".join(row)
+    vals = ", ".join(f":{c}" for c in row)
+    sets = ", ".join(f"{c} = excluded.{c}" for c in row if c != "code")
+    conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({vals}) ON CONFLICT (code) DO UPDATE SET {sets}", row)
+
+
+# -- writes ----------------------------------------------------------------------------
+
+
+@dataclass
+class NewRecord:
+    target_code: str
+    unit_code: str
+    month: str
+    value: float
+    cumulative: float | None = None
+    note: str | None = None
+    cell: str | None = None
+
+
+def write_batch(
+    conn: Connection,
+    records: Iterable[NewRecord],
+    *,
+    kind: str,
+    source: str,
+    sheet: str | None = None,
+    sha256: str | None = None,
+    unit_code: str | None = None,
+    month: str | None = None,
+    received: str | None = None,
+    supersedes: Sequence[int] = (),
+    created: str | None = None,
+) -> int:
+    """Write one batch of records inside the caller's transaction; returns its id.
+
+    The new records become the figures in force for their keys; the batches in
+    ``supersedes`` stop counting (they stay in history, and undo restores them).
+    """
+    at = created or now()
+    batch_id = int(
+        conn.scalar(
+            "INSERT INTO batch (created, operator, kind, source, sheet, sha256, unit_code, month, received)"
+            " VALUES (:created, :op, :kind, :source, :sheet, :sha, :unit, :month, :received) RETURNING id",
+            {
+                "created": at,
+                "op": operator(),
+                "kind": kind,
+                "source": source,
+                "sheet": sheet,
+                "sha": sha256,
+                "unit": unit_code,
+                "month": month,
+                "received": received,
+            },
+        )
+    )
+    conn.many(
+        "INSERT INTO record (batch_id, target_code, unit_code, month, value, cumulative, note, cell, recorded_at)"
+        " VALUES (:b, :t, :u, :m, :v, :c, :n, :cell, :at)",
+        [
+            {
+                "b": batch_id,
+                "t": r.target_code,
+                "u": r.unit_code,
+                "m": r.month,
+                "v": r.value,
+                "c": r.cumulative,
+                "n": r.note,
+                "cell": r.cell,
+                "at": at,
+            }
+            for r in records
+        ],
+    )
+    conn.execute(
+        "INSERT INTO current_value (target_code, unit_code, month, value, record_id)"
+        " SELECT target_code, unit_code, month, value, id FROM record WHERE batch_id = :b"
+        " ON CONFLICT (target_code, unit_code, month)"
+        " DO UPDATE SET value = excluded.value, record_id = excluded.record_id",
+        {"b": batch_id},
+    )
+    for old in supersedes:
+        conn.execute("UPDATE batch SET superseded_by = :new WHERE id = :old", {"new": batch_id, "old": old})
+        refresh_current(conn, old)
+    return batch_id
+
+
+def refresh_current(conn: Connection, batch_id: int) -> None:
+    """Recompute the figures in force for every key a batch touched."""
+    keys = "SELECT k.target_code, k.unit_code, k.month FROM record k WHERE k.batch_id = :b"
+    conn.execute(
+        "DELETE FROM current_value WHERE EXISTS (SELECT 1 FROM record k WHERE k.batch_id = :b"
+        " AND k.target_code = current_value.target_code AND k.unit_code = current_value.unit_code"
+        " AND k.month = current_value.month)",
+        {"b": batch_id},
+    )
+    conn.execute(
+        "INSERT INTO current_value (target_code, unit_code, month, value, record_id)"
+        " SELECT r.target_code, r.unit_code, r.month, r.value, r.id FROM record r WHERE r.id IN ("
+        "  SELECT max(r2.id) FROM record r2 JOIN batch b2 ON b2.id = r2.batch_id"
+        "  WHERE b2.undone_at IS NULL AND b2.superseded_by IS NULL"
+        f"  AND (r2.target_code, r2.unit_code, r2.month) IN ({keys})"
+        "  GROUP BY r2.target_code, r2.unit_code, r2.month)",
+        {"b": batch_id},
+    )
+
+
+def current_value(conn: Connection, target: str, unit: str, month: str) -> float | None:
+    v = conn.scalar(
+        "SELECT value FROM current_value WHERE target_code = :t AND unit_code = :u AND month = :m",
+        {"t": target, "u": unit, "m": month},
+    )
+    return None if v is None else float(v)
+
+
+# -- reads for status --------------------------------------------------------------------
+
+
+def totals_by_unit(conn: Connection, as_of: str) -> dict[tuple[str, str], float]:
+    """Cumulative figures in force up to ``as_of``, per target and unit."""
+    rows = conn.all(
+        "SELECT target_code, unit_code, SUM(value) FROM current_value WHERE month <= :m"
+        " GROUP BY target_code, unit_code",
+        {"m": as_of},
+    )
+    return {(t, u): float(v) for t, u, v in rows}
+
+
+def totals_by_month(conn: Connection) -> dict[tuple[str, str], float]:
+    """Figures in force per target and month (not cumulative), every month."""
+    rows = conn.all("SELECT target_code, month, SUM(value) FROM current_value GROUP BY target_code, month")
+    return {(t, m): float(v) for t, m, v in rows}
