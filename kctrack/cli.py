@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -295,6 +296,252 @@ def demo(
 
     st = service.status(db, r.as_of)
     render.status_table(console(s), st.report, s.lang, st.db, "task")
+
+
+@app.command()
+@handled
+def template(
+    ctx: typer.Context,
+    out: Annotated[
+        Path, typer.Argument(help="输出文件 .xlsx（或 --all-units 时的目录）/ output file, or folder with --all-units")
+    ],
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="填报单位 / reporting unit")] = None,
+    month: Annotated[str | None, typer.Option("--month", "-m", help="月份 YYYY-MM（不填则由单位填写）/ month")] = None,
+    all_units: Annotated[
+        bool, typer.Option("--all-units", help="为每个填报单位各生成一个文件 / one file per unit")
+    ] = False,
+) -> None:
+    """生成月报模板：本单位负责的指标，输入格受保护与校验。
+
+    Write the monthly return form for a unit (or every unit), ready to fill.
+
+    Example: kctrack template returns/ --all-units --month 2020-06
+    """
+    s = settings(ctx)
+    r = service.template(s.db, out, unit, month, all_units, s.lang)
+    for path, u, rows in r.files:
+        typer.echo(tr("tpl_written", s.lang, path=path, unit=u, rows=rows))
+
+
+@app.command("import")
+@handled
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="月报文件或目录 / return files or folders")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只预演，不写入 / show what would change, write nothing")
+    ] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="以更正版取代已导入的同单位同月月报 / supersede a return already imported")
+    ] = False,
+    errors_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors-out", help="把出错的工作簿标注后写到此目录 / write marked copies of faulty workbooks here"
+        ),
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", "-u", help="表内未写单位时使用 / unit when the sheet names none")
+    ] = None,
+    month: Annotated[
+        str | None, typer.Option("--month", "-m", help="表内未写月份时使用 / month when the sheet names none")
+    ] = None,
+    received: Annotated[
+        str | None, typer.Option("--received", help="收到日期 YYYY-MM-DD（默认今天）/ date the return arrived")
+    ] = None,
+    format: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="预演与摘要的格式 / format of the summary")
+    ] = TableFormat.table,
+) -> None:
+    """导入月报：先全部校验，再在一个事务中全部写入（或全不写入）。
+
+    Import monthly returns: validate everything, then write all of it in one
+    transaction, or nothing.
+
+    Example: kctrack import returns/2020-06/ --dry-run
+    """
+    s = settings(ctx)
+    from kctrack import render
+
+    progress = _progress(s, paths)
+    with progress as advance:
+        r = service.import_returns(
+            s.db,
+            paths,
+            unit=unit,
+            month=month,
+            dry_run=dry_run,
+            replace=replace,
+            received=received,
+            errors_out=errors_out,
+            lang=s.lang,
+            progress=advance,
+        )
+    plan = r.plan
+    assert plan is not None
+    if format is TableFormat.json:
+        emit(render.to_json(render.import_json(plan, r, s.lang)))
+    elif dry_run or r.problems:
+        if r.changes and format is TableFormat.table:
+            render.import_changes_table(console(s), plan, r.changes, s.lang)
+    for f, u, m, b in r.skipped:
+        typer.echo(tr("imp_skipped", s.lang, file=f, unit=plan.unit_name(u, s.lang), month=m, batch=b), err=True)
+    typer.echo(
+        tr(
+            "imp_summary",
+            s.lang,
+            files=r.files,
+            returns=r.returns,
+            new=r.count("new"),
+            changed=r.count("changed"),
+            unchanged=r.count("unchanged"),
+            removed=r.count("removed"),
+            rejected=r.rejected,
+        ),
+        err=True,
+    )
+    if r.problems:
+        typer.echo(tr("imp_nothing_written", s.lang), err=True)
+        for p in r.problems:
+            value = "" if p.value is None else str(p.value)
+            typer.echo(
+                f"{p.where}: {value} → {p.error.render(s.lang)}" if value else f"{p.where}: {p.error.render(s.lang)}",
+                err=True,
+            )
+        if r.error_copies:
+            typer.echo(tr("imp_error_copies", s.lang, paths=" ".join(map(str, r.error_copies))), err=True)
+        raise typer.Exit(code=1)
+    if dry_run:
+        typer.echo(tr("imp_dry", s.lang), err=True)
+    elif r.batches:
+        typer.echo(tr("imp_done", s.lang, batches=", ".join(map(str, r.batches))), err=True)
+
+
+def _progress(s: Settings, paths: list[Path]) -> Any:
+    """A progress bar on stderr when there are several files to read, and only on a terminal."""
+    import contextlib
+
+    files = [p for p in paths if p.is_file()] + [f for p in paths if p.is_dir() for f in p.glob("*.xlsx")]
+    if len(files) < 3 or not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    from rich.progress import Progress
+
+    from kctrack.render import make_console
+
+    @contextlib.contextmanager
+    def bar() -> Any:
+        with Progress(console=make_console(s.no_color, stderr=True), transient=True) as progress:
+            task = progress.add_task(tr("imp_reading", s.lang), total=len(files))
+            yield lambda path: progress.advance(task)
+
+    return bar()
+
+
+@app.command()
+@handled
+def history(
+    ctx: typer.Context,
+    target: Annotated[str | None, typer.Option("--target", "-t", help="只看一个指标 / one target only")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看一个单位 / one unit only")] = None,
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = TableFormat.table,
+) -> None:
+    """全部写入批次（导入文件或 record 命令）：时间、操作人、来源、增改内容。
+
+    Every batch written (an imported return or a record command): when, who,
+    from where, what it added or replaced.
+
+    Example: kctrack history --target TECH_MANAGER_TEAMS --format json
+    """
+    s = settings(ctx)
+    plan, batches = service.history(s.db, target, unit)
+    from kctrack import render
+
+    if format is TableFormat.json:
+        emit(render.to_json(render.history_json(plan, batches)))
+    elif format is TableFormat.csv:
+        emit(render.to_csv(*render.history_flat(plan, batches, s.lang)))
+    elif format is TableFormat.md:
+        emit(render.to_markdown(*render.history_flat(plan, batches, s.lang)))
+    else:
+        render.history_table(console(s), plan, batches, s.lang)
+
+
+@app.command()
+@handled
+def undo(
+    ctx: typer.Context,
+    batch: Annotated[int, typer.Argument(help="批次号（见 kctrack history）/ batch number")],
+) -> None:
+    """撤销一个批次；撤销更正版月报会恢复被它取代的原月报。
+
+    Revert one batch; undoing a corrected return restores the one it replaced.
+
+    Example: kctrack undo 12
+    """
+    s = settings(ctx)
+    r = service.undo(s.db, batch)
+    typer.echo(tr("undone", s.lang, batch=r.batch.id, source=r.batch.source, records=len(r.batch.records)))
+    if r.restored:
+        typer.echo(tr("undone_restored", s.lang, batches=", ".join(map(str, r.restored))))
+
+
+@app.command()
+@handled
+def explain(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="指标编号 / target code")],
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看一个单位 / one unit only")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="截至月份 YYYY-MM / as-of month")] = None,
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = TableFormat.table,
+) -> None:
+    """说明一个数字的来历：逐条列出计入的记录及其来源单元格。
+
+    How a status figure is made: each record behind it, with the cell or
+    command it came from.
+
+    Example: kctrack explain TECH_MANAGER_TEAMS --unit 苏州 --as-of 2020-06
+    """
+    s = settings(ctx)
+    e = service.explain(s.db, code, unit, as_of)
+    from kctrack import render
+
+    if format is TableFormat.json:
+        emit(render.to_json(render.explain_json(e)))
+    elif format in (TableFormat.csv, TableFormat.md):
+        data = render.explain_json(e)["records"]
+        head = list(data[0]) if data else ["record"]
+        rows = [list(d.values()) for d in data]
+        emit(render.to_csv(head, rows) if format is TableFormat.csv else render.to_markdown(head, rows))
+    else:
+        render.explain_table(console(s), e, s.lang)
+
+
+@app.command()
+@handled
+def returns(
+    ctx: typer.Context,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="截至月份 YYYY-MM / as-of month")] = None,
+    format: Annotated[TableFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = TableFormat.table,
+) -> None:
+    """月报收取情况：各单位 × 4–12 月，按时 / 迟报 / 缺报 / 未到期。
+
+    Which returns came in: reporting units × months, received / late /
+    missing / not yet due, so you know whom to chase.
+
+    Example: kctrack returns --as-of 2020-09
+    """
+    s = settings(ctx)
+    g = service.returns_grid(s.db, as_of)
+    from kctrack import render
+
+    if format is TableFormat.json:
+        emit(render.to_json(render.grid_json(g)))
+    elif format is TableFormat.csv:
+        emit(render.to_csv(*render.grid_flat(g, s.lang)))
+    elif format is TableFormat.md:
+        emit(render.to_markdown(*render.grid_flat(g, s.lang)))
+    else:
+        render.grid_table(console(s), g, s.lang)
 
 
 def main() -> None:

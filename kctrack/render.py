@@ -396,3 +396,245 @@ def to_markdown(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
+
+
+# -- import, history, explain, returns grid ---------------------------------------------------
+
+
+def import_changes_table(console: Console, plan: Plan, changes: list[Any], lang: str) -> None:
+    table = Table(pad_edge=False)
+    for key in ("code", "unit", "month", "old", "new", "change"):
+        table.add_column(tr("h_" + key, lang), justify="right" if key in ("old", "new") else "left")
+    style = {"new": "green", "changed": "yellow", "unchanged": "dim", "removed": "red"}
+    for c in changes:
+        table.add_row(
+            c.code,
+            plan.unit_name(c.unit, lang),
+            c.month,
+            fmt(c.old),
+            fmt(c.new),
+            Text(tr("change_" + c.kind, lang), style=style[c.kind]),
+        )
+    console.print(table)
+
+
+def history_json(plan: Plan, batches: list[Any]) -> dict[str, Any]:
+    return {
+        "batches": [
+            {
+                "id": b.id,
+                "created": b.created,
+                "operator": b.operator,
+                "kind": b.kind,
+                "source": b.source,
+                "sheet": b.sheet,
+                "unit": b.unit,
+                "month": b.month,
+                "received": b.received,
+                "state": "undone" if b.undone_at else ("superseded" if b.superseded_by else "live"),
+                "superseded_by": b.superseded_by,
+                "supersedes": b.supersedes,
+                "undone_at": b.undone_at,
+                "undone_by": b.undone_by,
+                "records": [{**r, "value": num(r["value"]), "cumulative": num(r["cumulative"])} for r in b.records],
+            }
+            for b in batches
+        ]
+    }
+
+
+def history_flat(plan: Plan, batches: list[Any], lang: str) -> tuple[list[str], list[list[Any]]]:
+    head = [
+        "batch",
+        "created",
+        "operator",
+        "kind",
+        "source",
+        "sheet",
+        "state",
+        "target",
+        "unit",
+        "month",
+        "value",
+        "cell",
+    ]
+    rows = []
+    for b in batches:
+        state = "undone" if b.undone_at else ("superseded" if b.superseded_by else "live")
+        for r in b.records:
+            rows.append(
+                [
+                    b.id,
+                    b.created,
+                    b.operator,
+                    b.kind,
+                    b.source,
+                    b.sheet or "",
+                    state,
+                    r["target"],
+                    plan.unit_name(r["unit"], lang),
+                    r["month"],
+                    num(r["value"]),
+                    r["cell"] or "",
+                ]
+            )
+    return head, rows
+
+
+def history_table(console: Console, plan: Plan, batches: list[Any], lang: str) -> None:
+    table = Table(pad_edge=False)
+    for key in ("batch", "created", "operator", "source", "unit", "month", "records", "status"):
+        table.add_column(tr("h_" + key, lang))
+    for b in batches:
+        if b.undone_at:
+            state = Text(tr("batch_undone", lang, at=b.undone_at), style="red")
+        elif b.superseded_by:
+            state = Text(tr("batch_superseded", lang, by=b.superseded_by), style="yellow")
+        else:
+            state = Text(tr("batch_live", lang), style="green")
+        if b.supersedes:
+            state.append(" · " + tr("batch_replaces", lang, ids=", ".join(map(str, b.supersedes))))
+        source = b.source + (f"!{b.sheet}" if b.sheet else "")
+        units = {r["unit"] for r in b.records}
+        months = {r["month"] for r in b.records}
+        table.add_row(
+            str(b.id),
+            b.created,
+            b.operator,
+            source,
+            plan.unit_name(b.unit, lang) if b.unit else " ".join(plan.unit_name(u, lang) for u in sorted(units)),
+            b.month or " ".join(sorted(months)),
+            str(len(b.records)),
+            state,
+        )
+    console.print(table)
+
+
+def explain_json(e: Any) -> dict[str, Any]:
+    return {
+        "code": e.code,
+        "unit": e.unit,
+        "as_of": e.as_of,
+        "total": num(e.total),
+        "records": [
+            {
+                "record": r["record"],
+                "batch": r["batch"],
+                "unit": r["unit"],
+                "month": r["month"],
+                "value": num(r["value"]),
+                "source": _source(r),
+                "created": r["created"],
+                "operator": r["operator"],
+                "note": r["note"],
+                "counts": r["counts"],
+                "why_not": r["why_not"],
+            }
+            for r in e.records
+        ],
+    }
+
+
+def _source(r: dict[str, Any]) -> str:
+    if r["cell"]:
+        return f"{r['source']}!{r['cell']}"
+    return str(r["source"])
+
+
+def explain_table(console: Console, e: Any, lang: str) -> None:
+    item = e.plan.find_code(e.code)
+    console.print(
+        tr("explain_title", lang, code=e.code, name=item.name.get(lang), as_of=e.as_of, total=fmt(e.total)),
+        style="bold",
+    )
+    table = Table(pad_edge=False)
+    for key in ("unit", "month", "actual", "source", "batch", "created", "operator", "counts"):
+        table.add_column(tr("h_" + key, lang), justify="right" if key == "actual" else "left")
+    for r in e.records:
+        counts = Text("✔", style="green") if r["counts"] else Text(tr("why_" + r["why_not"], lang), style="dim")
+        table.add_row(
+            e.plan.unit_name(r["unit"], lang),
+            r["month"],
+            fmt(r["value"]),
+            _source(r),
+            str(r["batch"]),
+            r["created"],
+            r["operator"],
+            counts,
+            style=None if r["counts"] else "dim",
+        )
+    console.print(table)
+
+
+GRID_STYLE = {"received": "green", "late": "yellow", "missing": "bold red", "not_due": "dim"}
+
+
+def grid_json(g: Any) -> dict[str, Any]:
+    return {
+        "as_of": g.as_of,
+        "units": [{"unit": g.plan.unit_name(u, "zh"), "code": u, "months": months} for u, months in g.cells.items()],
+    }
+
+
+def grid_flat(g: Any, lang: str) -> tuple[list[str], list[list[Any]]]:
+    head = ["unit", *g.months]
+    return head, [[g.plan.unit_name(u, lang), *(months[m] for m in g.months)] for u, months in g.cells.items()]
+
+
+def grid_table(console: Console, g: Any, lang: str) -> None:
+    console.print(tr("title_returns", lang, as_of=g.as_of, day=g.plan.returns_due_day), style="bold")
+    table = Table(pad_edge=False)
+    table.add_column(tr("h_unit", lang))
+    for m in g.months:
+        table.add_column(m[5:] + ("月" if lang == "zh" else ""), justify="center")
+    for key in ("received", "late", "missing"):
+        table.add_column(tr("h_" + key, lang), justify="right")
+    per_month = {m: {"received": 0, "late": 0, "missing": 0} for m in g.months}
+    for u, months in g.cells.items():
+        counts = {"received": 0, "late": 0, "missing": 0}
+        cells = []
+        for m in g.months:
+            state = months[m]
+            if state in counts:
+                counts[state] += 1
+                per_month[m][state] += 1
+            cells.append(Text(tr("grid_" + state, lang), style=GRID_STYLE[state]))
+        table.add_row(
+            g.plan.unit_name(u, lang),
+            *cells,
+            str(counts["received"]),
+            str(counts["late"]),
+            Text(str(counts["missing"]), style="bold red" if counts["missing"] else ""),
+        )
+    table.add_section()
+    for key in ("received", "late", "missing"):
+        table.add_row(tr("h_" + key, lang), *(str(per_month[m][key]) for m in g.months), "", "", "")
+    console.print(table)
+    console.print(tr("grid_legend", lang), style="dim")
+
+
+def import_json(plan: Plan, r: Any, lang: str) -> dict[str, Any]:
+    return {
+        "dry_run": r.dry_run,
+        "files": r.files,
+        "returns": r.returns,
+        "batches": r.batches,
+        "counts": {k: r.count(k) for k in ("new", "changed", "unchanged", "removed")} | {"rejected": r.rejected},
+        "changes": [
+            {
+                "code": c.code,
+                "unit": plan.unit_name(c.unit, lang),
+                "month": c.month,
+                "old": num(c.old),
+                "new": num(c.new),
+                "change": c.kind,
+                "source": c.where,
+            }
+            for c in r.changes
+        ],
+        "skipped": [{"file": f, "unit": plan.unit_name(u, lang), "month": m, "batch": b} for f, u, m, b in r.skipped],
+        "errors": [
+            {"where": p.where, "value": None if p.value is None else str(p.value), "message": p.error.render(lang)}
+            for p in r.problems
+        ],
+    }

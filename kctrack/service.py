@@ -7,9 +7,10 @@ write, and raise :class:`~kctrack.errors.KctrackError` for anything wrong.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from kctrack import store
 from kctrack.errors import DataError, UsageError
@@ -195,3 +196,356 @@ def record(
         return RecordResult(item.code, unit_code, month, value, old, batch, plan.unit(unit_code).name)
     finally:
         conn.close()
+
+
+# -- template ---------------------------------------------------------------------------
+
+
+@dataclass
+class TemplateResult:
+    files: list[tuple[Path, str, int]]  # path, unit code, rows
+
+
+def template(
+    db: str | None, out: Path, unit: str | None, month: str | None, all_units: bool, lang: str
+) -> TemplateResult:
+    from kctrack.returns import template_name, template_rows, write_template
+
+    plan = targets(db)
+    m = check_month(month, plan) if month else None
+    if all_units:
+        units = [u.code for u in plan.units if template_rows(plan, u.code)]
+        if out.exists() and not out.is_dir():
+            raise UsageError("tpl_dir_is_file", where=str(out))
+        files = [(out / template_name(plan, u, m), u) for u in units]
+    else:
+        if unit is None:
+            raise UsageError("tpl_need_unit", where="--unit")
+        if out.suffix.lower() != ".xlsx":
+            raise UsageError("tpl_need_xlsx", where=str(out))
+        files = [(out, plan.resolve_unit(unit))]
+    written = []
+    for path, u in files:
+        written.append((path, u, write_template(path, plan, u, m, lang)))
+    return TemplateResult(written)
+
+
+# -- import -------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    code: str
+    unit: str
+    month: str
+    old: float | None
+    new: float | None
+    where: str
+
+    @property
+    def kind(self) -> str:
+        if self.old is None:
+            return "new"
+        if self.new is None:
+            return "removed"
+        return "unchanged" if abs(self.old - self.new) < 1e-9 else "changed"
+
+
+@dataclass
+class ImportResult:
+    files: int
+    returns: int = 0
+    skipped: list[tuple[str, str, str, int]] = field(default_factory=list)  # file, unit, month, batch
+    changes: list[Change] = field(default_factory=list)
+    problems: list[Any] = field(default_factory=list)
+    rejected: int = 0
+    batches: list[int] = field(default_factory=list)
+    error_copies: list[Path] = field(default_factory=list)
+    dry_run: bool = False
+    plan: Plan | None = None
+
+    def count(self, kind: str) -> int:
+        return sum(1 for c in self.changes if c.kind == kind)
+
+
+def import_returns(
+    db: str | None,
+    paths: list[Path],
+    *,
+    unit: str | None = None,
+    month: str | None = None,
+    dry_run: bool = False,
+    replace: bool = False,
+    received: str | None = None,
+    errors_out: Path | None = None,
+    lang: str = "zh",
+    progress: Any = None,
+) -> ImportResult:
+    """Read, validate everything, then write all returns in one transaction (or nothing)."""
+    from kctrack.returns import Problem, read_returns, write_error_copies
+
+    opened = store.open_db(db)
+    conn = opened.conn
+    try:
+        plan = plan_of(conn)
+        if unit is not None:
+            unit = plan.resolve_unit(unit)
+        if month is not None:
+            month = check_month(month, plan)
+        received = _received(received)
+        read = read_returns(paths, plan, unit, month, progress)
+        result = ImportResult(files=len(read.files), problems=list(read.problems), dry_run=dry_run, plan=plan)
+        live = store.live_returns(conn)
+        current = store.current_values(conn, {r.unit for r in read.returns})
+        incoming: dict[tuple[str, str, str], float] = {}
+        to_write: list[tuple[Any, list[store.NewRecord], list[int]]] = []
+        seen_returns: dict[tuple[str, str], str] = {}
+        for ret in sorted(read.returns, key=lambda r: (r.month, r.unit, str(r.file))):
+            key = (ret.unit, ret.month)
+            if key in seen_returns:
+                result.problems.append(
+                    Problem(
+                        ret.file,
+                        ret.sheet,
+                        None,
+                        None,
+                        DataError(
+                            "imp_return_twice",
+                            unit=plan.unit_name(ret.unit, "zh"),
+                            month=ret.month,
+                            other=seen_returns[key],
+                        ),
+                    )
+                )
+                continue
+            seen_returns[key] = f"{ret.file}!{ret.sheet}"
+            earlier = live.get(key, [])
+            same = [b for b in earlier if b[1] == ret.sha256 and b[3] == ret.sheet]
+            if same:
+                result.skipped.append((str(ret.file), ret.unit, ret.month, same[-1][0]))
+                continue
+            if earlier and not replace:
+                b = earlier[-1]
+                result.problems.append(
+                    Problem(
+                        ret.file,
+                        ret.sheet,
+                        None,
+                        None,
+                        DataError(
+                            "imp_already", unit=plan.unit_name(ret.unit, "zh"), month=ret.month, batch=b[0], source=b[2]
+                        ),
+                    )
+                )
+                continue
+            records = []
+            problems_before = len(result.problems)
+            for row in ret.rows:
+                prev = _cumulative_before(current, incoming, row.code, row.unit, row.month, plan.start)
+                value = row.this_month
+                if row.cumulative is not None and row.cumulative + 1e-9 < prev:
+                    result.problems.append(
+                        Problem(
+                            ret.file,
+                            ret.sheet,
+                            row.cells.get("cumulative"),
+                            row.cumulative,
+                            DataError("imp_cumulative_down", value=_n(row.cumulative), previous=_n(prev)),
+                        )
+                    )
+                    continue
+                if value is None and row.cumulative is not None:
+                    value = row.cumulative - prev
+                assert value is not None
+                incoming[(row.code, row.unit, row.month)] = value
+                records.append(
+                    store.NewRecord(
+                        row.code,
+                        row.unit,
+                        row.month,
+                        value,
+                        row.cumulative,
+                        row.note,
+                        row.where.split("!", 1)[1] if "!" in row.where else row.where,
+                    )
+                )
+                result.changes.append(
+                    Change(
+                        row.code, row.unit, row.month, current.get((row.code, row.unit, row.month)), value, row.where
+                    )
+                )
+            if len(result.problems) > problems_before:
+                continue
+            superseded = [b[0] for b in earlier]
+            if superseded:
+                new_codes = {r.target_code for r in records}
+                for b in earlier:
+                    info = store.batch(conn, b[0])
+                    for rec in info.records if info else []:
+                        if rec["target"] not in new_codes:
+                            result.changes.append(
+                                Change(rec["target"], ret.unit, ret.month, rec["value"], None, ret.sheet)
+                            )
+            to_write.append((ret, records, superseded))
+        result.rejected = sum(1 for p in result.problems if p.cell)
+        if result.problems:
+            if errors_out is not None:
+                result.error_copies = write_error_copies(result.problems, errors_out, lang)
+            return result
+        result.returns = len(to_write)
+        if dry_run or not to_write:
+            return result
+        with conn.transaction():
+            for ret, records, superseded in to_write:
+                result.batches.append(
+                    store.write_batch(
+                        conn,
+                        records,
+                        kind="import",
+                        source=str(ret.file),
+                        sheet=ret.sheet,
+                        sha256=ret.sha256,
+                        unit_code=ret.unit,
+                        month=ret.month,
+                        received=received,
+                        supersedes=superseded,
+                    )
+                )
+        return result
+    finally:
+        conn.close()
+
+
+def _n(x: float) -> str:
+    return f"{x:g}"
+
+
+def _received(text: str | None) -> str:
+    if text is None:
+        return date.today().isoformat()
+    try:
+        return date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise UsageError("bad_date", where="--received", value=text) from None
+
+
+def _cumulative_before(
+    current: dict[tuple[str, str, str], float],
+    incoming: dict[tuple[str, str, str], float],
+    code: str,
+    unit: str,
+    month: str,
+    start: str,
+) -> float:
+    total = 0.0
+    months = {m for (c, u, m) in current if c == code and u == unit and m < month}
+    months |= {m for (c, u, m) in incoming if c == code and u == unit and m < month}
+    for m in months:
+        key = (code, unit, m)
+        total += incoming[key] if key in incoming else current.get(key, 0.0)
+    return total
+
+
+# -- history, undo, explain ------------------------------------------------------------------
+
+
+def history(db: str | None, target: str | None, unit: str | None) -> tuple[Plan, list[store.BatchInfo]]:
+    opened = store.open_db(db)
+    try:
+        plan = plan_of(opened.conn)
+        code = plan.resolve_code(target).code if target else None
+        unit_code = plan.resolve_unit(unit) if unit else None
+        return plan, store.batches(opened.conn, code, unit_code)
+    finally:
+        opened.conn.close()
+
+
+@dataclass
+class UndoResult:
+    batch: store.BatchInfo
+    restored: list[int]
+
+
+def undo(db: str | None, batch_id: int) -> UndoResult:
+    opened = store.open_db(db)
+    conn = opened.conn
+    try:
+        info = store.batch(conn, batch_id)
+        if info is None:
+            raise DataError("undo_no_batch", where=str(batch_id), batch=batch_id)
+        if info.undone_at:
+            raise DataError("undo_already", where=str(batch_id), batch=batch_id, at=info.undone_at)
+        if info.superseded_by:
+            raise DataError("undo_superseded", where=str(batch_id), batch=batch_id, newer=info.superseded_by)
+        with conn.transaction():
+            restored = store.undo_batch(conn, batch_id)
+        return UndoResult(info, restored)
+    finally:
+        conn.close()
+
+
+@dataclass
+class Explanation:
+    plan: Plan
+    code: str
+    unit: str | None
+    as_of: str
+    total: float
+    records: list[dict[str, Any]]
+
+
+def explain(db: str | None, code: str, unit: str | None, as_of: str | None) -> Explanation:
+    opened = store.open_db(db)
+    try:
+        plan = plan_of(opened.conn)
+        item = plan.resolve_code(code)
+        unit_code = plan.resolve_unit(unit) if unit else None
+        month = as_of_month(as_of, plan)
+        rows = store.contributions(opened.conn, item.code, unit_code, month)
+        total = sum(r["value"] for r in rows if r["counts"])
+        return Explanation(plan, item.code, unit_code, month, total, rows)
+    finally:
+        opened.conn.close()
+
+
+# -- completeness ------------------------------------------------------------------------------
+
+
+@dataclass
+class Grid:
+    plan: Plan
+    as_of: str
+    months: list[str]
+    cells: dict[str, dict[str, str]]  # unit → month → state
+
+
+def returns_grid(db: str | None, as_of: str | None) -> Grid:
+    from kctrack.returns import template_rows
+    from kctrack.schedule import add_months, months_between
+
+    opened = store.open_db(db)
+    try:
+        plan = plan_of(opened.conn)
+        month = as_of_month(as_of, plan)
+        rows = opened.conn.all(
+            "SELECT unit_code, month, MIN(COALESCE(received, substr(created, 1, 10))) FROM batch"
+            " WHERE kind = 'import' AND undone_at IS NULL GROUP BY unit_code, month"
+        )
+    finally:
+        opened.conn.close()
+    received = {(u, m): r for u, m, r in rows}
+    months = months_between(plan.start, plan.end)
+    cells: dict[str, dict[str, str]] = {}
+    for u in plan.units:
+        if not template_rows(plan, u.code):
+            continue
+        row = {}
+        for m in months:
+            due = f"{add_months(m, 1)}-{plan.returns_due_day:02d}"
+            got = received.get((u.code, m))
+            if got is not None:
+                row[m] = "received" if got <= due else "late"
+            else:
+                row[m] = "missing" if m < month else "not_due"
+        cells[u.code] = row
+    return Grid(plan, month, months, cells)

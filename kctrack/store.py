@@ -484,3 +484,162 @@ def totals_by_month(conn: Connection) -> dict[tuple[str, str], float]:
     """Figures in force per target and month (not cumulative), every month."""
     rows = conn.all("SELECT target_code, month, SUM(value) FROM current_value GROUP BY target_code, month")
     return {(t, m): float(v) for t, m, v in rows}
+
+
+# -- returns, history, undo ------------------------------------------------------------------
+
+
+def live_returns(conn: Connection) -> dict[tuple[str, str], list[tuple[int, str | None, str, str | None]]]:
+    """Live import batches per (unit, month): (id, sha256, source, sheet)."""
+    rows = conn.all(
+        "SELECT id, unit_code, month, sha256, source, sheet FROM batch"
+        " WHERE kind = 'import' AND undone_at IS NULL AND superseded_by IS NULL ORDER BY id"
+    )
+    out: dict[tuple[str, str], list[tuple[int, str | None, str, str | None]]] = {}
+    for bid, unit, month, sha, source, sheet in rows:
+        out.setdefault((unit, month), []).append((int(bid), sha, source, sheet))
+    return out
+
+
+def current_values(conn: Connection, units: Iterable[str]) -> dict[tuple[str, str, str], float]:
+    units = sorted(set(units))
+    if not units:
+        return {}
+    params = {f"u{i}": u for i, u in enumerate(units)}
+    marks = ", ".join(f":u{i}" for i in range(len(units)))
+    rows = conn.all(
+        f"SELECT target_code, unit_code, month, value FROM current_value WHERE unit_code IN ({marks})", params
+    )
+    return {(t, u, m): float(v) for t, u, m, v in rows}
+
+
+@dataclass
+class BatchInfo:
+    id: int
+    created: str
+    operator: str
+    kind: str
+    source: str
+    sheet: str | None
+    unit: str | None
+    month: str | None
+    received: str | None
+    superseded_by: int | None
+    undone_at: str | None
+    undone_by: str | None
+    supersedes: list[int] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+_BATCH_COLS = (
+    "id, created, operator, kind, source, sheet, unit_code, month, received, superseded_by, undone_at, undone_by"
+)
+
+
+def batches(conn: Connection, target: str | None = None, unit: str | None = None) -> list[BatchInfo]:
+    """Every batch, oldest first, with its records; optionally only those touching a target or unit."""
+    where, params = [], {}
+    if target:
+        where.append("r.target_code = :t")
+        params["t"] = target
+    if unit:
+        where.append("r.unit_code = :u")
+        params["u"] = unit
+    cond = f"WHERE id IN (SELECT r.batch_id FROM record r WHERE {' AND '.join(where)})" if where else ""
+    out = [BatchInfo(*row) for row in conn.all(f"SELECT {_BATCH_COLS} FROM batch {cond} ORDER BY id", params)]
+    by_id = {b.id: b for b in out}
+    for b in out:
+        if b.superseded_by in by_id:
+            by_id[b.superseded_by].supersedes.append(b.id)
+    rec_cond = " AND ".join(where) if where else "1 = 1"
+    for row in conn.all(
+        "SELECT r.batch_id, r.id, r.target_code, r.unit_code, r.month, r.value, r.cumulative, r.note, r.cell"
+        f" FROM record r WHERE {rec_cond} ORDER BY r.id",
+        params,
+    ):
+        b = by_id.get(row[0])
+        if b is not None:
+            b.records.append(
+                dict(
+                    zip(("id", "target", "unit", "month", "value", "cumulative", "note", "cell"), row[1:], strict=True)
+                )
+            )
+    return out
+
+
+def batch(conn: Connection, batch_id: int) -> BatchInfo | None:
+    row = conn.one(f"SELECT {_BATCH_COLS} FROM batch WHERE id = :b", {"b": batch_id})
+    if row is None:
+        return None
+    info = BatchInfo(*row)
+    info.supersedes = [int(r[0]) for r in conn.all("SELECT id FROM batch WHERE superseded_by = :b", {"b": batch_id})]
+    info.records = [
+        dict(zip(("id", "target", "unit", "month", "value", "cumulative", "note", "cell"), r, strict=True))
+        for r in conn.all(
+            "SELECT id, target_code, unit_code, month, value, cumulative, note, cell FROM record WHERE batch_id = :b",
+            {"b": batch_id},
+        )
+    ]
+    return info
+
+
+def undo_batch(conn: Connection, batch_id: int) -> list[int]:
+    """Revert a batch inside the caller's transaction; returns the batches it restores."""
+    restored = [int(r[0]) for r in conn.all("SELECT id FROM batch WHERE superseded_by = :b", {"b": batch_id})]
+    conn.execute(
+        "UPDATE batch SET undone_at = :at, undone_by = :op WHERE id = :b",
+        {"at": now(), "op": operator(), "b": batch_id},
+    )
+    conn.execute("UPDATE batch SET superseded_by = NULL WHERE superseded_by = :b", {"b": batch_id})
+    refresh_current(conn, batch_id)
+    for old in restored:
+        refresh_current(conn, old)
+    return restored
+
+
+def contributions(conn: Connection, target: str, unit: str | None, as_of: str) -> list[dict[str, Any]]:
+    """Every record of a target up to a month, newest first per key, with whether it counts and why not."""
+    params: dict[str, Any] = {"t": target, "m": as_of}
+    cond = "r.target_code = :t AND r.month <= :m"
+    if unit:
+        cond += " AND r.unit_code = :u"
+        params["u"] = unit
+    rows = conn.all(
+        "SELECT r.id, r.unit_code, r.month, r.value, r.cumulative, r.note, r.cell, b.id, b.source, b.sheet,"
+        " b.created, b.operator, b.undone_at, b.superseded_by, c.record_id"
+        " FROM record r JOIN batch b ON b.id = r.batch_id"
+        " LEFT JOIN current_value c ON c.target_code = r.target_code AND c.unit_code = r.unit_code AND c.month = r.month"
+        f" WHERE {cond} ORDER BY r.unit_code, r.month, r.id DESC",
+        params,
+    )
+    keys = (
+        "record",
+        "unit",
+        "month",
+        "value",
+        "cumulative",
+        "note",
+        "cell",
+        "batch",
+        "source",
+        "sheet",
+        "created",
+        "operator",
+        "undone_at",
+        "superseded_by",
+        "current_record",
+    )
+    out = []
+    for row in rows:
+        d = dict(zip(keys, row, strict=True))
+        d["counts"] = d["record"] == d.pop("current_record")
+        if d["counts"]:
+            d["why_not"] = None
+        elif d["undone_at"]:
+            d["why_not"] = "undone"
+        elif d["superseded_by"]:
+            d["why_not"] = "superseded"
+        else:
+            d["why_not"] = "corrected"
+        out.append(d)
+    return out
