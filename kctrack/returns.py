@@ -169,11 +169,11 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
         for r in range(hr + 1, len(sheet.rows)):
             row = sheet.rows[r]
 
-            def get(key: str, row: list[Any] = row) -> Any:
+            def get(key: str, row: list[Any] = row, columns: dict[str, int] = columns) -> Any:
                 c = columns.get(key)
                 return row[c] if c is not None and c < len(row) else None
 
-            def ref(key: str, r: int = r) -> str:
+            def ref(key: str, r: int = r, columns: dict[str, int] = columns) -> str:
                 return cell_ref(r, columns[key])
 
             code_raw = get("code")
