@@ -544,5 +544,35 @@ def returns(
         render.grid_table(console(s), g, s.lang)
 
 
+class ExportFormat(StrEnum):
+    xlsx = "xlsx"
+    md = "md"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+@handled
+def export(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Argument(help="输出文件 / output file (.xlsx .md .csv .json)")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="截至月份 YYYY-MM / as-of month")] = None,
+    format: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", "-f", help="格式（默认按扩展名）/ format (default: from the extension)"),
+    ] = None,
+) -> None:
+    """导出年度总结（报中国科协）：按文件的 15 项任务排版，含图表；也可导出 md/csv/json。
+
+    Export the year-end summary for CAST in the document's own layout, with
+    charts; or its figures as Markdown, CSV or JSON.
+
+    Example: kctrack export 2020年度总结.xlsx --as-of 2020-12
+    """
+    s = settings(ctx)
+    fmt, month = service.export(s.db, out, as_of, format.value if format else None, s.lang)
+    typer.echo(tr("xp_written", s.lang, path=out, format=fmt, as_of=month), err=True)
+
+
 def main() -> None:
     app(prog_name="kctrack")

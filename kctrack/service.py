@@ -549,3 +549,34 @@ def returns_grid(db: str | None, as_of: str | None) -> Grid:
                 row[m] = "missing" if m < month else "not_due"
         cells[u.code] = row
     return Grid(plan, month, months, cells)
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: str) -> tuple[str, str]:
+    """Write the year-end summary; returns (format, as-of month)."""
+    from kctrack import export as xp
+
+    fmt = fmt or {".xlsx": "xlsx", ".md": "md", ".csv": "csv", ".json": "json"}.get(out.suffix.lower())
+    if fmt is None:
+        raise UsageError("xp_bad_format", where=str(out))
+    opened = store.open_db(db)
+    conn = opened.conn
+    try:
+        plan = plan_of(conn)
+        month = as_of_month(as_of, plan)
+        report = compute(plan, month, store.totals_by_unit(conn, month), store.totals_by_month(conn))
+        batches = store.batches(conn) if fmt == "xlsx" else []
+        db_display = conn.loc.display
+    finally:
+        conn.close()
+    grid = returns_grid(db, month) if fmt == "xlsx" else None
+    data = xp.ExportData(report, grid, batches, db_display, date.today())
+    if fmt == "xlsx":
+        xp.write_xlsx(out, data, lang)
+    else:
+        text = {"md": xp.export_md, "csv": xp.export_csv, "json": xp.export_json}[fmt](data, lang)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    return fmt, month
