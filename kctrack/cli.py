@@ -207,6 +207,9 @@ def record(
     month: Annotated[str, typer.Option("--month", "-m", help="月份 YYYY-MM / month")],
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="填报单位（名称，可带“市”）/ reporting unit")] = None,
     note: Annotated[str | None, typer.Option("--note", help="备注 / note")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="修改已锁定月份的原因 / why a locked month is changed")
+    ] = None,
 ) -> None:
     """记录某月的完成量（同一单位同一月份再次记录即更正，原值保留在历史中）。
 
@@ -216,7 +219,7 @@ def record(
     Example: kctrack record TECH_MANAGER_TEAMS 5 --month 2020-06 --unit 苏州
     """
     s = settings(ctx)
-    r = service.record(s.db, code, value, month, unit, note)
+    r = service.record(s.db, code, value, month, unit, note, reason)
     from kctrack.render import fmt
 
     unit_name = r.unit_name.get(s.lang)
@@ -471,6 +474,9 @@ def history(
 def undo(
     ctx: typer.Context,
     batch: Annotated[int, typer.Argument(help="批次号（见 kctrack history）/ batch number")],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="修改已锁定月份的原因 / why a locked month is changed")
+    ] = None,
 ) -> None:
     """撤销一个批次；撤销更正版月报会恢复被它取代的原月报。
 
@@ -479,7 +485,7 @@ def undo(
     Example: kctrack undo 12
     """
     s = settings(ctx)
-    r = service.undo(s.db, batch)
+    r = service.undo(s.db, batch, reason)
     typer.echo(tr("undone", s.lang, batch=r.batch.id, source=r.batch.source, records=len(r.batch.records)))
     if r.restored:
         typer.echo(tr("undone_restored", s.lang, batches=", ".join(map(str, r.restored))))
@@ -572,6 +578,101 @@ def export(
     s = settings(ctx)
     fmt, month = service.export(s.db, out, as_of, format.value if format else None, s.lang)
     typer.echo(tr("xp_written", s.lang, path=out, format=fmt, as_of=month), err=True)
+
+
+@app.command()
+@handled
+def lock(
+    ctx: typer.Context,
+    month: Annotated[str, typer.Argument(help="月份 YYYY-MM / month")],
+    reason: Annotated[str | None, typer.Option("--reason", help="说明 / note")] = None,
+) -> None:
+    """锁定已上报的月份：此后对该月的修改须写明 --reason，并在历史与导出中标注。
+
+    Freeze a month once it has been reported: later changes to it need
+    --reason and are flagged in history and in the export.
+
+    Example: kctrack lock 2020-06
+    """
+    s = settings(ctx)
+    month_, changed = service.lock(s.db, month, False, reason)
+    if changed:
+        typer.echo(tr("locked", s.lang, month=month_))
+    else:
+        typer.echo(tr("lock_unchanged", s.lang, month=month_, state=tr("lock_state_locked", s.lang)))
+
+
+@app.command()
+@handled
+def unlock(
+    ctx: typer.Context,
+    month: Annotated[str, typer.Argument(help="月份 YYYY-MM / month")],
+    reason: Annotated[str | None, typer.Option("--reason", help="解锁原因 / why")] = None,
+) -> None:
+    """解锁一个月份（锁定与解锁均记入历史）。
+
+    Unlock a month (locks and unlocks are both kept in history).
+
+    Example: kctrack unlock 2020-06 --reason "南京补报"
+    """
+    s = settings(ctx)
+    month_, changed = service.lock(s.db, month, True, reason)
+    if changed:
+        typer.echo(tr("unlocked", s.lang, month=month_))
+    else:
+        typer.echo(tr("lock_unchanged", s.lang, month=month_, state=tr("lock_state_unlocked", s.lang)))
+
+
+db_app = typer.Typer(
+    help="数据库维护：备份与检查 / database upkeep: backup and check",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("backup")
+@handled
+def db_backup(
+    ctx: typer.Context,
+    path: Annotated[Path | None, typer.Argument(help="备份文件（默认在数据库旁加时间戳）/ backup file")] = None,
+) -> None:
+    """用 SQLite 在线备份 API 备份数据库（写入中也安全）；PostgreSQL 请用 pg_dump。
+
+    Back the database up with SQLite's online backup API (safe while others
+    write); for PostgreSQL it prints the pg_dump advice.
+
+    Example: kctrack db backup backups/kctrack-2020-06.db
+    """
+    s = settings(ctx)
+    dest = service.backup(s.db, path)
+    typer.echo(tr("backup_written", s.lang, path=dest))
+
+
+@db_app.command("check")
+@handled
+def db_check(ctx: typer.Context) -> None:
+    """检查数据库完整性并报告结构版本（不做升级）。
+
+    Run the integrity check and report the schema version (upgrades nothing).
+
+    Example: kctrack db check
+    """
+    s = settings(ctx)
+    r = service.check(s.db)
+    params = {
+        "db": r.db,
+        "dialect": r.dialect,
+        "version": r.version or "-",
+        "head": r.head,
+        "integrity": r.integrity,
+        "batches": r.batches,
+        "records": r.records,
+    }
+    typer.echo(tr("check_report", s.lang, **params))
+    if r.integrity != "ok":
+        typer.echo(tr("check_bad", s.lang, integrity=r.integrity), err=True)
+        raise typer.Exit(code=1)
 
 
 def main() -> None:

@@ -403,6 +403,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法从扩展名判断格式：请加 --format xlsx|md|csv|json",
         "cannot tell the format from the extension: add --format xlsx|md|csv|json",
     ),
+    # locks, backups
+    "locked_month": (
+        '月份 {months} 已锁定（已上报）：确需修改请加 --reason "原因"，修改将在历史和导出中标注',
+        'month(s) {months} are locked (already reported): to change them anyway add --reason "why"; the change is flagged in history and the export',
+    ),
+    "locked": ("已锁定 {month}：此后修改需 --reason", "locked {month}: changes now need --reason"),
+    "unlocked": ("已解锁 {month}", "unlocked {month}"),
+    "lock_unchanged": ("{month} 本已{state}，未改动", "{month} was already {state}; nothing changed"),
+    "lock_state_locked": ("锁定", "locked"),
+    "lock_state_unlocked": ("解锁", "unlocked"),
+    "backup_written": ("已备份到 {path}", "backed up to {path}"),
+    "check_report": (
+        "数据库 {db}（{dialect}）：结构版本 {version}（程序 {head}），完整性 {integrity}，{batches} 个批次，{records} 条记录",
+        "database {db} ({dialect}): schema {version} (code {head}), integrity {integrity}, {batches} batches, {records} records",
+    ),
+    "check_bad": (
+        "完整性检查未通过：{integrity}。请从备份恢复（kctrack db backup 的副本）",
+        "integrity check failed: {integrity}. Restore from a backup (a copy made by kctrack db backup)",
+    ),
+    "batch_reason": ("锁定期修改：{reason}", "locked-month change: {reason}"),
     # labels
     "h_code": ("编号", "Code"),
     "h_target_name": ("指标", "Target"),

@@ -64,6 +64,8 @@ class Batch(SQLModel, table=True):
     superseded_by: int | None = Field(default=None, foreign_key="batch.id")
     undone_at: str | None = Field(default=None, max_length=32)
     undone_by: str | None = Field(default=None, max_length=128)
+    reason: str | None = None  # why a locked month was changed
+    undo_reason: str | None = None  # why a batch touching a locked month was undone
 
 
 class Record(SQLModel, table=True):
@@ -99,3 +101,15 @@ class CurrentValue(SQLModel, table=True):
     month: str = Field(primary_key=True, max_length=7)
     value: float
     record_id: int = Field(foreign_key="record.id")
+
+
+class PeriodLock(SQLModel, table=True):
+    """Every lock and unlock of a month; the newest event of a month is its state."""
+
+    __tablename__ = "period_lock"
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7, index=True)
+    action: str = Field(max_length=8)  # lock | unlock
+    at: str = Field(max_length=32)
+    operator: str = Field(max_length=128)
+    reason: str | None = None

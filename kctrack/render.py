@@ -436,6 +436,8 @@ def history_json(plan: Plan, batches: list[Any]) -> dict[str, Any]:
                 "supersedes": b.supersedes,
                 "undone_at": b.undone_at,
                 "undone_by": b.undone_by,
+                "locked_change_reason": b.reason,
+                "undo_reason": b.undo_reason,
                 "records": [{**r, "value": num(r["value"]), "cumulative": num(r["cumulative"])} for r in b.records],
             }
             for b in batches
@@ -494,6 +496,8 @@ def history_table(console: Console, plan: Plan, batches: list[Any], lang: str) -
             state = Text(tr("batch_live", lang), style="green")
         if b.supersedes:
             state.append(" · " + tr("batch_replaces", lang, ids=", ".join(map(str, b.supersedes))))
+        if b.reason:
+            state.append(" · " + tr("batch_reason", lang, reason=b.reason), style="bold magenta")
         source = b.source + (f"!{b.sheet}" if b.sheet else "")
         units = {r["unit"] for r in b.records}
         months = {r["month"] for r in b.records}

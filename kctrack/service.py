@@ -148,7 +148,13 @@ def parse_value(text: str) -> float | None:
 
 
 def record(
-    db: str | None, code: str, value_text: str, month_text: str, unit: str | None, note: str | None
+    db: str | None,
+    code: str,
+    value_text: str,
+    month_text: str,
+    unit: str | None,
+    note: str | None,
+    reason: str | None = None,
 ) -> RecordResult:
     opened = store.open_db(db)
     conn = opened.conn
@@ -186,12 +192,14 @@ def record(
                     units=" ".join(plan.unit_name(u, "zh") for u in reporters),
                 )
         with conn.transaction():
+            check_locks(conn, {month}, reason)
             old = store.current_value(conn, item.code, unit_code, month)
             batch = store.write_batch(
                 conn,
                 [store.NewRecord(item.code, unit_code, month, value, note=note)],
                 kind="record",
                 source=f"kctrack record {item.code} {value_text} --month {month}",
+                reason=reason,
             )
         return RecordResult(item.code, unit_code, month, value, old, batch, plan.unit(unit_code).name)
     finally:
@@ -280,6 +288,7 @@ def import_returns(
     errors_out: Path | None = None,
     lang: str = "zh",
     progress: Any = None,
+    reason: str | None = None,
 ) -> ImportResult:
     """Read, validate everything, then write all returns in one transaction (or nothing)."""
     from kctrack.returns import Problem, read_returns, write_error_copies
@@ -393,9 +402,12 @@ def import_returns(
                 result.error_copies = write_error_copies(result.problems, errors_out, lang)
             return result
         result.returns = len(to_write)
+        if dry_run:
+            check_locks(conn, {ret.month for ret, _, _ in to_write}, reason)
         if dry_run or not to_write:
             return result
         with conn.transaction():
+            check_locks(conn, {ret.month for ret, _, _ in to_write}, reason)
             for ret, records, superseded in to_write:
                 result.batches.append(
                     store.write_batch(
@@ -466,7 +478,7 @@ class UndoResult:
     restored: list[int]
 
 
-def undo(db: str | None, batch_id: int) -> UndoResult:
+def undo(db: str | None, batch_id: int, reason: str | None = None) -> UndoResult:
     opened = store.open_db(db)
     conn = opened.conn
     try:
@@ -478,7 +490,8 @@ def undo(db: str | None, batch_id: int) -> UndoResult:
         if info.superseded_by:
             raise DataError("undo_superseded", where=str(batch_id), batch=batch_id, newer=info.superseded_by)
         with conn.transaction():
-            restored = store.undo_batch(conn, batch_id)
+            check_locks(conn, {r["month"] for r in info.records}, reason)
+            restored = store.undo_batch(conn, batch_id, reason)
         return UndoResult(info, restored)
     finally:
         conn.close()
@@ -580,3 +593,72 @@ def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: 
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     return fmt, month
+
+
+# -- period locks, backups -----------------------------------------------------------------------
+
+
+def check_locks(conn: store.Connection, months: set[str], reason: str | None) -> None:
+    """A change to a locked month needs a reason (it is then flagged in history and the export)."""
+    locked = sorted(months & store.locked_months(conn))
+    if locked and not (reason and reason.strip()):
+        raise DataError("locked_month", where="--reason", months=" ".join(locked))
+
+
+def lock(db: str | None, month_text: str, unlock: bool, reason: str | None) -> tuple[str, bool]:
+    """Lock or unlock a month; returns (month, whether anything changed)."""
+    opened = store.open_db(db)
+    conn = opened.conn
+    try:
+        plan = plan_of(conn)
+        month = check_month(month_text, plan, "MONTH")
+        with conn.transaction():
+            is_locked = month in store.locked_months(conn)
+            if is_locked != unlock:
+                return month, False
+            store.lock_event(conn, month, "unlock" if unlock else "lock", reason)
+        return month, True
+    finally:
+        conn.close()
+
+
+def locks(db: str | None) -> tuple[set[str], list[tuple[str, str, str, str, str | None]]]:
+    opened = store.open_db(db)
+    try:
+        return store.locked_months(opened.conn), store.lock_events(opened.conn)
+    finally:
+        opened.conn.close()
+
+
+def backup(db: str | None, dest: Path | None) -> Path:
+    opened = store.open_db(db)
+    try:
+        return store.backup(opened.conn, dest)
+    finally:
+        opened.conn.close()
+
+
+@dataclass
+class CheckResult:
+    db: str
+    dialect: str
+    version: str | None
+    head: str
+    integrity: str
+    batches: int
+    records: int
+
+
+def check(db: str | None) -> CheckResult:
+    """Integrity and schema version, without upgrading anything."""
+    loc = store.locate(db)
+    conn = store.connect(loc)
+    try:
+        version = store.schema_version(conn)
+        integrity = store.integrity_check(conn)
+        counts = (0, 0)
+        if version is not None and version in store.SCHEMA_REVISIONS:
+            counts = (int(conn.scalar("SELECT count(*) FROM batch")), int(conn.scalar("SELECT count(*) FROM record")))
+        return CheckResult(loc.display, loc.dialect, version, store.SCHEMA_HEAD, integrity, *counts)
+    finally:
+        conn.close()

@@ -27,7 +27,7 @@ from kctrack.errors import DatabaseError, UsageError
 
 # The migrations in order; the last is the schema this code expects.  A test
 # checks this list against the scripts in migrations/versions.
-SCHEMA_REVISIONS = ("0001", "0002")
+SCHEMA_REVISIONS = ("0001", "0002", "0003")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 BUSY_TIMEOUT_S = float(os.environ.get("KCTRACK_BUSY_TIMEOUT", "30"))
 DEFAULT_DB = "kctrack.db"
@@ -384,6 +384,7 @@ def write_batch(
     received: str | None = None,
     supersedes: Sequence[int] = (),
     created: str | None = None,
+    reason: str | None = None,
 ) -> int:
     """Write one batch of records inside the caller's transaction; returns its id.
 
@@ -393,8 +394,8 @@ def write_batch(
     at = created or now()
     batch_id = int(
         conn.scalar(
-            "INSERT INTO batch (created, operator, kind, source, sheet, sha256, unit_code, month, received)"
-            " VALUES (:created, :op, :kind, :source, :sheet, :sha, :unit, :month, :received) RETURNING id",
+            "INSERT INTO batch (created, operator, kind, source, sheet, sha256, unit_code, month, received, reason)"
+            " VALUES (:created, :op, :kind, :source, :sheet, :sha, :unit, :month, :received, :reason) RETURNING id",
             {
                 "created": at,
                 "op": operator(),
@@ -405,6 +406,7 @@ def write_batch(
                 "unit": unit_code,
                 "month": month,
                 "received": received,
+                "reason": reason,
             },
         )
     )
@@ -527,12 +529,15 @@ class BatchInfo:
     superseded_by: int | None
     undone_at: str | None
     undone_by: str | None
+    reason: str | None = None
+    undo_reason: str | None = None
     supersedes: list[int] = field(default_factory=list)
     records: list[dict[str, Any]] = field(default_factory=list)
 
 
 _BATCH_COLS = (
-    "id, created, operator, kind, source, sheet, unit_code, month, received, superseded_by, undone_at, undone_by"
+    "id, created, operator, kind, source, sheet, unit_code, month, received, superseded_by, undone_at, undone_by,"
+    " reason, undo_reason"
 )
 
 
@@ -643,3 +648,32 @@ def contributions(conn: Connection, target: str, unit: str | None, as_of: str) -
             d["why_not"] = "corrected"
         out.append(d)
     return out
+
+
+# -- period locks -------------------------------------------------------------------------------
+
+
+def locked_months(conn: Connection) -> set[str]:
+    """Months whose newest lock event is a lock."""
+    state: dict[str, str] = {}
+    for month, action in conn.all("SELECT month, action FROM period_lock ORDER BY id"):
+        state[month] = action
+    return {m for m, a in state.items() if a == "lock"}
+
+
+def lock_event(conn: Connection, month: str, action: str, reason: str | None) -> None:
+    conn.execute(
+        "INSERT INTO period_lock (month, action, at, operator, reason) VALUES (:m, :a, :at, :op, :r)",
+        {"m": month, "a": action, "at": now(), "op": operator(), "r": reason},
+    )
+
+
+def lock_events(conn: Connection) -> list[tuple[str, str, str, str, str | None]]:
+    return [tuple(r) for r in conn.all("SELECT month, action, at, operator, reason FROM period_lock ORDER BY id")]  # type: ignore[misc]
+
+
+def integrity_check(conn: Connection) -> str:
+    if conn.loc.dialect == "sqlite":
+        return str(conn.scalar("PRAGMA integrity_check"))
+    conn.scalar("SELECT count(*) FROM batch")
+    return "ok"
