@@ -95,19 +95,17 @@ def status_table(console: Console, report: Report, lang: str, db: str, by: str) 
 
 
 def _by_task(console: Console, report: Report, lang: str) -> None:
+    """Targets grouped by the document's sections and tasks.  With --unit, a split
+    target shows that unit's share (its quota, actual, expected and state)."""
     plan = report.plan
     table = Table(show_lines=False, pad_edge=False)
-    for key, justify in (
-        ("code", "left"),
-        ("target_name", "left"),
-        ("value", "right"),
-        ("actual", "right"),
-        ("expected", "right"),
-        ("progress", "left"),
-        ("state", "left"),
-        ("deadline", "left"),
-    ):
-        table.add_column(tr("h_" + key, lang), justify=justify)  # type: ignore[arg-type]
+    table.add_column(tr("h_code", lang), no_wrap=True)
+    table.add_column(tr("h_target_name", lang), min_width=20)
+    table.add_column(tr("h_state", lang), no_wrap=True)
+    for key in ("value", "actual", "expected"):
+        table.add_column(tr("h_" + key, lang), justify="right", no_wrap=True)
+    for key in ("progress", "deadline"):
+        table.add_column(tr("h_" + key, lang), no_wrap=True)
     rows_by_task: dict[int, list[TargetRow]] = {}
     for r in report.targets:
         rows_by_task.setdefault(r.target.task, []).append(r)
@@ -120,22 +118,24 @@ def _by_task(console: Console, report: Report, lang: str) -> None:
             resp = (
                 task.responsible_text if lang == "zh" else ", ".join(plan.unit_name(u, "en") for u in task.responsible)
             )
-            table.add_row(
-                f"{task.no}",
-                Text(tr("task_label", lang, no=task.no, short=task.short.get(lang), resp=resp), style="italic"),
-            )
+            label = tr("task_label", lang, no=task.no, short=task.short.get(lang), resp=resp)
+            table.add_row("", Text(label, style="italic"))
             for r in rows_by_task[task.no]:
                 t = r.target
+                value, actual, exp, pct, state = t.value, r.actual, r.expected, r.percent, r.state
+                share = next((s for s in r.breakdown if s.target is not None), None) if report.unit else None
+                if share is not None and share.target is not None:
+                    value, actual, exp, state = share.target, share.actual, share.expected or 0.0, share.state or state
+                    pct = actual / value * 100 if value else 100.0
+                uom = t.uom.get(lang)
                 table.add_row(
                     t.code,
-                    f"{t.name.get(lang)}（{t.uom.get(lang)}）"
-                    if lang == "zh"
-                    else f"{t.name.get(lang)} ({t.uom.get(lang)})",
-                    ("≥" if t.minimum else "") + fmt(t.value),
-                    fmt(r.actual),
-                    fmt(r.expected),
-                    Text(f"{bar(r.percent)} {r.percent:5.1f}%", style=STATE_STYLE[r.state]),
-                    state_text(r.state, lang),
+                    f"{t.name.get(lang)}（{uom}）" if lang == "zh" else f"{t.name.get(lang)} ({uom})",
+                    state_text(state, lang),
+                    ("≥" if t.minimum else "") + fmt(value),
+                    fmt(actual),
+                    fmt(exp),
+                    Text(f"{bar(pct, 8)} {pct:5.1f}%", style=STATE_STYLE[state]),
                     t.deadline,
                 )
         table.add_section()

@@ -68,6 +68,7 @@ class Report:
     as_of: str
     targets: list[TargetRow]
     milestones: list[MilestoneRow]
+    unit: str | None = None  # the reporting unit the report is limited to
 
 
 def compute(
@@ -128,7 +129,7 @@ def compute(
         for m in plan.milestones
         if unit is None or unit in m.responsible or (not m.responsible and unit == plan.office)
     ]
-    return Report(plan, as_of, rows, ms)
+    return Report(plan, as_of, rows, ms, unit)
 
 
 def _scaled(cps: dict[str, float] | None, quota: float, value: float) -> dict[str, float] | None:
