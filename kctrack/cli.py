@@ -406,7 +406,11 @@ def import_(
     if r.problems:
         typer.echo(tr("imp_nothing_written", s.lang), err=True)
         for p in r.problems:
-            value = "" if p.value is None else str(p.value)
+            value = (
+                ""
+                if p.value is None
+                else str(int(p.value) if isinstance(p.value, float) and p.value.is_integer() else p.value)
+            )
             typer.echo(
                 f"{p.where}: {value} → {p.error.render(s.lang)}" if value else f"{p.where}: {p.error.render(s.lang)}",
                 err=True,

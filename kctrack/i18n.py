@@ -480,7 +480,7 @@ def tr(key: str, lang: str = "zh", **params: Any) -> str:
         return key
     text = pair[1] if lang == "en" else pair[0]
     suggestion = params.get("suggestion")
-    params.setdefault("hint_zh", f"，是否想输入 {suggestion}？" if suggestion else "")
+    params.setdefault("hint_zh", f"（是否想输入 {suggestion}？）" if suggestion else "")
     params.setdefault("hint_en", f"; did you mean {suggestion}?" if suggestion else "")
     try:
         return text.format(**params)

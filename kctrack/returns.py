@@ -149,8 +149,8 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
         if "code" not in columns or not ({"this_month", "cumulative"} & columns.keys()):
             continue
 
-        def problem(cell: str | None, value: Any, key: str, sheet_name: str = sheet.name, **params: Any) -> None:
-            out.problems.append(Problem(wb.path, sheet_name, cell, value, DataError(key, **params)))
+        def problem(cell: str | None, raw: Any, key: str, sheet_name: str = sheet.name, **params: Any) -> None:
+            out.problems.append(Problem(wb.path, sheet_name, cell, raw, DataError(key, **params)))
 
         sheet_unit, sheet_month = _labelled(sheet.rows[:hr], meta, unit, month)
         unit_code = None

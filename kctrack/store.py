@@ -275,7 +275,11 @@ def backup(conn: Connection, dest: str | Path | None = None, suffix: str = "back
     dest = Path(dest)
     if dest.exists():
         raise DatabaseError("db_backup_exists", where=str(dest))
-    target = sqlite3.connect(dest)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        target = sqlite3.connect(dest)
+    except (OSError, sqlite3.Error) as exc:
+        raise DatabaseError("db_cannot_open", where=str(dest), reason=str(exc)) from None
     try:
         conn.raw.backup(target)
     finally:
@@ -588,12 +592,12 @@ def batch(conn: Connection, batch_id: int) -> BatchInfo | None:
     return info
 
 
-def undo_batch(conn: Connection, batch_id: int) -> list[int]:
+def undo_batch(conn: Connection, batch_id: int, reason: str | None = None) -> list[int]:
     """Revert a batch inside the caller's transaction; returns the batches it restores."""
     restored = [int(r[0]) for r in conn.all("SELECT id FROM batch WHERE superseded_by = :b", {"b": batch_id})]
     conn.execute(
-        "UPDATE batch SET undone_at = :at, undone_by = :op WHERE id = :b",
-        {"at": now(), "op": operator(), "b": batch_id},
+        "UPDATE batch SET undone_at = :at, undone_by = :op, undo_reason = :reason WHERE id = :b",
+        {"at": now(), "op": operator(), "b": batch_id, "reason": reason},
     )
     conn.execute("UPDATE batch SET superseded_by = NULL WHERE superseded_by = :b", {"b": batch_id})
     refresh_current(conn, batch_id)
