@@ -406,15 +406,7 @@ def import_(
     if r.problems:
         typer.echo(tr("imp_nothing_written", s.lang), err=True)
         for p in r.problems:
-            value = (
-                ""
-                if p.value is None
-                else str(int(p.value) if isinstance(p.value, float) and p.value.is_integer() else p.value)
-            )
-            typer.echo(
-                f"{p.where}: {value} → {p.error.render(s.lang)}" if value else f"{p.where}: {p.error.render(s.lang)}",
-                err=True,
-            )
+            typer.echo(p.line(s.lang), err=True)
         if r.error_copies:
             typer.echo(tr("imp_error_copies", s.lang, paths=" ".join(map(str, r.error_copies))), err=True)
         raise typer.Exit(code=1)

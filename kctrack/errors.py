@@ -20,10 +20,14 @@ class KctrackError(Exception):
         self.where = where
         self.params = params
 
-    def render(self, lang: str) -> str:
+    def message(self, lang: str) -> str:
+        """The message alone, without the place."""
         from kctrack.i18n import tr
 
-        text = tr(self.key, lang, **self.params)
+        return tr(self.key, lang, **self.params)
+
+    def render(self, lang: str) -> str:
+        text = self.message(lang)
         return f"{self.where}: {text}" if self.where else text
 
     def __str__(self) -> str:  # for logs and pytest output

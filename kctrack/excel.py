@@ -74,12 +74,11 @@ def open_workbook(path: Path) -> Workbook:
             if "xl/workbook.xml" not in names:
                 raise DataError("xl_not_xlsx", where=where)
             for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    with z.open(info) as f:
-                        head = f.read(2048)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    doctype, formula = _scan_xml(z, info)
+                    if doctype:
                         raise DataError("xl_doctype", where=f"{where}!{info.filename}")
-                    if info.filename.startswith("xl/worksheets/") and _has_formula(z, info):
+                    if formula and info.filename.startswith("xl/worksheets/"):
                         formulas.add(info.filename)
     except zipfile.BadZipFile:
         raise DataError("xl_corrupt", where=where) from None
@@ -101,14 +100,23 @@ def open_workbook(path: Path) -> Workbook:
     return Workbook(path, hashlib.sha256(data).hexdigest(), sheets, hidden)
 
 
-def _has_formula(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+def _scan_xml(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[bool, bool]:
+    """(declares a DOCTYPE or entities, has a formula) for one XML part, read in chunks.
+
+    No genuine workbook part declares a DOCTYPE; refusing any, wherever it
+    stands, keeps entity expansion out of every parser that reads the file later.
+    """
+    doctype = formula = False
     with z.open(info) as f:
         tail = b""
         while chunk := f.read(1 << 20):
-            if b"<f>" in tail + chunk or b"<f " in tail + chunk:
-                return True
-            tail = chunk[-4:]
-    return False
+            window = tail + chunk
+            doctype = doctype or b"<!DOCTYPE" in window or b"<!ENTITY" in window
+            formula = formula or b"<f>" in window or b"<f " in window
+            if doctype:
+                break
+            tail = chunk[-16:]
+    return doctype, formula
 
 
 def formula_cells_without_value(path: Path, sheet: str) -> set[tuple[int, int]]:

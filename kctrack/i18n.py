@@ -255,6 +255,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不知道这份月报属于哪个月：请在“月份”处填写，或在命令中加 --month",
         "no month for this return: fill in 月份, or add --month to the command",
     ),
+    "imp_no_value_column": (
+        "这张表有“指标编号”列，却没有“本月完成”或“累计完成”列：不是月报，请用 kctrack template 生成的模板",
+        "this sheet has a code column but no this_month or cumulative column: it is not a return; use the form from kctrack template",
+    ),
     "imp_no_code": ("有数值但没有指标编号：请补上编号", "a figure without a target code: add the code"),
     "imp_not_number": ("“{value}” 不是数字：请填写数字，如 12", "'{value}' is not a number: enter a number such as 12"),
     "imp_negative": ("{value} 为负数：完成量不能小于 0", "{value} is negative: an amount cannot be below 0"),

@@ -41,11 +41,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "this_month": ("本月完成", "本月", "this_month"),
     "cumulative": ("累计完成", "累计", "cumulative"),
     "note": ("备注", "note"),
-    "unit": ("填报单位", "单位", "unit", "reporting_unit"),
+    "unit": ("填报单位", "单位", "unit", "reporting_unit", "reportingunit"),
     "month": ("月份", "填报月份", "month"),
 }
 _HEADER = {alias.lower(): key for key, aliases in COLUMNS.items() for alias in aliases}
 TOTAL_WORDS = {"合计", "总计", "小计", "total", "sum"}
+
+
+def show(value: Any) -> str:
+    """A cell's value as the user typed it: 3, not 3.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return norm_text(value)
 
 
 def _header_key(value: Any) -> str | None:
@@ -97,6 +104,15 @@ class Problem:
     def where(self) -> str:
         return "!".join(str(p) for p in (self.file, self.sheet, self.cell) if p)
 
+    def line(self, lang: str) -> str:
+        """``file!sheet!cell: value → reason`` (a file-level problem names its own place)."""
+        if self.error.where:
+            return self.error.render(lang)
+        message = self.error.message(lang)
+        if self.value is None or (isinstance(self.value, str) and not self.value.strip()):
+            return f"{self.where}: {message}"
+        return f"{self.where}: {show(self.value)} → {message}"
+
 
 @dataclass
 class ReadResult:
@@ -146,11 +162,13 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
             continue
         found = True
         hr, columns = header_at
-        if "code" not in columns or not ({"this_month", "cumulative"} & columns.keys()):
-            continue
 
         def problem(cell: str | None, raw: Any, key: str, sheet_name: str = sheet.name, **params: Any) -> None:
             out.problems.append(Problem(wb.path, sheet_name, cell, raw, DataError(key, **params)))
+
+        if not ({"this_month", "cumulative"} & columns.keys()):
+            problem(cell_ref(hr, columns["code"]), None, "imp_no_value_column")
+            continue
 
         sheet_unit, sheet_month = _labelled(sheet.rows[:hr], meta, unit, month)
         unit_code = None
@@ -163,6 +181,16 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
             month_text = parse_month(sheet_month[0], year)
             if month_text is None:
                 problem(sheet_month[1], sheet_month[0], "imp_bad_month", value=norm_text(sheet_month[0]))
+            elif not plan.start <= month_text <= plan.end:
+                problem(
+                    sheet_month[1],
+                    sheet_month[0],
+                    "imp_month_outside",
+                    value=month_text,
+                    start=plan.start,
+                    end=plan.end,
+                )
+                month_text = None
         blank_formulas: set[tuple[int, int]] | None = None
         seen: dict[tuple[str, str, str], str] = {}
         returns: dict[tuple[str, str], Return] = {}
@@ -273,10 +301,10 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
                     continue
                 number = parse_number(raw)
                 if number is None:
-                    problem(ref(key), raw, "imp_not_number", value=norm_text(raw))
+                    problem(ref(key), raw, "imp_not_number", value=show(raw))
                     bad = True
                 elif number < 0:
-                    problem(ref(key), raw, "imp_negative", value=norm_text(raw))
+                    problem(ref(key), raw, "imp_negative", value=show(raw))
                     bad = True
                 else:
                     figures[key] = number
@@ -341,11 +369,9 @@ def _labelled(
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             key = _header_key(value)
-            if key in ("unit", "month") and key not in found:
-                for c2 in range(c + 1, len(row)):
-                    if not is_blank(row[c2]):
-                        found[key] = (row[c2], cell_ref(r, c2))
-                        break
+            # the value stands in the cell right of its label; a blank one means "not given here"
+            if key in ("unit", "month") and key not in found and c + 1 < len(row) and not is_blank(row[c + 1]):
+                found[key] = (row[c + 1], cell_ref(r, c + 1))
     if "unit" not in found:
         if meta.get("unit"):
             found["unit"] = (meta["unit"], None)
@@ -501,7 +527,10 @@ def write_error_copies(problems: list[Problem], out_dir: Path, lang: str) -> lis
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for path, items in by_file.items():
-        wb = load_workbook(path)
+        try:
+            wb = load_workbook(path)
+        except Exception:  # a file openpyxl cannot read gets no marked copy; its problems are listed anyway
+            continue
         for p in items:
             ws = wb[p.sheet]
             ws.protection.sheet = False

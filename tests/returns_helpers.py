@@ -1,0 +1,263 @@
+"""Shared helpers for the tests of the monthly returns (tests/test_returns_*.py).
+
+Plain functions, no fixtures: each test module defines its own small fixtures
+on top of these (named ``rdb``… so they never clash with tests/conftest.py).
+Every workbook is built here or in the test with openpyxl; no binary fixtures.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner, Result
+
+from kctrack.cli import app
+
+runner = CliRunner()
+
+PLAN_CODE = "JS-2020-71"
+OPERATOR = "returns-tester"
+SHEET = "月报"  # the template's sheet name (zh)
+HEADER_ZH = ("指标编号", "指标名称", "计量单位", "本单位任务", "本月完成", "累计完成", "备注")
+HEADER_EN = ("code", "name", "unit_of_measure", "quota", "this_month", "cumulative", "note")
+FIRST_ROW = 6  # the template's first data row (header on row 5)
+
+# The template rows of every unit in data/targets.yaml, by unit code: (Chinese name, targets, milestones).
+# Written out by hand from the plan file (responsible / breakdown of each target and milestone).
+CITIES = {
+    "nanjing": "南京市",
+    "wuxi": "无锡市",
+    "xuzhou": "徐州市",
+    "changzhou": "常州市",
+    "suzhou": "苏州市",
+    "nantong": "南通市",
+    "lianyungang": "连云港市",
+    "huaian": "淮安市",
+    "yancheng": "盐城市",
+    "yangzhou": "扬州市",
+    "zhenjiang": "镇江市",
+    "taizhou": "泰州市",
+    "suqian": "宿迁市",
+}
+# TECH_MANAGER_TEAMS quotas: 苏州、无锡、常州、镇江和南京各25个；扬州、泰州、南通各15个；徐州、连云港、淮安、盐城、宿迁各6个
+CITY_QUOTA = {
+    "nanjing": 25,
+    "wuxi": 25,
+    "xuzhou": 6,
+    "changzhou": 25,
+    "suzhou": 25,
+    "nantong": 15,
+    "lianyungang": 6,
+    "huaian": 6,
+    "yancheng": 6,
+    "yangzhou": 15,
+    "zhenjiang": 25,
+    "taizhou": 15,
+    "suqian": 6,
+}
+PROVINCIAL = {
+    "talent_centre": "人才服务中心",
+    "enterprise_innovation_centre": "企业创新服务中心",
+    "society_centre": "学会服务中心",
+    "enterprise_office": "企业工作办公室",
+    "rural_tech_centre": "农村技术中心",
+    "intl_exchange_centre": "国际交流中心",
+    "international_dept": "国际部",
+    "popsci_dept": "科普部",
+    "research_publicity_dept": "调宣部",
+}
+ALL_UNITS = {**CITIES, **PROVINCIAL}
+
+
+# -- the command line -------------------------------------------------------------------
+
+
+def kc(db: Path | str, *args: Any, env: Mapping[str, str | None] | None = None) -> Result:
+    """Run ``kctrack --db DB ARGS…`` in-process; global options go before the command."""
+    return runner.invoke(app, ["--db", str(db), *(str(a) for a in args)], env=env)
+
+
+def ok(result: Result) -> Result:
+    assert result.exit_code == 0, f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    return result
+
+
+def no_traceback(result: Result) -> None:
+    """A handled failure: exit 1 from typer.Exit, no Python exception escaped, no traceback printed."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+
+
+def init_db(path: Path) -> Path:
+    ok(kc(path, "init"))
+    return path
+
+
+_PRISTINE: dict[Path, Path] = {}
+
+
+def fresh_db(dest: Path, base: Path) -> Path:
+    """A database made by ``kctrack --db PATH init``: initialised once under ``base``, copied for each test."""
+    pristine = _PRISTINE.get(base)
+    if pristine is None:
+        folder = base / "returns-pristine-db"
+        folder.mkdir(exist_ok=True)
+        pristine = _PRISTINE[base] = init_db(folder / "kctrack.db")
+    return copy_db(pristine, dest)
+
+
+def returns_db(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh database made by ``kctrack --db PATH init`` under the test's tmp_path, in a clean environment.
+
+    tests/conftest.py's ``db`` fixture when there is one; else initialised here once and copied.
+    """
+    clean_env(monkeypatch)
+    try:
+        return Path(request.getfixturevalue("db"))
+    except pytest.FixtureLookupError:
+        base = request.getfixturevalue("tmp_path_factory").getbasetemp()
+        return fresh_db(request.getfixturevalue("tmp_path") / "kctrack.db", base)
+
+
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No KCTRACK_* setting leaks in from the shell; a known operator; plain, wide output."""
+    for name in (
+        "KCTRACK_DB",
+        "KCTRACK_LANG",
+        "KCTRACK_MAX_FILE_MB",
+        "KCTRACK_MAX_UNCOMPRESSED_MB",
+        "KCTRACK_BUSY_TIMEOUT",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KCTRACK_USER", OPERATOR)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def copy_db(src: Path, dest: Path) -> Path:
+    """Copy an initialised SQLite database (and its -wal, if one was left)."""
+    shutil.copyfile(src, dest)
+    for suffix in ("-wal", "-shm"):
+        side = Path(str(src) + suffix)
+        if side.exists():
+            shutil.copyfile(side, Path(str(dest) + suffix))
+    return dest
+
+
+def counts(db: Path) -> dict[str, int]:
+    """Rows of the tables an import writes."""
+    con = sqlite3.connect(db)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("batch", "record", "current_value")}
+    finally:
+        con.close()
+
+
+def db_files(db: Path) -> dict[str, bytes]:
+    """The database's bytes, and those of its -wal/-shm files when present."""
+    out = {}
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(str(db) + suffix)
+        if p.exists():
+            out[suffix] = p.read_bytes()
+    return out
+
+
+def status_json(db: Path, as_of: str = "2020-06", *extra: str) -> dict[str, Any]:
+    return json.loads(ok(kc(db, "status", "--format", "json", "--as-of", as_of, *extra)).stdout)
+
+
+def target_row(status: dict[str, Any], code: str) -> dict[str, Any]:
+    rows = [t for t in status["targets"] if t["code"] == code]
+    assert len(rows) == 1, code
+    return rows[0]
+
+
+def share(status: dict[str, Any], code: str, unit_name: str) -> dict[str, Any]:
+    rows = [s for s in target_row(status, code)["breakdown"] if s["unit"] == unit_name]
+    assert len(rows) == 1, (code, unit_name)
+    return rows[0]
+
+
+def milestone_row(status: dict[str, Any], code: str) -> dict[str, Any]:
+    rows = [m for m in status["milestones"] if m["code"] == code]
+    assert len(rows) == 1, code
+    return rows[0]
+
+
+def history(db: Path, *extra: str) -> list[dict[str, Any]]:
+    return json.loads(ok(kc(db, "history", "--format", "json", *extra)).stdout)["batches"]
+
+
+def explain(db: Path, code: str, *extra: str) -> dict[str, Any]:
+    return json.loads(ok(kc(db, "explain", code, "--format", "json", *extra)).stdout)
+
+
+def problem_lines(result: Result) -> list[str]:
+    """The ``file!sheet!cell: value → reason`` lines an import printed on stderr."""
+    return [line for line in result.stderr.splitlines() if "!" in line and ": " in line]
+
+
+# -- workbooks ----------------------------------------------------------------------------
+
+
+def template(db: Path, out: Path, unit: str = "苏州", month: str | None = "2020-06", *extra: str) -> Path:
+    args = ["template", out, "--unit", unit, *extra]
+    if month is not None:
+        args += ["--month", month]
+    ok(kc(db, *args))
+    assert out.exists()
+    return out
+
+
+def fill(path: Path, cells: Mapping[str, Any], sheet: str = SHEET, dest: Path | None = None) -> Path:
+    """Type values into a workbook's cells (as a unit would) and save it."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    for ref, value in cells.items():
+        ws[ref] = value
+    dest = dest or path
+    wb.save(dest)
+    return dest
+
+
+def template_codes(path: Path, sheet: str = SHEET) -> list[str]:
+    """The codes in column A of a template, from the first data row down."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    codes = []
+    for r in range(FIRST_ROW, ws.max_row + 1):
+        v = ws.cell(r, 1).value
+        if v is None:
+            break
+        codes.append(v)
+    return codes
+
+
+def sheet_workbook(
+    path: Path,
+    rows: Sequence[Sequence[Any]],
+    title: str = "Sheet1",
+    above: Iterable[Sequence[Any]] = (),
+) -> Path:
+    """A plain workbook: optional rows above (labels), then a header row and data rows, from A1."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in above:
+        ws.append(list(row))
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def long_workbook(path: Path, rows: Sequence[Sequence[Any]], title: str = "汇总") -> Path:
+    """A consolidated sheet in long format: code | unit | month | this_month, header on row 1."""
+    return sheet_workbook(path, [("code", "unit", "month", "this_month"), *rows], title=title)

@@ -1,0 +1,272 @@
+"""累计 only, re-import, correction with and without --replace, history, undo, explain (issue 3, §2–3)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from returns_helpers import (
+    OPERATOR,
+    SHEET,
+    counts,
+    db_files,
+    explain,
+    fill,
+    history,
+    kc,
+    milestone_row,
+    ok,
+    problem_lines,
+    returns_db,
+    share,
+    status_json,
+    template,
+)
+
+from kctrack.i18n import tr
+
+
+@pytest.fixture
+def rdb(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return returns_db(request, monkeypatch)
+
+
+def _suzhou(db: Path, month: str = "2020-06") -> float:
+    return share(status_json(db, month), "TECH_MANAGER_TEAMS", "苏州市")["actual"]
+
+
+def _form(db: Path, folder: Path, name: str, month: str, cells: dict, unit: str = "苏州") -> Path:
+    return fill(template(db, folder / name, unit, month), cells)
+
+
+# -- 累计完成 only ----------------------------------------------------------------------------
+
+
+def test_cumulative_only_derives_the_month(rdb: Path, tmp_path: Path) -> None:
+    may = _form(rdb, tmp_path, "may.xlsx", "2020-05", {"F6": 10})
+    june = _form(rdb, tmp_path, "june.xlsx", "2020-06", {"F6": 16})
+    ok(kc(rdb, "import", may))
+    ok(kc(rdb, "import", june))
+    records = [(r["month"], r["value"], r["cumulative"], r["cell"]) for b in history(rdb) for r in b["records"]]
+    assert records == [("2020-05", 10, 10, f"{SHEET}!F6"), ("2020-06", 6, 16, f"{SHEET}!F6")]
+    assert _suzhou(rdb, "2020-05") == 10
+    assert _suzhou(rdb, "2020-06") == 16
+
+
+def test_cumulative_only_for_two_months_in_one_run(rdb: Path, tmp_path: Path) -> None:
+    may = _form(rdb, tmp_path, "may.xlsx", "2020-05", {"F6": 10})
+    june = _form(rdb, tmp_path, "june.xlsx", "2020-06", {"F6": 16})
+    ok(kc(rdb, "import", june, may))  # the order on the command line does not matter
+    assert sorted((r["month"], r["value"]) for b in history(rdb) for r in b["records"]) == [
+        ("2020-05", 10),
+        ("2020-06", 6),
+    ]
+    assert _suzhou(rdb) == 16
+
+
+def test_cumulative_over_several_earlier_months(rdb: Path, tmp_path: Path) -> None:
+    """April 3 + May 4 (this_month), then June cumulative 12 → June's amount 12 − 7 = 5."""
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "apr.xlsx", "2020-04", {"E6": 3})))
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "may.xlsx", "2020-05", {"E6": 4})))
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "june.xlsx", "2020-06", {"F6": 12})))
+    assert history(rdb)[-1]["records"][0]["value"] == 5
+    assert _suzhou(rdb) == 12
+
+
+def test_both_columns_filled_uses_this_month(rdb: Path, tmp_path: Path) -> None:
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "may.xlsx", "2020-05", {"E6": 10})))
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "june.xlsx", "2020-06", {"E6": 4, "F6": 14})))
+    record = history(rdb)[-1]["records"][0]
+    assert (record["value"], record["cumulative"], record["cell"]) == (4, 14, f"{SHEET}!E6")
+    assert _suzhou(rdb) == 14
+
+
+# -- re-import and corrections --------------------------------------------------------------------
+
+
+def test_reimport_of_the_same_file_changes_nothing(rdb: Path, tmp_path: Path) -> None:
+    path = _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5, "E7": "完成"})
+    ok(kc(rdb, "import", path))
+    before, rows = db_files(rdb), counts(rdb)
+    result = ok(kc(rdb, "import", path))
+    assert tr("imp_skipped", "zh", file=path, unit="苏州市", month="2020-06", batch=1) in result.stderr
+    assert "1 个文件，0 份月报：新增 0，修改 0，不变 0，移除 0，拒绝 0" in result.stderr
+    assert counts(rdb) == rows == {"batch": 1, "record": 2, "current_value": 2}
+    assert db_files(rdb) == before
+    assert _suzhou(rdb) == 5
+
+
+def test_reimport_of_a_renamed_copy_is_still_skipped(rdb: Path, tmp_path: Path) -> None:
+    """The same bytes under another name: recognised by its hash."""
+    path = _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5})
+    ok(kc(rdb, "import", path))
+    copy = tmp_path / "sz (1).xlsx"
+    copy.write_bytes(path.read_bytes())
+    result = ok(kc(rdb, "import", copy))
+    assert "跳过" in result.stderr
+    assert counts(rdb)["batch"] == 1
+
+
+def test_correction_without_replace_is_refused(rdb: Path, tmp_path: Path) -> None:
+    path = _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5})
+    ok(kc(rdb, "import", path))
+    fill(path, {"E6": 7})
+    before = db_files(rdb)
+    result = kc(rdb, "import", path)
+    assert result.exit_code == 1
+    reason = tr("imp_already", "zh", unit="苏州市", month="2020-06", batch=1, source=path)
+    assert problem_lines(result) == [f"{path}!{SHEET}: {reason}"]
+    assert "批次 1" in reason and "--replace" in reason
+    assert db_files(rdb) == before
+    assert _suzhou(rdb) == 5
+
+
+def test_correction_with_replace_supersedes_then_undo_restores(rdb: Path, tmp_path: Path) -> None:
+    path = _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5, "E7": "完成"})
+    ok(kc(rdb, "import", path))
+    corrected = _form(rdb, tmp_path, "sz-corrected.xlsx", "2020-06", {"E6": 7})  # milestone no longer claimed
+    result = ok(kc(rdb, "import", corrected, "--replace"))
+    assert "1 个文件，1 份月报：新增 0，修改 1，不变 0，移除 1，拒绝 0" in result.stderr
+    assert "已导入，批次 2" in result.stderr
+    status = status_json(rdb)
+    assert share(status, "TECH_MANAGER_TEAMS", "苏州市")["actual"] == 7
+    assert milestone_row(status, "M_CITY_SPECIAL_BODIES")["done_on"] is None
+
+    first, second = history(rdb)
+    for b in (first, second):
+        assert {"id", "created", "operator", "source", "records"} <= b.keys()
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", b["created"])
+        assert b["operator"] == OPERATOR
+    assert (first["id"], first["source"], first["state"], first["superseded_by"]) == (1, str(path), "superseded", 2)
+    assert (second["id"], second["source"], second["state"], second["supersedes"]) == (2, str(corrected), "live", [1])
+    assert [(r["target"], r["value"]) for r in first["records"]] == [
+        ("TECH_MANAGER_TEAMS", 5),
+        ("M_CITY_SPECIAL_BODIES", 1),
+    ]
+    assert [(r["target"], r["value"]) for r in second["records"]] == [("TECH_MANAGER_TEAMS", 7)]
+
+    result = ok(kc(rdb, "undo", 2))
+    assert tr("undone", "zh", batch=2, source=corrected, records=1) in result.stdout
+    assert tr("undone_restored", "zh", batches="1") in result.stdout
+    status = status_json(rdb)
+    assert share(status, "TECH_MANAGER_TEAMS", "苏州市")["actual"] == 5
+    assert milestone_row(status, "M_CITY_SPECIAL_BODIES")["done_on"] == "2020-06"
+    first, second = history(rdb)
+    assert (first["state"], first["superseded_by"]) == ("live", None)
+    assert second["state"] == "undone" and second["undone_by"] == OPERATOR
+
+    # undo twice → error, nothing changes
+    before = db_files(rdb)
+    again = kc(rdb, "undo", 2)
+    assert again.exit_code == 1
+    assert again.stderr.startswith("2: 批次 2 已于 ")
+    assert again.stderr.rstrip().endswith(" 撤销")
+    assert db_files(rdb) == before
+
+
+def test_undo_of_a_superseded_batch_is_refused(rdb: Path, tmp_path: Path) -> None:
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "a.xlsx", "2020-06", {"E6": 5})))
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "b.xlsx", "2020-06", {"E6": 6}), "--replace"))
+    result = kc(rdb, "undo", 1)
+    assert result.exit_code == 1
+    assert tr("undo_superseded", "zh", batch=1, newer=2) in result.stderr
+    assert _suzhou(rdb) == 6
+
+
+def test_undo_of_an_import_batch(rdb: Path, tmp_path: Path) -> None:
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "may.xlsx", "2020-05", {"E6": 2})))
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "june.xlsx", "2020-06", {"E6": 5})))
+    ok(kc(rdb, "undo", 2))
+    assert _suzhou(rdb) == 2
+    assert counts(rdb) == {"batch": 2, "record": 2, "current_value": 1}
+    # the return may now be imported afresh, without --replace
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "june2.xlsx", "2020-06", {"E6": 4})))
+    assert _suzhou(rdb) == 6
+
+
+def test_undo_of_a_record_batch(rdb: Path) -> None:
+    ok(kc(rdb, "record", "TECH_MANAGER_TEAMS", "3", "--month", "2020-06", "--unit", "苏州"))
+    ok(kc(rdb, "record", "TECH_MANAGER_TEAMS", "4", "--month", "2020-06", "--unit", "苏州"))  # a correction
+    assert _suzhou(rdb) == 4
+    result = ok(kc(rdb, "undo", 2))
+    assert tr("undone", "zh", batch=2, source="kctrack record TECH_MANAGER_TEAMS 4 --month 2020-06", records=1) in (
+        result.stdout
+    )
+    assert _suzhou(rdb) == 3  # the earlier record counts again
+    ok(kc(rdb, "undo", 1))
+    assert _suzhou(rdb) == 0
+    assert kc(rdb, "undo", 1).exit_code == 1
+
+
+def test_undo_of_no_such_batch(rdb: Path) -> None:
+    result = kc(rdb, "undo", 99)
+    assert result.exit_code == 1
+    assert tr("undo_no_batch", "zh", batch=99) in result.stderr
+
+
+def test_history_filters_by_target_and_unit(rdb: Path, tmp_path: Path) -> None:
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5})))
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "wx.xlsx", "2020-06", {"E6": 4}, unit="无锡")))
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "talent.xlsx", "2020-06", {"E6": 50}, unit="人才服务中心")))
+    assert [b["unit"] for b in history(rdb)] == ["suzhou", "wuxi", "talent_centre"]
+    assert [b["unit"] for b in history(rdb, "--unit", "无锡")] == ["wuxi"]
+    assert [b["unit"] for b in history(rdb, "--target", "TECH_MANAGER_TEAMS")] == ["suzhou", "wuxi"]
+    assert [b["unit"] for b in history(rdb, "--target", "EXPERT_POOL")] == ["talent_centre"]
+
+
+# -- explain -------------------------------------------------------------------------------------
+
+
+def test_explain_names_the_cell_of_each_figure(rdb: Path, tmp_path: Path) -> None:
+    may = _form(rdb, tmp_path, "may.xlsx", "2020-05", {"E6": 2})
+    june = _form(rdb, tmp_path, "june.xlsx", "2020-06", {"E6": 5})
+    ok(kc(rdb, "import", may, june))
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "wx.xlsx", "2020-06", {"E6": 4}, unit="无锡")))
+    e = explain(rdb, "TECH_MANAGER_TEAMS", "--unit", "苏州", "--as-of", "2020-06")
+    assert (e["code"], e["unit"], e["as_of"], e["total"]) == ("TECH_MANAGER_TEAMS", "suzhou", "2020-06", 7)
+    assert [(r["month"], r["value"], r["source"], r["counts"]) for r in e["records"]] == [
+        ("2020-05", 2, f"{may}!{SHEET}!E6", True),
+        ("2020-06", 5, f"{june}!{SHEET}!E6", True),
+    ]
+    assert {r["operator"] for r in e["records"]} == {OPERATOR}
+    whole = explain(rdb, "TECH_MANAGER_TEAMS", "--as-of", "2020-06")
+    assert whole["total"] == 11
+    assert sorted(r["unit"] for r in whole["records"]) == ["suzhou", "suzhou", "wuxi"]
+    # as of May only May's figure
+    assert explain(rdb, "TECH_MANAGER_TEAMS", "--unit", "苏州", "--as-of", "2020-05")["total"] == 2
+
+
+def test_explain_after_a_correction(rdb: Path, tmp_path: Path) -> None:
+    first = _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5})
+    ok(kc(rdb, "import", first))
+    corrected = _form(rdb, tmp_path, "sz-v2.xlsx", "2020-06", {"F6": 7})  # only 累计 this time
+    ok(kc(rdb, "import", corrected, "--replace"))
+    e = explain(rdb, "TECH_MANAGER_TEAMS", "--unit", "苏州", "--as-of", "2020-06")
+    assert e["total"] == 7
+    assert [(r["batch"], r["value"], r["source"], r["counts"], r["why_not"]) for r in e["records"]] == [
+        (2, 7, f"{corrected}!{SHEET}!F6", True, None),
+        (1, 5, f"{first}!{SHEET}!E6", False, "superseded"),
+    ]
+    ok(kc(rdb, "undo", 2))
+    e = explain(rdb, "TECH_MANAGER_TEAMS", "--unit", "苏州", "--as-of", "2020-06")
+    assert e["total"] == 5
+    assert [(r["batch"], r["counts"], r["why_not"]) for r in e["records"]] == [(2, False, "undone"), (1, True, None)]
+
+
+def test_explain_a_record_names_the_command(rdb: Path) -> None:
+    ok(kc(rdb, "record", "EXPERT_POOL", "40", "--month", "2020-05"))
+    e = explain(rdb, "EXPERT_POOL", "--as-of", "2020-06")
+    assert [(r["value"], r["source"], r["counts"]) for r in e["records"]] == [
+        (40, "kctrack record EXPERT_POOL 40 --month 2020-05", True)
+    ]
+
+
+def test_reimport_after_undo_imports_again(rdb: Path, tmp_path: Path) -> None:
+    path = _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5})
+    ok(kc(rdb, "import", path))
+    ok(kc(rdb, "undo", 1))
+    assert _suzhou(rdb) == 0
+    result = ok(kc(rdb, "import", path))
+    assert "已导入，批次 2" in result.stderr
+    assert _suzhou(rdb) == 5
