@@ -465,6 +465,20 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         ]
         for c, v in enumerate(vals, start=1):
             put(ws, r, c, v)
+    noted = [(b, rec) for b in data.batches for rec in b.records if rec.get("note")]
+    if noted:
+        r += 2
+        ws.cell(r, 1, tr("xp_notes", lang)).font = Font(bold=True)
+        r += 1
+        for c, k in enumerate(["batch", "code", "unit", "month", "source", "note"], start=1):
+            cell = ws.cell(r, c, tr(f"xp_h_{k}", lang))
+            cell.fill, cell.font, cell.border = head_fill, head_font, border
+        for b, rec in noted:
+            r += 1
+            source = b.source + (f"!{b.sheet}" if b.sheet else "") + (f"!{rec['cell']}" if rec.get("cell") else "")
+            vals = [b.id, rec["target"], plan.unit_name(rec["unit"], lang), rec["month"], source, rec["note"]]
+            for c, v in enumerate(vals, start=1):
+                put(ws, r, c, v)
     for col, w in zip("ABCDEFGHIJ", (8, 26, 12, 8, 40, 14, 10, 8, 10, 30), strict=True):
         ws.column_dimensions[col].width = max(ws.column_dimensions[col].width or 0, w)
 

@@ -394,6 +394,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xp_actual": ("实际累计", "Actual"),
     "xp_expected": ("应完成", "Expected"),
     "xp_chart_percent": ("各指标完成率（%）", "Completion by target (%)"),
+    "xp_notes": ("备注", "Notes"),
+    "xp_h_note": ("备注", "Note"),
     "xp_batches": ("数据批次", "Import batches"),
     "xp_batch_live": ("有效", "live"),
     "xp_batch_undone": ("已撤销", "undone"),

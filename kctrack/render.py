@@ -638,8 +638,11 @@ def import_json(plan: Plan, r: Any, lang: str) -> dict[str, Any]:
         ],
         "skipped": [{"file": f, "unit": plan.unit_name(u, lang), "month": m, "batch": b} for f, u, m, b in r.skipped],
         "errors": [
-            {"where": p.error.where or p.where, "value": None if p.value is None else str(p.value),
-             "message": p.error.message(lang)}
+            {
+                "where": p.error.where or p.where,
+                "value": None if p.value is None else str(p.value),
+                "message": p.error.message(lang),
+            }
             for p in r.problems
         ],
     }

@@ -113,11 +113,12 @@ def compute(
             target=t,
             actual=actual,
             expected=exp,
-            percent=actual / t.value * 100 if t.value else 100.0,
+            percent=round(actual / t.value * 100, 4) if t.value else 100.0,
             state=target_state(t.value, actual, exp, as_of, t.deadline, ratio),
             breakdown=shares,
             monthly=cells,
-            forecast=forecast([c.actual for c in cells], months_inclusive(as_of, t.deadline) - 1),
+            # the running total starts from 0 the month before the plan, so April's growth counts
+            forecast=forecast([0.0] + [c.actual for c in cells], months_inclusive(as_of, t.deadline) - 1),
         )
         rows.append(row)
     done_on: dict[str, str] = {}
