@@ -165,7 +165,7 @@ def init(
         for code in c.removed:
             typer.echo(tr("init_removed", s.lang, code=code))
         for code, key, old, new in c.changed:
-            typer.echo(tr("init_change", s.lang, code=code, key=key, old=old, new=new))
+            typer.echo(tr("init_change", s.lang, code=code, field=key, old=old, new=new))
 
 
 @app.command()

@@ -147,7 +147,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "init_added": ("  新增 {code}", "  added {code}"),
     "init_removed": ("  移除 {code}（历史记录保留）", "  removed {code} (its records are kept)"),
-    "init_change": ("  {code}.{key}: {old} → {new}", "  {code}.{key}: {old} → {new}"),
+    "init_change": ("  {code}.{field}: {old} → {new}", "  {code}.{field}: {old} → {new}"),
     "recorded": (
         "已记录 {code} · {unit} · {month}：{value}（批次 {batch}）",
         "recorded {code} · {unit} · {month}: {value} (batch {batch})",
@@ -480,7 +480,7 @@ def lang_from_env() -> str:
     return lang if lang in LANGS else "zh"
 
 
-def tr(key: str, lang: str = "zh", **params: Any) -> str:
+def tr(key: str, lang: str = "zh", /, **params: Any) -> str:
     pair = MESSAGES.get(key)
     if pair is None:
         return key

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 TARGET_STATES = ("done", "on_track", "behind", "off_track", "overdue")
 MILESTONE_STATES = ("done", "pending", "overdue")
@@ -32,7 +32,7 @@ MILESTONE_STATES = ("done", "pending", "overdue")
 
 def is_month(text: str) -> bool:
     """True for a well-formed ``YYYY-MM`` with a month 01–12."""
-    m = _MONTH.match(text)
+    m = _MONTH.fullmatch(text)
     return bool(m) and 1 <= int(m.group(2)) <= 12
 
 
@@ -75,8 +75,8 @@ def expected(
     if as_of >= deadline:
         return float(value)
     if checkpoints:
-        reached = [v for m, v in checkpoints.items() if m <= as_of]
-        return float(min(max(reached), value)) if reached else 0.0
+        reached = [(m, v) for m, v in checkpoints.items() if m <= as_of]
+        return float(min(max(reached)[1], value)) if reached else 0.0
     done = months_inclusive(plan_start, as_of)
     total = months_inclusive(plan_start, deadline)
     if total == 0:

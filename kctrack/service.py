@@ -25,7 +25,7 @@ def plan_of(conn: store.Connection) -> Plan:
 
 def check_month(text: str, plan: Plan, option: str = "--month") -> str:
     """A ``YYYY-MM`` inside the plan window, or a usage error naming the option."""
-    text = text.strip()
+    text = unicodedata.normalize("NFKC", text).strip()
     if not is_month(text):
         raise UsageError("bad_month", where=option, value=text)
     if not plan.start <= text <= plan.end:
@@ -41,7 +41,7 @@ def default_as_of(plan: Plan, today: date | None = None) -> str:
 def as_of_month(text: str | None, plan: Plan) -> str:
     if text is None:
         return default_as_of(plan)
-    text = text.strip()
+    text = unicodedata.normalize("NFKC", text).strip()
     if not is_month(text):
         raise UsageError("bad_month", where="--as-of", value=text)
     return clip_month(text, plan.start, plan.end)
@@ -92,7 +92,8 @@ def status(db: str | None, as_of: str | None = None, unit: str | None = None) ->
         plan = plan_of(conn)
         month = as_of_month(as_of, plan)
         unit_code = plan.resolve_unit(unit) if unit else None
-        report = compute(plan, month, store.totals_by_unit(conn, month), store.totals_by_month(conn), unit=unit_code)
+        by_month = store.totals_by_month(conn, unit_code)
+        report = compute(plan, month, store.totals_by_unit(conn, month), by_month, unit=unit_code)
         return StatusResult(report, conn.loc.display, opened.notices)
     finally:
         conn.close()

@@ -103,12 +103,15 @@ def compute(
                 if unit is not None and u != unit:
                     continue
                 shares.append(ShareRow(u, None, by_unit.get((t.code, u), 0.0), None, None))
+        # month by month; with ``unit`` the figures are that unit's, against its quota where split
+        basis = t.quota(unit) if unit is not None and t.breakdown else None
+        goal, goal_cps = (basis, _scaled(cps, basis, t.value)) if basis is not None else (t.value, cps)
         cum = 0.0
         cells = []
         for m in months:
             cum += by_month.get((t.code, m), 0.0)
-            e = expected(t.value, plan.start, t.deadline, m, cps)
-            cells.append(MonthCell(m, cum, e, target_state(t.value, cum, e, m, t.deadline, ratio)))
+            e = expected(goal, plan.start, t.deadline, m, goal_cps)
+            cells.append(MonthCell(m, cum, e, target_state(goal, cum, e, m, t.deadline, ratio)))
         row = TargetRow(
             target=t,
             actual=actual,

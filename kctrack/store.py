@@ -486,9 +486,15 @@ def totals_by_unit(conn: Connection, as_of: str) -> dict[tuple[str, str], float]
     return {(t, u): float(v) for t, u, v in rows}
 
 
-def totals_by_month(conn: Connection) -> dict[tuple[str, str], float]:
-    """Figures in force per target and month (not cumulative), every month."""
-    rows = conn.all("SELECT target_code, month, SUM(value) FROM current_value GROUP BY target_code, month")
+def totals_by_month(conn: Connection, unit: str | None = None) -> dict[tuple[str, str], float]:
+    """Figures in force per target and month (not cumulative), every month; one unit's with ``unit``."""
+    if unit is None:
+        rows = conn.all("SELECT target_code, month, SUM(value) FROM current_value GROUP BY target_code, month")
+    else:
+        rows = conn.all(
+            "SELECT target_code, month, SUM(value) FROM current_value WHERE unit_code = :u GROUP BY target_code, month",
+            {"u": unit},
+        )
     return {(t, m): float(v) for t, m, v in rows}
 
 

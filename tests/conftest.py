@@ -1,0 +1,247 @@
+"""Shared fixtures and helpers for the core tests (plan, schedule, states, CLI, migrations).
+
+* An autouse fixture gives every test a clean environment: no ``KCTRACK_*``
+  setting from the shell, a known operator, a fixed console width, and none of
+  the variables that switch colour on or off (output captured by CliRunner is
+  not a terminal, so it must come out plain by itself).
+* ``db``: a migrated SQLite file under ``tmp_path``, initialised with the
+  bundled plan by ``kctrack --db PATH init`` (once per session, then copied).
+* ``run(*args)``: ``kctrack ARGS…`` in-process through a module-level CliRunner.
+
+The CliRunner of this typer keeps stdout and stderr apart (``result.stdout``,
+``result.stderr``) and also mixes both into ``result.output``.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.testing
+import yaml
+
+from kctrack.cli import app
+
+runner = typer.testing.CliRunner()
+
+REPO = Path(__file__).resolve().parent.parent
+PLAN_FILE = REPO / "data" / "targets.yaml"
+OPERATOR = "tester"
+
+# The 13 districted cities: code → Chinese name, and their TECH_MANAGER_TEAMS quota from the
+# document: 苏州、无锡、常州、镇江和南京各25个；扬州、泰州、南通各15个；徐州、连云港、淮安、盐城、宿迁各6个.
+CITY_NAMES = {
+    "nanjing": "南京市",
+    "wuxi": "无锡市",
+    "xuzhou": "徐州市",
+    "changzhou": "常州市",
+    "suzhou": "苏州市",
+    "nantong": "南通市",
+    "lianyungang": "连云港市",
+    "huaian": "淮安市",
+    "yancheng": "盐城市",
+    "yangzhou": "扬州市",
+    "zhenjiang": "镇江市",
+    "taizhou": "泰州市",
+    "suqian": "宿迁市",
+}
+TMT_QUOTA_ZH = {
+    "苏州市": 25,
+    "无锡市": 25,
+    "常州市": 25,
+    "镇江市": 25,
+    "南京市": 25,
+    "扬州市": 15,
+    "泰州市": 15,
+    "南通市": 15,
+    "徐州市": 6,
+    "连云港市": 6,
+    "淮安市": 6,
+    "盐城市": 6,
+    "宿迁市": 6,
+}
+
+_ENV_OFF = ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CLICOLOR_FORCE")
+
+
+def _is_setting(name: str) -> bool:
+    """A kctrack setting from the shell (KCTRACK_TEST_* configures the test run itself and stays)."""
+    return name.startswith("KCTRACK_") and not name.startswith("KCTRACK_TEST_")
+
+
+def clean_env() -> dict[str, str | None]:
+    """``env=`` for CliRunner in fixtures that run before the autouse one (module or session scope)."""
+    env: dict[str, str | None] = {name: None for name in os.environ if _is_setting(name)}
+    env["KCTRACK_USER"] = OPERATOR
+    return env
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if _is_setting(name):
+            monkeypatch.delenv(name)
+    for name in _ENV_OFF:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("KCTRACK_USER", OPERATOR)
+
+
+# -- running the CLI ------------------------------------------------------------------------
+
+
+def run(*args: Any, env: Mapping[str, str | None] | None = None) -> typer.testing.Result:
+    """``kctrack ARGS…`` in-process; every argument is passed as a string."""
+    return runner.invoke(app, [str(a) for a in args], env=env)
+
+
+def kc(db: Path, *args: Any, env: Mapping[str, str | None] | None = None) -> typer.testing.Result:
+    """``kctrack --db DB ARGS…`` (global options go before the command)."""
+    return run("--db", db, *args, env=env)
+
+
+def ok(result: typer.testing.Result) -> typer.testing.Result:
+    assert result.exit_code == 0, f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    return result
+
+
+def failed(result: typer.testing.Result, code: int) -> str:
+    """A handled failure: the exit code, no Python exception, no traceback, one message on stderr.
+
+    Returns the message.
+    """
+    assert result.exit_code == code, f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert result.stdout == "", result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+# -- databases -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _pristine_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pristine") / "kctrack.db"
+    ok(run("--db", path, "init", env=clean_env()))
+    assert not Path(f"{path}-wal").exists()
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path, _pristine_db: Path) -> Path:
+    """A migrated database initialised with the bundled plan by ``kctrack --db PATH init``."""
+    dest = tmp_path / "kctrack.db"
+    shutil.copyfile(_pristine_db, dest)
+    return dest
+
+
+def db_state(path: Path) -> dict[str, bytes]:
+    """The bytes of a SQLite database and of its -wal/-shm files where present."""
+    out = {}
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(f"{path}{suffix}")
+        if p.exists():
+            out[suffix] = p.read_bytes()
+    return out
+
+
+def db_dump(path: Path) -> list[str]:
+    con = sqlite3.connect(path)
+    try:
+        return list(con.iterdump())
+    finally:
+        con.close()
+
+
+def query(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+# -- status JSON -----------------------------------------------------------------------------
+
+
+def status_json(db: Path, as_of: str, *extra: Any) -> dict[str, Any]:
+    return json.loads(ok(kc(db, "status", "--format", "json", "--as-of", as_of, *extra)).stdout)
+
+
+def target_row(data: dict[str, Any], code: str) -> dict[str, Any]:
+    rows = [t for t in data["targets"] if t["code"] == code]
+    assert len(rows) == 1, code
+    return rows[0]
+
+
+def share_row(data: dict[str, Any], code: str, unit: str) -> dict[str, Any]:
+    rows = [s for s in target_row(data, code)["breakdown"] if s["unit"] == unit]
+    assert len(rows) == 1, (code, unit)
+    return rows[0]
+
+
+def milestone_row(data: dict[str, Any], code: str) -> dict[str, Any]:
+    rows = [m for m in data["milestones"] if m["code"] == code]
+    assert len(rows) == 1, code
+    return rows[0]
+
+
+# -- plan files ------------------------------------------------------------------------------
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where available: the tests parse a lot
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+@functools.cache
+def plan_text() -> str:
+    return PLAN_FILE.read_text(encoding="utf-8")
+
+
+@functools.cache
+def _plan_dict() -> dict[str, Any]:
+    return yaml.load(plan_text(), Loader=_Loader)  # noqa: S506 - a safe loader
+
+
+def plan_dict() -> dict[str, Any]:
+    """data/targets.yaml parsed, a fresh copy for the caller to edit."""
+    return copy.deepcopy(_plan_dict())
+
+
+def dump_plan(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
+
+
+def write_plan(path: Path, data: dict[str, Any] | str) -> Path:
+    """Write a plan file: YAML text as given, or a parsed plan dumped back to YAML."""
+    text = data if isinstance(data, str) else dump_plan(data)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def find_target(data: dict[str, Any], code: str) -> dict[str, Any]:
+    return next(t for t in data["targets"] if t["code"] == code)
+
+
+def line_of(text: str, needle: str, start: int = 0) -> int:
+    """The 1-based line of the first occurrence of ``needle`` at or after character ``start``."""
+    index = text.index(needle, start)
+    return text.count("\n", 0, index) + 1
+
+
+@pytest.fixture
+def chdir_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Run in an empty folder, so that a default ./kctrack.db would land there."""
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path

@@ -1,0 +1,88 @@
+"""Every command has help text ending with an example, and appears in the README (house style 8)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import typer.main
+from conftest import REPO, run
+
+from kctrack.cli import app
+
+# This typer vendors click (typer._click); the command tree is walked through the public
+# attributes every click command has: ``commands`` on a group, ``params`` and ``help`` on each.
+
+
+def _is_group(cmd: Any) -> bool:
+    return isinstance(getattr(cmd, "commands", None), dict)
+
+
+def _is_option(param: Any) -> bool:
+    return param.param_type_name == "option"
+
+
+def _walk(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for name, cmd in sorted(group.commands.items()):
+        path = (*prefix, name)
+        out.append((" ".join(path), cmd))
+        if _is_group(cmd):
+            out += _walk(cmd, path)
+    return out
+
+
+ROOT = typer.main.get_command(app)
+assert _is_group(ROOT)
+COMMANDS = _walk(ROOT)
+LEAVES = [(name, cmd) for name, cmd in COMMANDS if not _is_group(cmd)]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_core_commands_are_there() -> None:
+    names = {name for name, _ in COMMANDS}
+    assert {"init", "targets", "record", "status", "demo"} <= names
+
+
+@pytest.mark.parametrize(("name", "cmd"), COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_command_has_help(name: str, cmd: Any) -> None:
+    assert (cmd.help or "").strip(), name
+    assert (cmd.get_short_help_str() or "").strip(), name
+
+
+@pytest.mark.parametrize(("name", "cmd"), LEAVES, ids=[n for n, _ in LEAVES])
+def test_command_docstring_ends_with_an_example(name: str, cmd: Any) -> None:
+    lines = [line.strip() for line in (cmd.help or "").strip().splitlines() if line.strip()]
+    assert lines, name
+    last = lines[-1]
+    assert last.startswith("Example:"), last
+    assert re.search(rf"\bkctrack\b.*\b{re.escape(name)}\b", last), f"{name}: {last}"
+
+
+@pytest.mark.parametrize(("name", "cmd"), LEAVES, ids=[n for n, _ in LEAVES])
+def test_help_option_prints_the_example(name: str, cmd: Any) -> None:
+    for flag in ("--help", "-h"):
+        result = run(*name.split(), flag)
+        assert result.exit_code == 0, result.output
+        assert "Example:" in result.stdout
+        assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("name", "cmd"), COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_command_appears_in_the_readme(name: str, cmd: Any) -> None:
+    assert re.search(rf"\bkctrack {re.escape(name)}\b", README), f"`kctrack {name}` is not in README.md"
+
+
+@pytest.mark.parametrize(("name", "cmd"), LEAVES, ids=[n for n, _ in LEAVES])
+def test_every_option_has_help(name: str, cmd: Any) -> None:
+    for param in cmd.params:
+        if _is_option(param) and param.name != "help":
+            assert (param.help or "").strip(), f"{name} {param.opts}"
+
+
+def test_global_options_have_help() -> None:
+    for param in ROOT.params:
+        if _is_option(param) and param.name != "help":
+            assert (param.help or "").strip(), param.opts
+    assert {"--db", "--lang", "--no-color"} <= {o for p in ROOT.params for o in p.opts}
