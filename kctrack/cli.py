@@ -4,8 +4,6 @@ Every failure reaches the user as one line (or one list) on stderr and an exit
 code: 1 for bad data, 2 for bad usage.
 """
 
-from __future__ import annotations
-
 import functools
 import sys
 from collections.abc import Callable

@@ -260,13 +260,13 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         start = r
         for i, (kind, obj) in enumerate(items or [("-", None)]):
             if i == 0:
-                put(ws, r, 1, task.no)
+                put(ws, r, 1, task.no).alignment = Alignment(horizontal="center", vertical="top")
                 put(ws, r, 2, task.short.get(lang)).alignment = wrap
                 put(ws, r, 3, _resp(plan, task, lang)).alignment = wrap
                 put(
                     ws, r, 4, "、".join(task.participating) if lang == "zh" else ", ".join(task.participating)
                 ).alignment = wrap
-                put(ws, r, 5, task.time_node)
+                put(ws, r, 5, task.time_node).alignment = wrap
             else:
                 for c in range(1, 6):
                     put(ws, r, c, None)
