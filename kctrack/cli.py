@@ -258,7 +258,8 @@ def status(
     Example: kctrack status --as-of 2020-06 --by unit
     """
     s = settings(ctx)
-    r = service.status(s.db, as_of, unit)
+    # the split by unit is read only where it is shown: JSON, --by unit (and --unit, which needs it)
+    r = service.status(s.db, as_of, unit, breakdown=format is TableFormat.json or by is By.unit)
     notify(s, r.notices)
     from kctrack import render
 
@@ -411,7 +412,9 @@ def import_(
     if dry_run:
         typer.echo(tr("imp_dry", s.lang), err=True)
     elif r.batches:
-        typer.echo(tr("imp_done", s.lang, batches=", ".join(map(str, r.batches))), err=True)
+        ids = r.batches
+        shown = ", ".join(map(str, ids)) if len(ids) <= 5 else f"{ids[0]}–{ids[-1]}（{len(ids)}）"
+        typer.echo(tr("imp_done", s.lang, batches=shown), err=True)
 
 
 def _progress(s: Settings, paths: list[Path]) -> Any:

@@ -113,3 +113,17 @@ class PeriodLock(SQLModel, table=True):
     at: str = Field(max_length=32)
     operator: str = Field(max_length=128)
     reason: str | None = None
+
+
+class MonthTotal(SQLModel, table=True):
+    """The province's figure per target and month: the sum of the current values.
+
+    Kept up to date with ``current_value`` by every write and undo, so that the
+    status table reads targets × months rows whatever the number of units and
+    records.
+    """
+
+    __tablename__ = "month_total"
+    target_code: str = Field(primary_key=True, foreign_key="target.code", max_length=64)
+    month: str = Field(primary_key=True, max_length=7)
+    value: float

@@ -188,6 +188,9 @@ class Plan:
             self._index["target"] = {t.code: t for t in self.targets}
             self._index["milestone"] = {m.code: m for m in self.milestones}
             self._index["task"] = {k.no: k for k in self.tasks}
+            self._index["reporters"] = {t.code: frozenset(t.reporters) for t in self.targets} | {
+                m.code: frozenset(m.responsible or (self.office,)) for m in self.milestones
+            }
         return self._index
 
     def unit(self, code: str) -> Unit:
@@ -207,6 +210,10 @@ class Plan:
             close = difflib.get_close_matches(name, names, n=1)
             raise UsageError("unknown_unit", unit=name, suggestion=close[0] if close else "", known=" ".join(names))
         return code
+
+    def reports(self, unit: str, code: str) -> bool:
+        """Whether a unit reports a target (its split's units, else its responsible ones) or a milestone."""
+        return unit in self._lookup()["reporters"].get(code, ())
 
     def find_code(self, code: str) -> Target | Milestone | None:
         idx = self._lookup()

@@ -194,22 +194,24 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
         blank_formulas: set[tuple[int, int]] | None = None
         seen: dict[tuple[str, str, str], str] = {}
         returns: dict[tuple[str, str], Return] = {}
+        # a consolidated sheet repeats the same few units, months and codes: parse each once
+        units_seen: dict[Any, str | None] = {}
+        months_seen: dict[Any, str | None] = {}
+        c_code, c_tm, c_cu, c_unit, c_month, c_note, c_name = (
+            columns.get(k) for k in ("code", "this_month", "cumulative", "unit", "month", "note", "name")
+        )
         for r in range(hr + 1, len(sheet.rows)):
             row = sheet.rows[r]
-
-            def get(key: str, row: list[Any] = row, columns: dict[str, int] = columns) -> Any:
-                c = columns.get(key)
-                return row[c] if c is not None and c < len(row) else None
 
             def ref(key: str, r: int = r, columns: dict[str, int] = columns) -> str:
                 return cell_ref(r, columns[key])
 
-            code_raw = get("code")
-            values = [get(k) for k in ("this_month", "cumulative")]
+            code_raw = _at(row, c_code)
+            tm_raw, cu_raw = _at(row, c_tm), _at(row, c_cu)
             if is_blank(code_raw):
-                if all(is_blank(v) for v in values):
+                if is_blank(tm_raw) and is_blank(cu_raw):
                     continue
-                if norm_text(get("name")).lower() in TOTAL_WORDS or norm_text(row[0]).lower() in TOTAL_WORDS:
+                if norm_text(_at(row, c_name)).lower() in TOTAL_WORDS or norm_text(row[0]).lower() in TOTAL_WORDS:
                     continue
                 problem(ref("code"), None, "imp_no_code")
                 continue
@@ -225,10 +227,13 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
                 continue
             # unit and month of the row: its own columns, else the sheet's, else the command line's
             row_unit = unit_code
-            if "unit" in columns and not is_blank(get("unit")):
-                row_unit = plan.find_unit(norm_text(get("unit")))
+            raw_unit = _at(row, c_unit)
+            if not is_blank(raw_unit):
+                if raw_unit not in units_seen:
+                    units_seen[raw_unit] = plan.find_unit(norm_text(raw_unit))
+                row_unit = units_seen[raw_unit]
                 if row_unit is None:
-                    problem(ref("unit"), get("unit"), "imp_unknown_unit", unit=norm_text(get("unit")))
+                    problem(ref("unit"), raw_unit, "imp_unknown_unit", unit=norm_text(raw_unit))
                     continue
             elif sheet_unit is not None and unit_code is None:
                 continue  # already reported
@@ -236,21 +241,20 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
                 problem(ref("code"), None, "imp_no_unit")
                 continue
             row_month = month_text
-            if "month" in columns and not is_blank(get("month")):
-                row_month = parse_month(get("month"), year)
+            raw_month = _at(row, c_month)
+            if not is_blank(raw_month):
+                if raw_month not in months_seen:
+                    months_seen[raw_month] = parse_month(raw_month, year)
+                row_month = months_seen[raw_month]
                 if row_month is None:
-                    problem(ref("month"), get("month"), "imp_bad_month", value=norm_text(get("month")))
+                    problem(ref("month"), raw_month, "imp_bad_month", value=norm_text(raw_month))
                     continue
             elif sheet_month is not None and month_text is None:
                 continue
             if row_month is None:
                 problem(ref("code"), None, "imp_no_month")
                 continue
-            month_cell = (
-                ref("month")
-                if "month" in columns and not is_blank(get("month"))
-                else (sheet_month[1] if sheet_month else None)
-            )
+            month_cell = ref("month") if not is_blank(raw_month) else (sheet_month[1] if sheet_month else None)
             if not plan.start <= row_month <= plan.end:
                 problem(
                     month_cell or ref("code"),
@@ -261,8 +265,8 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
                     end=plan.end,
                 )
                 continue
-            reporters = _reporters(item, plan)
-            if row_unit not in reporters:
+            if not plan.reports(row_unit, item.code):
+                reporters = _reporters(item, plan)
                 problem(
                     ref("code"),
                     code,
@@ -279,7 +283,7 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
                 if key not in columns:
                     figures[key] = None
                     continue
-                raw = get(key)
+                raw = tm_raw if key == "this_month" else cu_raw
                 if is_blank(raw):
                     if sheet.has_formulas:
                         if blank_formulas is None:
@@ -313,10 +317,16 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
             key3 = (code, row_unit, row_month)
             value_key = "this_month" if figures["this_month"] is not None else "cumulative"
             if key3 in seen:
-                problem(ref(value_key), get(value_key), "imp_duplicate", code=code, first=seen[key3])
+                problem(
+                    ref(value_key),
+                    tm_raw if value_key == "this_month" else cu_raw,
+                    "imp_duplicate",
+                    code=code,
+                    first=seen[key3],
+                )
                 continue
-            seen[key3] = ref(value_key)
-            note = get("note")
+            value_ref = seen[key3] = ref(value_key)
+            note = _at(row, c_note)
             ret = returns.get((row_unit, row_month))
             if ret is None:
                 ret = returns[(row_unit, row_month)] = Return(wb.path, sheet.name, wb.sha256, row_unit, row_month)
@@ -328,13 +338,19 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
                     this_month=figures["this_month"],
                     cumulative=figures["cumulative"],
                     note=None if is_blank(note) else norm_text(note),
-                    where=f"{wb.path}!{sheet.name}!{ref(value_key)}",
-                    cells={k: ref(k) for k in ("this_month", "cumulative") if k in columns},
+                    where=f"{wb.path}!{sheet.name}!{value_ref}",
+                    cells={
+                        k: value_ref if k == value_key else ref(k) for k in ("this_month", "cumulative") if k in columns
+                    },
                 )
             )
         out.returns += returns.values()
     if not found:
         out.problems.append(Problem(wb.path, None, None, None, DataError("imp_no_header", rows=HEADER_SCAN_ROWS)))
+
+
+def _at(row: list[Any], c: int | None) -> Any:
+    return row[c] if c is not None and c < len(row) else None
 
 
 def _reporters(item: Target | Milestone, plan: Plan) -> tuple[str, ...]:

@@ -85,15 +85,17 @@ class StatusResult:
     notices: list[tuple[str, dict[str, object]]]
 
 
-def status(db: str | None, as_of: str | None = None, unit: str | None = None) -> StatusResult:
+def status(db: str | None, as_of: str | None = None, unit: str | None = None, breakdown: bool = True) -> StatusResult:
+    """Where every target stands; ``breakdown=False`` skips the split by unit (the table by task needs none)."""
     opened = store.open_db(db)
     conn = opened.conn
     try:
         plan = plan_of(conn)
         month = as_of_month(as_of, plan)
         unit_code = plan.resolve_unit(unit) if unit else None
-        by_month = store.totals_by_month(conn, unit_code)
-        report = compute(plan, month, store.totals_by_unit(conn, month), by_month, unit=unit_code)
+        by_unit = store.totals_by_unit(conn, month, unit_code) if breakdown or unit_code else None
+        unit_months = store.unit_by_month(conn, unit_code) if unit_code else None
+        report = compute(plan, month, by_unit, store.totals_by_month(conn), unit_code, unit_months)
         return StatusResult(report, conn.loc.display, opened.notices)
     finally:
         conn.close()
@@ -307,7 +309,11 @@ def import_returns(
         result = ImportResult(files=len(read.files), problems=list(read.problems), dry_run=dry_run, plan=plan)
         live = store.live_returns(conn)
         current = store.current_values(conn, {r.unit for r in read.returns})
-        incoming: dict[tuple[str, str, str], float] = {}
+        # each target × unit's figures by month: those in force, overlaid by this import's as it is read,
+        # to derive a month's amount from a running total and to check that totals never go down
+        series: dict[tuple[str, str], dict[str, float]] = {}
+        for (code, unit_code, m), v in current.items():
+            series.setdefault((code, unit_code), {})[m] = v
         to_write: list[tuple[Any, list[store.NewRecord], list[int]]] = []
         seen_returns: dict[tuple[str, str], str] = {}
         for ret in sorted(read.returns, key=lambda r: (r.month, r.unit, str(r.file))):
@@ -351,7 +357,8 @@ def import_returns(
             records = []
             problems_before = len(result.problems)
             for row in ret.rows:
-                prev = _cumulative_before(current, incoming, row.code, row.unit, row.month, plan.start)
+                known = series.setdefault((row.code, row.unit), {})
+                prev = sum(v for m, v in known.items() if m < row.month)
                 value = row.this_month
                 if row.cumulative is not None and row.cumulative + 1e-9 < prev:
                     result.problems.append(
@@ -367,7 +374,7 @@ def import_returns(
                 if value is None and row.cumulative is not None:
                     value = row.cumulative - prev
                 assert value is not None
-                incoming[(row.code, row.unit, row.month)] = value
+                known[row.month] = value
                 records.append(
                     store.NewRecord(
                         row.code,
@@ -409,10 +416,10 @@ def import_returns(
             return result
         with conn.transaction():
             check_locks(conn, {ret.month for ret, _, _ in to_write}, reason)
-            for ret, records, superseded in to_write:
-                result.batches.append(
-                    store.write_batch(
-                        conn,
+            result.batches = store.write_batches(
+                conn,
+                [
+                    store.NewBatch(
                         records,
                         kind="import",
                         source=str(ret.file),
@@ -422,8 +429,11 @@ def import_returns(
                         month=ret.month,
                         received=received,
                         supersedes=superseded,
+                        reason=reason,
                     )
-                )
+                    for ret, records, superseded in to_write
+                ],
+            )
         return result
     finally:
         conn.close()
@@ -440,23 +450,6 @@ def _received(text: str | None) -> str:
         return date.fromisoformat(text.strip()).isoformat()
     except ValueError:
         raise UsageError("bad_date", where="--received", value=text) from None
-
-
-def _cumulative_before(
-    current: dict[tuple[str, str, str], float],
-    incoming: dict[tuple[str, str, str], float],
-    code: str,
-    unit: str,
-    month: str,
-    start: str,
-) -> float:
-    total = 0.0
-    months = {m for (c, u, m) in current if c == code and u == unit and m < month}
-    months |= {m for (c, u, m) in incoming if c == code and u == unit and m < month}
-    for m in months:
-        key = (code, unit, m)
-        total += incoming[key] if key in incoming else current.get(key, 0.0)
-    return total
 
 
 # -- history, undo, explain ------------------------------------------------------------------

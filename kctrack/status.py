@@ -74,42 +74,61 @@ class Report:
 def compute(
     plan: Plan,
     as_of: str,
-    by_unit: dict[tuple[str, str], float],
+    by_unit: dict[tuple[str, str], float] | None,
     by_month: dict[tuple[str, str], float],
     unit: str | None = None,
+    unit_by_month: dict[tuple[str, str], float] | None = None,
 ) -> Report:
     """The status of every target and milestone at the end of ``as_of``.
 
-    With ``unit``, only what that unit reports, and its own share.
+    ``by_month``: the province's figures per target and month (the one source of
+    every target's actual).  ``by_unit``: cumulative figures per target and unit
+    up to ``as_of``, for the split by unit; None when no split is wanted (the
+    table by task needs none, which keeps ``status`` independent of the number of
+    units and records).  With ``unit``: only what that unit reports, its own
+    share, and its own month-by-month figures from ``unit_by_month``.
     """
     ratio = plan.behind_ratio
     months = months_between(plan.start, as_of)
+    monthly_of: dict[str, dict[str, float]] = defaultdict(dict)
+    for (code, m), v in by_month.items():
+        monthly_of[code][m] = v
+    unit_monthly_of: dict[str, dict[str, float]] = defaultdict(dict)
+    for (code, m), v in (unit_by_month or {}).items():
+        unit_monthly_of[code][m] = v
     rows: list[TargetRow] = []
     for t in plan.targets:
         if unit is not None and unit not in t.reporters:
             continue
         cps = dict(t.checkpoints) or None
-        actual = sum(v for (code, _u), v in by_unit.items() if code == t.code)
+        figures = monthly_of.get(t.code, {})
+        actual = sum(figures.get(m, 0.0) for m in months)
         exp = expected(t.value, plan.start, t.deadline, as_of, cps)
         shares = []
-        for u, quota in t.breakdown:
-            if unit is not None and u != unit:
-                continue
-            a = by_unit.get((t.code, u), 0.0)
-            e = expected(quota, plan.start, t.deadline, as_of, _scaled(cps, quota, t.value))
-            shares.append(ShareRow(u, quota, a, e, target_state(quota, a, e, as_of, t.deadline, ratio)))
-        if not t.breakdown:
-            for u in t.reporters:
+        if by_unit is not None:
+            for u, quota in t.breakdown:
                 if unit is not None and u != unit:
                     continue
-                shares.append(ShareRow(u, None, by_unit.get((t.code, u), 0.0), None, None))
+                a = by_unit.get((t.code, u), 0.0)
+                e = expected(quota, plan.start, t.deadline, as_of, _scaled(cps, quota, t.value))
+                shares.append(ShareRow(u, quota, a, e, target_state(quota, a, e, as_of, t.deadline, ratio)))
+            if not t.breakdown:
+                for u in t.reporters:
+                    if unit is not None and u != unit:
+                        continue
+                    shares.append(ShareRow(u, None, by_unit.get((t.code, u), 0.0), None, None))
         # month by month; with ``unit`` the figures are that unit's, against its quota where split
         basis = t.quota(unit) if unit is not None and t.breakdown else None
         goal, goal_cps = (basis, _scaled(cps, basis, t.value)) if basis is not None else (t.value, cps)
+        series = unit_monthly_of.get(t.code, {}) if unit is not None else figures
+        province_cum = 0.0
         cum = 0.0
         cells = []
+        trend = [0.0]  # the running total starts from 0 the month before the plan, so April's growth counts
         for m in months:
-            cum += by_month.get((t.code, m), 0.0)
+            cum += series.get(m, 0.0)
+            province_cum += figures.get(m, 0.0)
+            trend.append(province_cum)
             e = expected(goal, plan.start, t.deadline, m, goal_cps)
             cells.append(MonthCell(m, cum, e, target_state(goal, cum, e, m, t.deadline, ratio)))
         row = TargetRow(
@@ -120,14 +139,14 @@ def compute(
             state=target_state(t.value, actual, exp, as_of, t.deadline, ratio),
             breakdown=shares,
             monthly=cells,
-            # the running total starts from 0 the month before the plan, so April's growth counts
-            forecast=forecast([0.0] + [c.actual for c in cells], months_inclusive(as_of, t.deadline) - 1),
+            forecast=forecast(trend, months_inclusive(as_of, t.deadline) - 1),
         )
         rows.append(row)
     done_on: dict[str, str] = {}
-    for (code, m), v in sorted(by_month.items()):
-        if v > 0 and code not in done_on:
-            done_on[code] = m
+    for code, figures in monthly_of.items():
+        done = [m for m, v in figures.items() if v > 0]
+        if done:
+            done_on[code] = min(done)
     ms = [
         MilestoneRow(m, milestone_state(m.due, done_on.get(m.code), as_of), _if_le(done_on.get(m.code), as_of))
         for m in plan.milestones

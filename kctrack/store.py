@@ -27,7 +27,7 @@ from kctrack.errors import DatabaseError, UsageError
 
 # The migrations in order; the last is the schema this code expects.  A test
 # checks this list against the scripts in migrations/versions.
-SCHEMA_REVISIONS = ("0001", "0002", "0003")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 BUSY_TIMEOUT_S = float(os.environ.get("KCTRACK_BUSY_TIMEOUT", "30"))
 DEFAULT_DB = "kctrack.db"
@@ -375,49 +375,57 @@ class NewRecord:
     cell: str | None = None
 
 
-def write_batch(
-    conn: Connection,
-    records: Iterable[NewRecord],
-    *,
-    kind: str,
-    source: str,
-    sheet: str | None = None,
-    sha256: str | None = None,
-    unit_code: str | None = None,
-    month: str | None = None,
-    received: str | None = None,
-    supersedes: Sequence[int] = (),
-    created: str | None = None,
-    reason: str | None = None,
-) -> int:
-    """Write one batch of records inside the caller's transaction; returns its id.
+@dataclass
+class NewBatch:
+    """A batch to write: its records and what it says about them."""
 
-    The new records become the figures in force for their keys; the batches in
-    ``supersedes`` stop counting (they stay in history, and undo restores them).
+    records: list[NewRecord]
+    kind: str
+    source: str
+    sheet: str | None = None
+    sha256: str | None = None
+    unit_code: str | None = None
+    month: str | None = None
+    received: str | None = None
+    supersedes: Sequence[int] = ()
+    created: str | None = None
+    reason: str | None = None
+
+
+def write_batches(conn: Connection, batches: Sequence[NewBatch]) -> list[int]:
+    """Write batches of records inside the caller's transaction; returns their ids.
+
+    The new records become the figures in force for their keys (no two batches
+    of one call may share a key); the batches each supersedes stop counting
+    (they stay in history, and undo restores them).  Records go in with one
+    executemany, and the figures in force and the month totals are brought up
+    to date once for the whole call.
     """
-    at = created or now()
-    batch_id = int(
-        conn.scalar(
-            "INSERT INTO batch (created, operator, kind, source, sheet, sha256, unit_code, month, received, reason)"
-            " VALUES (:created, :op, :kind, :source, :sheet, :sha, :unit, :month, :received, :reason) RETURNING id",
-            {
-                "created": at,
-                "op": operator(),
-                "kind": kind,
-                "source": source,
-                "sheet": sheet,
-                "sha": sha256,
-                "unit": unit_code,
-                "month": month,
-                "received": received,
-                "reason": reason,
-            },
+    op = operator()
+    ids: list[int] = []
+    rows: list[dict[str, Any]] = []
+    for b in batches:
+        at = b.created or now()
+        batch_id = int(
+            conn.scalar(
+                "INSERT INTO batch (created, operator, kind, source, sheet, sha256, unit_code, month, received, reason)"
+                " VALUES (:created, :op, :kind, :source, :sheet, :sha, :unit, :month, :received, :reason) RETURNING id",
+                {
+                    "created": at,
+                    "op": op,
+                    "kind": b.kind,
+                    "source": b.source,
+                    "sheet": b.sheet,
+                    "sha": b.sha256,
+                    "unit": b.unit_code,
+                    "month": b.month,
+                    "received": b.received,
+                    "reason": b.reason,
+                },
+            )
         )
-    )
-    conn.many(
-        "INSERT INTO record (batch_id, target_code, unit_code, month, value, cumulative, note, cell, recorded_at)"
-        " VALUES (:b, :t, :u, :m, :v, :c, :n, :cell, :at)",
-        [
+        ids.append(batch_id)
+        rows += [
             {
                 "b": batch_id,
                 "t": r.target_code,
@@ -429,20 +437,62 @@ def write_batch(
                 "cell": r.cell,
                 "at": at,
             }
-            for r in records
-        ],
+            for r in b.records
+        ]
+    if not ids:
+        return ids
+    conn.many(
+        "INSERT INTO record (batch_id, target_code, unit_code, month, value, cumulative, note, cell, recorded_at)"
+        " VALUES (:b, :t, :u, :m, :v, :c, :n, :cell, :at)",
+        rows,
     )
+    # the new records become current; on SQLite the ids of one write are consecutive (writers are
+    # serialised), on PostgreSQL other writers' ids may interleave, so the ids are named
+    if conn.loc.dialect == "sqlite":
+        new = "batch_id BETWEEN :lo AND :hi"
+        params: dict[str, Any] = {"lo": ids[0], "hi": ids[-1]}
+    else:
+        new = "batch_id = ANY(:ids)"
+        params = {"ids": ids}
     conn.execute(
         "INSERT INTO current_value (target_code, unit_code, month, value, record_id)"
-        " SELECT target_code, unit_code, month, value, id FROM record WHERE batch_id = :b"
+        f" SELECT target_code, unit_code, month, value, id FROM record WHERE {new}"
         " ON CONFLICT (target_code, unit_code, month)"
         " DO UPDATE SET value = excluded.value, record_id = excluded.record_id",
-        {"b": batch_id},
+        params,
     )
-    for old in supersedes:
-        conn.execute("UPDATE batch SET superseded_by = :new WHERE id = :old", {"new": batch_id, "old": old})
-        refresh_current(conn, old)
-    return batch_id
+    superseded: list[int] = []
+    for batch_id, b in zip(ids, batches, strict=True):
+        for old in b.supersedes:
+            conn.execute("UPDATE batch SET superseded_by = :new WHERE id = :old", {"new": batch_id, "old": old})
+            refresh_current(conn, old)
+            superseded.append(old)
+    refresh_month_totals(conn, {r["t"] for r in rows} | batch_targets(conn, superseded))
+    return ids
+
+
+def write_batch(conn: Connection, records: Iterable[NewRecord], **batch: Any) -> int:
+    """Write one batch (see :func:`write_batches`); returns its id."""
+    return write_batches(conn, [NewBatch(list(records), **batch)])[0]
+
+
+def batch_targets(conn: Connection, batch_ids: Iterable[int]) -> set[str]:
+    out: set[str] = set()
+    for b in batch_ids:
+        out |= {r[0] for r in conn.all("SELECT DISTINCT target_code FROM record WHERE batch_id = :b", {"b": b})}
+    return out
+
+
+def refresh_month_totals(conn: Connection, targets: Iterable[str]) -> None:
+    """Recompute the province's monthly figures of some targets from their current values."""
+    for code in sorted(set(targets)):
+        conn.execute("DELETE FROM month_total WHERE target_code = :t", {"t": code})
+        conn.execute(
+            "INSERT INTO month_total (target_code, month, value)"
+            " SELECT target_code, month, SUM(value) FROM current_value WHERE target_code = :t"
+            " GROUP BY target_code, month",
+            {"t": code},
+        )
 
 
 def refresh_current(conn: Connection, batch_id: int) -> None:
@@ -476,25 +526,28 @@ def current_value(conn: Connection, target: str, unit: str, month: str) -> float
 # -- reads for status --------------------------------------------------------------------
 
 
-def totals_by_unit(conn: Connection, as_of: str) -> dict[tuple[str, str], float]:
-    """Cumulative figures in force up to ``as_of``, per target and unit."""
-    rows = conn.all(
-        "SELECT target_code, unit_code, SUM(value) FROM current_value WHERE month <= :m"
-        " GROUP BY target_code, unit_code",
-        {"m": as_of},
-    )
+def totals_by_unit(conn: Connection, as_of: str, unit: str | None = None) -> dict[tuple[str, str], float]:
+    """Cumulative figures in force up to ``as_of``, per target and unit (one unit's with ``unit``)."""
+    sql = "SELECT target_code, unit_code, SUM(value) FROM current_value WHERE month <= :m"
+    params: dict[str, Any] = {"m": as_of}
+    if unit is not None:
+        sql += " AND unit_code = :u"
+        params["u"] = unit
+    rows = conn.all(sql + " GROUP BY target_code, unit_code", params)
     return {(t, u): float(v) for t, u, v in rows}
 
 
-def totals_by_month(conn: Connection, unit: str | None = None) -> dict[tuple[str, str], float]:
-    """Figures in force per target and month (not cumulative), every month; one unit's with ``unit``."""
-    if unit is None:
-        rows = conn.all("SELECT target_code, month, SUM(value) FROM current_value GROUP BY target_code, month")
-    else:
-        rows = conn.all(
-            "SELECT target_code, month, SUM(value) FROM current_value WHERE unit_code = :u GROUP BY target_code, month",
-            {"u": unit},
-        )
+def totals_by_month(conn: Connection) -> dict[tuple[str, str], float]:
+    """The province's figures per target and month (not cumulative): one row per target and month."""
+    return {(t, m): float(v) for t, m, v in conn.all("SELECT target_code, month, value FROM month_total")}
+
+
+def unit_by_month(conn: Connection, unit: str) -> dict[tuple[str, str], float]:
+    """One unit's figures per target and month (not cumulative)."""
+    rows = conn.all(
+        "SELECT target_code, month, SUM(value) FROM current_value WHERE unit_code = :u GROUP BY target_code, month",
+        {"u": unit},
+    )
     return {(t, m): float(v) for t, m, v in rows}
 
 
@@ -609,6 +662,7 @@ def undo_batch(conn: Connection, batch_id: int, reason: str | None = None) -> li
     refresh_current(conn, batch_id)
     for old in restored:
         refresh_current(conn, old)
+    refresh_month_totals(conn, batch_targets(conn, [batch_id, *restored]))
     return restored
 
 

@@ -157,7 +157,8 @@ def test_city_share_of_a_checkpointed_target(tmp_path: Path) -> None:
     find_target(data, "TECH_MANAGER_TEAMS")["checkpoints"] = {"2020-05": 80}
     plan = load_plan(write_plan(tmp_path / "plan.yaml", data))
     by_unit = {("TECH_MANAGER_TEAMS", "suzhou"): 10.0, ("TECH_MANAGER_TEAMS", "suqian"): 2.0}
-    report = compute(plan, "2020-05", by_unit, {})
+    by_month = {("TECH_MANAGER_TEAMS", "2020-05"): 12.0}  # the province's figure for May: 10 + 2
+    report = compute(plan, "2020-05", by_unit, by_month)
     row = next(r for r in report.targets if r.target.code == "TECH_MANAGER_TEAMS")
     assert row.expected == 80  # the checkpoint, not 200 × 2 / 4 = 100
     assert row.actual == 12  # 10 + 2
