@@ -463,6 +463,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "✔ 已完成  ● 按期  ▲ 滞后  ✖ 严重滞后  ! 逾期  ○ 未到期",
         "✔ done  ● on track  ▲ behind  ✖ off track  ! overdue  ○ pending",
     ),
+    "and_more": ("… 共 {n} 个单位", "… {n} units in all"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     # states

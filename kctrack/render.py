@@ -294,8 +294,10 @@ def targets_table(console: Console, plan: Plan, lang: str) -> None:
     ):
         table.add_column(tr("h_" + key, lang), justify=justify)  # type: ignore[arg-type]
     for t in plan.targets:
-        split = "；".join(f"{plan.unit_name(u, lang)} {fmt(q)}" for u, q in t.breakdown)
-        resp = split or " ".join(plan.unit_name(u, lang) for u in t.responsible)
+        if t.breakdown:
+            resp = _some([f"{plan.unit_name(u, lang)} {fmt(q)}" for u, q in t.breakdown], lang, "；")
+        else:
+            resp = _some([plan.unit_name(u, lang) for u in t.responsible], lang, " ")
         table.add_row(
             t.code,
             t.name.get(lang),
@@ -311,9 +313,21 @@ def targets_table(console: Console, plan: Plan, lang: str) -> None:
         ms.add_column(tr("h_" + key, lang))
     for m in plan.milestones:
         ms.add_row(
-            m.code, m.name.get(lang), m.due, str(m.task or ""), " ".join(plan.unit_name(u, lang) for u in m.responsible)
+            m.code,
+            m.name.get(lang),
+            m.due,
+            str(m.task or ""),
+            _some([plan.unit_name(u, lang) for u in m.responsible], lang, " "),
         )
     console.print(ms)
+
+
+def _some(items: list[str], lang: str, sep: str, show: int = 13) -> str:
+    """A list for a table cell: all of it up to ``show`` items (the 13 cities), else the first few and a count."""
+    if len(items) <= show:
+        return sep.join(items)
+    more = tr("and_more", lang, n=len(items))
+    return sep.join(items[:3]) + sep + more
 
 
 def targets_flat(plan: Plan, lang: str) -> tuple[list[str], list[list[Any]]]:
