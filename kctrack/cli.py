@@ -354,6 +354,9 @@ def import_(
     format: Annotated[
         TableFormat, typer.Option("--format", "-f", help="预演与摘要的格式 / format of the summary")
     ] = TableFormat.table,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="修改已锁定月份的原因 / why a locked month is changed")
+    ] = None,
 ) -> None:
     """导入月报：先全部校验，再在一个事务中全部写入（或全不写入）。
 
@@ -378,6 +381,7 @@ def import_(
             errors_out=errors_out,
             lang=s.lang,
             progress=advance,
+            reason=reason,
         )
     plan = r.plan
     assert plan is not None
