@@ -170,8 +170,8 @@ def parse_month(value: Any, year: int) -> str | None:
         return f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, float) and not value.is_integer():
         text = repr(value)
-        y, _, m = text.partition(".")
-        if len(y) == 4 and len(m) == 1 and m == "1":
+        whole, _, frac = text.partition(".")
+        if len(whole) == 4 and frac == "1":
             return None
         value = text
     text = norm_text(value)

@@ -420,14 +420,14 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     ws = sheet("milestones")
     keys = ["code", "milestone", "task", "due", "done_on", "state"]
     header(ws, 4, keys, [30, 50, 6, 10, 10, 10])
-    for i, m in enumerate(rep.milestones):
+    for i, mrow in enumerate(rep.milestones):
         r = 5 + i
-        put(ws, r, 1, m.milestone.code)
-        put(ws, r, 2, m.milestone.name.get(lang)).alignment = wrap
-        put(ws, r, 3, m.milestone.task)
-        put(ws, r, 4, m.milestone.due)
-        put(ws, r, 5, m.done_on)
-        put(ws, r, 6, tr("state_" + m.state, lang), state=m.state)
+        put(ws, r, 1, mrow.milestone.code)
+        put(ws, r, 2, mrow.milestone.name.get(lang)).alignment = wrap
+        put(ws, r, 3, mrow.milestone.task)
+        put(ws, r, 4, mrow.milestone.due)
+        put(ws, r, 5, mrow.done_on)
+        put(ws, r, 6, tr("state_" + mrow.state, lang), state=mrow.state)
 
     # 数据来源 / Sources ---------------------------------------------------------------------------
     ws = sheet("sources")
@@ -445,8 +445,8 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     ws.cell(r, 1, tr("xp_batches", lang)).font = Font(bold=True)
     r += 1
     bkeys = ["batch", "created", "operator", "kind", "source", "unit", "month", "records", "status", "reason"]
-    for c, k in enumerate(bkeys, start=1):
-        cell = ws.cell(r, c, tr(f"xp_h_{k}", lang))
+    for col, key in enumerate(bkeys, start=1):
+        cell = ws.cell(r, col, tr(f"xp_h_{key}", lang))
         cell.fill, cell.font, cell.border = head_fill, head_font, border
     for b in data.batches:
         r += 1
@@ -470,8 +470,8 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         r += 2
         ws.cell(r, 1, tr("xp_notes", lang)).font = Font(bold=True)
         r += 1
-        for c, k in enumerate(["batch", "code", "unit", "month", "source", "note"], start=1):
-            cell = ws.cell(r, c, tr(f"xp_h_{k}", lang))
+        for col, key in enumerate(["batch", "code", "unit", "month", "source", "note"], start=1):
+            cell = ws.cell(r, col, tr(f"xp_h_{key}", lang))
             cell.fill, cell.font, cell.border = head_fill, head_font, border
         for b, rec in noted:
             r += 1
@@ -479,8 +479,8 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
             vals = [b.id, rec["target"], plan.unit_name(rec["unit"], lang), rec["month"], source, rec["note"]]
             for c, v in enumerate(vals, start=1):
                 put(ws, r, c, v)
-    for col, w in zip("ABCDEFGHIJ", (8, 26, 12, 8, 40, 14, 10, 8, 10, 30), strict=True):
-        ws.column_dimensions[col].width = max(ws.column_dimensions[col].width or 0, w)
+    for letter, w in zip("ABCDEFGHIJ", (8, 26, 12, 8, 40, 14, 10, 8, 10, 30), strict=True):
+        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, w)
 
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

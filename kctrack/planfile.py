@@ -49,7 +49,7 @@ class PlanHead(_Model):
     end: Month
     returns_due_day: int = Field(10, ge=1, le=28)
     office: str | None = None
-    thresholds: Thresholds = Thresholds()
+    thresholds: Thresholds = Field(default_factory=lambda: Thresholds(behind=0.8))
 
     _m = field_validator("start", "end", mode="before")(_month)
 
@@ -270,19 +270,19 @@ def _check(f: PlanFile) -> list[tuple[tuple[Any, ...], str, dict[str, Any]]]:
                     {"sum": _num(sum(g.breakdown.values())), "value": _num(g.value)},
                 )
             )
-        for m, v in g.checkpoints.items():
-            if not start <= m <= g.deadline:
+        for cm, v in g.checkpoints.items():
+            if not start <= cm <= g.deadline:
                 errs.append(
                     (
-                        ("targets", i, "checkpoints", m),
+                        ("targets", i, "checkpoints", cm),
                         "plan_outside_window",
-                        {"value": m, "start": start, "end": g.deadline},
+                        {"value": cm, "start": start, "end": g.deadline},
                     )
                 )
             if v > g.value:
                 errs.append(
                     (
-                        ("targets", i, "checkpoints", m),
+                        ("targets", i, "checkpoints", cm),
                         "plan_checkpoint_high",
                         {"value": _num(v), "target": _num(g.value)},
                     )

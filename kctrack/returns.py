@@ -440,8 +440,8 @@ def write_template(path: Path, plan: Plan, unit: str, month: str | None, lang: s
     ws["A1"].alignment = Alignment(horizontal="center")
     ws["A2"], ws["B2"] = tr("tpl_unit_label", lang), u.name.get(lang)
     ws["A3"], ws["B3"] = tr("tpl_month_label", lang), month or ""
-    for c in ("A2", "A3"):
-        ws[c].font = Font(bold=True)
+    for label in ("A2", "A3"):
+        ws[label].font = Font(bold=True)
     if month is None:
         ws["B3"].protection = Protection(locked=False)
         ws["B3"].fill = input_fill

@@ -33,7 +33,7 @@ MILESTONE_STATES = ("done", "pending", "overdue")
 def is_month(text: str) -> bool:
     """True for a well-formed ``YYYY-MM`` with a month 01–12."""
     m = _MONTH.fullmatch(text)
-    return bool(m) and 1 <= int(m.group(2)) <= 12
+    return m is not None and 1 <= int(m.group(2)) <= 12
 
 
 def month_index(month: str) -> int:

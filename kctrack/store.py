@@ -170,7 +170,7 @@ def connect(loc: Location, *, create: bool = False) -> Connection:
         if create:
             loc.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            raw = sqlite3.connect(loc.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+            raw: Any = sqlite3.connect(loc.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
             raw.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             raise DatabaseError("db_cannot_open", where=loc.display, reason=str(exc)) from None
@@ -625,9 +625,9 @@ def batches(conn: Connection, target: str | None = None, unit: str | None = None
         f" FROM record r WHERE {rec_cond} ORDER BY r.id",
         params,
     ):
-        b = by_id.get(row[0])
-        if b is not None:
-            b.records.append(
+        owner = by_id.get(row[0])
+        if owner is not None:
+            owner.records.append(
                 dict(
                     zip(("id", "target", "unit", "month", "value", "cumulative", "note", "cell"), row[1:], strict=True)
                 )
