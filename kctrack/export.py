@@ -200,6 +200,8 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     wb.properties.creator = "kctrack"
     wb.properties.title = tr("xp_title", lang, plan=plan.name.get(lang), doc=plan.document)
 
+    fills = {state: PatternFill("solid", fgColor=colour) for state, colour in FILL.items()}
+
     def put(ws: Any, row: int, col: int, value: Any, fmt: str | None = None, state: str | None = None) -> Any:
         cell = ws.cell(row, col, value)
         if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
@@ -207,7 +209,7 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         if fmt:
             cell.number_format = fmt
         if state:
-            cell.fill = PatternFill("solid", fgColor=FILL[state])
+            cell.fill = fills[state]
         cell.border = border
         return cell
 
@@ -459,7 +461,7 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
             b.source + (f"!{b.sheet}" if b.sheet else ""),
             plan.unit_name(b.unit, lang) if b.unit else "",
             b.month or "",
-            len(b.records),
+            b.count,
             tr("xp_batch_" + state, lang),
             getattr(b, "reason", None) or "",
         ]

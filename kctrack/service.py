@@ -307,133 +307,140 @@ def import_returns(
         received = _received(received)
         read = read_returns(paths, plan, unit, month, progress)
         result = ImportResult(files=len(read.files), problems=list(read.problems), dry_run=dry_run, plan=plan)
-        live = store.live_returns(conn)
-        current = store.current_values(conn, {r.unit for r in read.returns})
-        # each target × unit's figures by month: those in force, overlaid by this import's as it is read,
-        # to derive a month's amount from a running total and to check that totals never go down
-        series: dict[tuple[str, str], dict[str, float]] = {}
-        for (code, unit_code, m), v in current.items():
-            series.setdefault((code, unit_code), {})[m] = v
-        to_write: list[tuple[Any, list[store.NewRecord], list[int]]] = []
-        seen_returns: dict[tuple[str, str], str] = {}
-        for ret in sorted(read.returns, key=lambda r: (r.month, r.unit, str(r.file))):
-            key = (ret.unit, ret.month)
-            if key in seen_returns:
-                result.problems.append(
-                    Problem(
-                        ret.file,
-                        ret.sheet,
-                        None,
-                        None,
-                        DataError(
-                            "imp_return_twice",
-                            unit=plan.unit_name(ret.unit, "zh"),
-                            month=ret.month,
-                            other=seen_returns[key],
-                        ),
-                    )
-                )
-                continue
-            seen_returns[key] = f"{ret.file}!{ret.sheet}"
-            earlier = live.get(key, [])
-            same = [b for b in earlier if b[1] == ret.sha256 and b[3] == ret.sheet]
-            if same:
-                result.skipped.append((str(ret.file), ret.unit, ret.month, same[-1][0]))
-                continue
-            if earlier and not replace:
-                b = earlier[-1]
-                result.problems.append(
-                    Problem(
-                        ret.file,
-                        ret.sheet,
-                        None,
-                        None,
-                        DataError(
-                            "imp_already", unit=plan.unit_name(ret.unit, "zh"), month=ret.month, batch=b[0], source=b[2]
-                        ),
-                    )
-                )
-                continue
-            records = []
-            problems_before = len(result.problems)
-            for row in ret.rows:
-                known = series.setdefault((row.code, row.unit), {})
-                prev = sum(v for m, v in known.items() if m < row.month)
-                value = row.this_month
-                if row.cumulative is not None and row.cumulative + 1e-9 < prev:
+        # what is already there is read inside the write transaction, so that two analysts importing
+        # the same or a correcting return at once cannot both pass the checks
+        with conn.transaction():
+            live = store.live_returns(conn)
+            current = store.current_values(conn, {r.unit for r in read.returns})
+            # each target × unit's figures by month: those in force, overlaid by this import's as it is read,
+            # to derive a month's amount from a running total and to check that totals never go down
+            series: dict[tuple[str, str], dict[str, float]] = {}
+            for (code, unit_code, m), v in current.items():
+                series.setdefault((code, unit_code), {})[m] = v
+            to_write: list[tuple[Any, list[store.NewRecord], list[int]]] = []
+            seen_returns: dict[tuple[str, str], str] = {}
+            for ret in sorted(read.returns, key=lambda r: (r.month, r.unit, str(r.file))):
+                key = (ret.unit, ret.month)
+                if key in seen_returns:
                     result.problems.append(
                         Problem(
                             ret.file,
                             ret.sheet,
-                            row.cells.get("cumulative"),
-                            row.cumulative,
-                            DataError("imp_cumulative_down", value=_n(row.cumulative), previous=_n(prev)),
+                            None,
+                            None,
+                            DataError(
+                                "imp_return_twice",
+                                unit=plan.unit_name(ret.unit, "zh"),
+                                month=ret.month,
+                                other=seen_returns[key],
+                            ),
                         )
                     )
                     continue
-                if value is None and row.cumulative is not None:
-                    value = row.cumulative - prev
-                assert value is not None
-                known[row.month] = value
-                records.append(
-                    store.NewRecord(
-                        row.code,
-                        row.unit,
-                        row.month,
-                        value,
-                        row.cumulative,
-                        row.note,
-                        row.where.split("!", 1)[1] if "!" in row.where else row.where,
+                seen_returns[key] = f"{ret.file}!{ret.sheet}"
+                earlier = live.get(key, [])
+                same = [b for b in earlier if b[1] == ret.sha256 and b[3] == ret.sheet]
+                if same:
+                    result.skipped.append((str(ret.file), ret.unit, ret.month, same[-1][0]))
+                    continue
+                if earlier and not replace:
+                    b = earlier[-1]
+                    result.problems.append(
+                        Problem(
+                            ret.file,
+                            ret.sheet,
+                            None,
+                            None,
+                            DataError(
+                                "imp_already",
+                                unit=plan.unit_name(ret.unit, "zh"),
+                                month=ret.month,
+                                batch=b[0],
+                                source=b[2],
+                            ),
+                        )
                     )
-                )
-                result.changes.append(
-                    Change(
-                        row.code, row.unit, row.month, current.get((row.code, row.unit, row.month)), value, row.where
-                    )
-                )
-            if len(result.problems) > problems_before:
-                continue
-            superseded = [b[0] for b in earlier]
-            if superseded:
-                new_codes = {r.target_code for r in records}
-                for b in earlier:
-                    info = store.batch(conn, b[0])
-                    for rec in info.records if info else []:
-                        if rec["target"] not in new_codes:
-                            result.changes.append(
-                                Change(rec["target"], ret.unit, ret.month, rec["value"], None, ret.sheet)
+                    continue
+                records = []
+                problems_before = len(result.problems)
+                for row in ret.rows:
+                    known = series.setdefault((row.code, row.unit), {})
+                    prev = sum(v for m, v in known.items() if m < row.month)
+                    value = row.this_month
+                    if row.cumulative is not None and row.cumulative + 1e-9 < prev:
+                        result.problems.append(
+                            Problem(
+                                ret.file,
+                                ret.sheet,
+                                row.cells.get("cumulative"),
+                                row.cumulative,
+                                DataError("imp_cumulative_down", value=_n(row.cumulative), previous=_n(prev)),
                             )
-            to_write.append((ret, records, superseded))
-        result.rejected = sum(1 for p in result.problems if p.cell)
-        if result.problems:
-            if errors_out is not None:
-                result.error_copies = write_error_copies(result.problems, errors_out, lang)
-            return result
-        result.returns = len(to_write)
-        if dry_run:
-            check_locks(conn, {ret.month for ret, _, _ in to_write}, reason)
-        if dry_run or not to_write:
-            return result
-        with conn.transaction():
-            check_locks(conn, {ret.month for ret, _, _ in to_write}, reason)
-            result.batches = store.write_batches(
-                conn,
-                [
-                    store.NewBatch(
-                        records,
-                        kind="import",
-                        source=str(ret.file),
-                        sheet=ret.sheet,
-                        sha256=ret.sha256,
-                        unit_code=ret.unit,
-                        month=ret.month,
-                        received=received,
-                        supersedes=superseded,
-                        reason=reason,
+                        )
+                        continue
+                    if value is None and row.cumulative is not None:
+                        value = row.cumulative - prev
+                    assert value is not None
+                    known[row.month] = value
+                    records.append(
+                        store.NewRecord(
+                            row.code,
+                            row.unit,
+                            row.month,
+                            value,
+                            row.cumulative,
+                            row.note,
+                            row.where.split("!", 1)[1] if "!" in row.where else row.where,
+                        )
                     )
-                    for ret, records, superseded in to_write
-                ],
-            )
+                    result.changes.append(
+                        Change(
+                            row.code,
+                            row.unit,
+                            row.month,
+                            current.get((row.code, row.unit, row.month)),
+                            value,
+                            row.where,
+                        )
+                    )
+                if len(result.problems) > problems_before:
+                    continue
+                superseded = [b[0] for b in earlier]
+                if superseded:
+                    new_codes = {r.target_code for r in records}
+                    for b in earlier:
+                        info = store.batch(conn, b[0])
+                        for rec in info.records if info else []:
+                            if rec["target"] not in new_codes:
+                                result.changes.append(
+                                    Change(rec["target"], ret.unit, ret.month, rec["value"], None, ret.sheet)
+                                )
+                to_write.append((ret, records, superseded))
+            result.rejected = sum(1 for p in result.problems if p.cell)
+            if not result.problems:
+                result.returns = len(to_write)
+                check_locks(conn, {ret.month for ret, _, _ in to_write}, reason)
+                if not dry_run and to_write:
+                    result.batches = store.write_batches(
+                        conn,
+                        [
+                            store.NewBatch(
+                                records,
+                                kind="import",
+                                source=str(ret.file),
+                                sheet=ret.sheet,
+                                sha256=ret.sha256,
+                                unit_code=ret.unit,
+                                month=ret.month,
+                                received=received,
+                                supersedes=superseded,
+                                reason=reason,
+                            )
+                            for ret, records, superseded in to_write
+                        ],
+                    )
+        if result.problems and errors_out is not None:
+            result.error_copies = write_error_copies(result.problems, errors_out, lang)
         return result
     finally:
         conn.close()
@@ -574,7 +581,7 @@ def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: 
         plan = plan_of(conn)
         month = as_of_month(as_of, plan)
         report = compute(plan, month, store.totals_by_unit(conn, month), store.totals_by_month(conn))
-        batches = store.batches(conn) if fmt == "xlsx" else []
+        batches = store.batches(conn, noted_only=True) if fmt == "xlsx" else []
         db_display = conn.loc.display
     finally:
         conn.close()

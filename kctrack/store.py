@@ -139,7 +139,13 @@ class Connection:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One transaction: all of it, or none of it."""
-        self.execute("BEGIN IMMEDIATE" if self.loc.dialect == "sqlite" else "BEGIN")
+        if self.loc.dialect == "sqlite":
+            self.execute("BEGIN IMMEDIATE")  # take the write lock now: writers queue, never deadlock
+        else:
+            # the same on PostgreSQL: one writer at a time, so that the checks an import makes and the
+            # totals it refreshes see every earlier write (bounded by lock_timeout, then "busy")
+            self.execute("BEGIN")
+            self.execute("SELECT pg_advisory_xact_lock(71)")
         try:
             yield self
         except BaseException:
@@ -152,9 +158,14 @@ class Connection:
         self.raw.close()
 
 
+# PostgreSQL: lock_not_available, deadlock_detected, serialization_failure
+_PG_BUSY = ("55P03", "40P01", "40001")
+
+
 def _db_error(exc: Exception, loc: Location) -> Exception:
     text = str(exc)
-    if "locked" in text or "busy" in text or "could not obtain lock" in text:
+    busy = getattr(exc, "sqlstate", None) in _PG_BUSY
+    if busy or "locked" in text or "busy" in text or "could not obtain lock" in text:
         return DatabaseError("db_busy", where=loc.display, seconds=f"{BUSY_TIMEOUT_S:g}")
     if "file is not a database" in text or "malformed" in text:
         return DatabaseError("db_not_sqlite", where=loc.display)
@@ -595,6 +606,7 @@ class BatchInfo:
     reason: str | None = None
     undo_reason: str | None = None
     supersedes: list[int] = field(default_factory=list)
+    count: int = 0  # its records, all of them (``records`` may hold only some)
     records: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -604,8 +616,14 @@ _BATCH_COLS = (
 )
 
 
-def batches(conn: Connection, target: str | None = None, unit: str | None = None) -> list[BatchInfo]:
-    """Every batch, oldest first, with its records; optionally only those touching a target or unit."""
+def batches(
+    conn: Connection, target: str | None = None, unit: str | None = None, *, noted_only: bool = False
+) -> list[BatchInfo]:
+    """Every batch, oldest first, with its records; optionally only those touching a target or unit.
+
+    ``noted_only``: attach only the records that carry a note (the export lists those), and count
+    the others in ``count``: a year of returns is a million records nobody reads one by one.
+    """
     where, params = [], {}
     if target:
         where.append("r.target_code = :t")
@@ -620,6 +638,11 @@ def batches(conn: Connection, target: str | None = None, unit: str | None = None
         if b.superseded_by in by_id:
             by_id[b.superseded_by].supersedes.append(b.id)
     rec_cond = " AND ".join(where) if where else "1 = 1"
+    for bid, n in conn.all(f"SELECT r.batch_id, count(*) FROM record r WHERE {rec_cond} GROUP BY r.batch_id", params):
+        if bid in by_id:
+            by_id[bid].count = int(n)
+    if noted_only:
+        rec_cond += " AND r.note IS NOT NULL"
     for row in conn.all(
         "SELECT r.batch_id, r.id, r.target_code, r.unit_code, r.month, r.value, r.cumulative, r.note, r.cell"
         f" FROM record r WHERE {rec_cond} ORDER BY r.id",

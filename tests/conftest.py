@@ -4,8 +4,11 @@
   setting from the shell, a known operator, a fixed console width, and none of
   the variables that switch colour on or off (output captured by CliRunner is
   not a terminal, so it must come out plain by itself).
-* ``db``: a migrated SQLite file under ``tmp_path``, initialised with the
-  bundled plan by ``kctrack --db PATH init`` (once per session, then copied).
+* ``db``: a migrated database initialised with the bundled plan by ``kctrack --db DB init``
+  (once per session, then copied): a SQLite file under ``tmp_path``, and, when
+  ``KCTRACK_TEST_PG_URL`` is set, in a second variant of the test a PostgreSQL database
+  (its URL); ``empty_db`` the same with nothing in it yet; ``pg_url`` PostgreSQL only.
+  ``query``, ``execute``, ``db_state``, ``db_dump`` take either (tests/backends.py).
 * ``run(*args)``: ``kctrack ARGS…`` in-process through a module-level CliRunner.
 
 The CliRunner of this typer keeps stdout and stderr apart (``result.stdout``,
@@ -18,8 +21,6 @@ import copy
 import functools
 import json
 import os
-import shutil
-import sqlite3
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,26 @@ from typing import Any
 import pytest
 import typer.testing
 import yaml
+from backends import (
+    BACKENDS,
+    PG_URL,
+    Db,
+    close_pg_server,
+    copied,
+    db_dump,
+    db_state,
+    empty,
+    execute,
+    is_initialised,
+    is_pg,
+    pg_server,
+    query,
+    writing,
+)
 
 from kctrack.cli import app
+
+__all__ = ["Db", "copied", "db_dump", "db_state", "empty", "execute", "is_initialised", "is_pg", "query", "writing"]
 
 runner = typer.testing.CliRunner()
 
@@ -103,7 +122,7 @@ def run(*args: Any, env: Mapping[str, str | None] | None = None) -> typer.testin
     return runner.invoke(app, [str(a) for a in args], env=env)
 
 
-def kc(db: Path, *args: Any, env: Mapping[str, str | None] | None = None) -> typer.testing.Result:
+def kc(db: Db, *args: Any, env: Mapping[str, str | None] | None = None) -> typer.testing.Result:
     """``kctrack --db DB ARGS…`` (global options go before the command)."""
     return run("--db", db, *args, env=env)
 
@@ -128,6 +147,57 @@ def failed(result: typer.testing.Result, code: int) -> str:
 
 
 # -- databases -------------------------------------------------------------------------------
+#
+# Every test that takes ``db`` (or a fixture built on it) runs once per backend: "sqlite", and
+# "pg" as well when KCTRACK_TEST_PG_URL names a PostgreSQL server (see tests/backends.py).
+# Without that variable the pg variants are not generated at all; tests that take ``pg_url``
+# are deselected.  A test about SQLite files themselves is marked ``sqlite_only``.
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only: about SQLite files themselves (bytes, -wal, backups, integrity_check): no pg variant",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if PG_URL is None:
+        return "kctrack databases: sqlite (set KCTRACK_TEST_PG_URL to run on PostgreSQL as well)"
+    return f"kctrack databases: sqlite, pg ({PG_URL})"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        backends = ["sqlite"] if metafunc.definition.get_closest_marker("sqlite_only") else BACKENDS
+        # session scope: pytest runs every test on SQLite first, then on PostgreSQL
+        metafunc.parametrize("backend", backends, indirect=True, ids=backends, scope="session")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if PG_URL is not None:
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if "pg_url" in getattr(item, "fixturenames", ()) else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    close_pg_server()
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database the test runs on, "sqlite" or "pg" (parametrized by pytest_generate_tests)."""
+    if not hasattr(request, "param"):
+        raise RuntimeError(
+            f"{request.node.nodeid}: request `db` or `backend` as an argument of the test or of a fixture,"
+            " not through request.getfixturevalue, so that the test gets a variant per database"
+        )
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")
@@ -138,44 +208,49 @@ def _pristine_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def _pristine_pg() -> Iterator[str]:
+    server = pg_server()
+    url = server.create(prefix=f"kct_pristine_{os.getpid()}")
+    ok(run("--db", url, "init", env=clean_env()))
+    yield url
+    server.drop(url, wait=True)
+
+
+@pytest.fixture(scope="session")
+def pristine(backend: str, request: pytest.FixtureRequest) -> Db:
+    """The database ``kctrack init`` made, once per session and backend: copy it (``copied``), never write to it."""
+    return request.getfixturevalue("_pristine_db" if backend == "sqlite" else "_pristine_pg")
+
+
 @pytest.fixture
-def db(tmp_path: Path, _pristine_db: Path) -> Path:
-    """A migrated database initialised with the bundled plan by ``kctrack --db PATH init``."""
-    dest = tmp_path / "kctrack.db"
-    shutil.copyfile(_pristine_db, dest)
-    return dest
+def db(tmp_path: Path, pristine: Db) -> Iterator[Db]:
+    """A migrated database initialised with the bundled plan by ``kctrack --db DB init``.
+
+    A SQLite file under ``tmp_path``, or the URL of a PostgreSQL database of its own.
+    """
+    with copied(pristine, tmp_path / "kctrack.db") as dest:
+        yield dest
 
 
-def db_state(path: Path) -> dict[str, bytes]:
-    """The bytes of a SQLite database and of its -wal/-shm files where present."""
-    out = {}
-    for suffix in ("", "-wal", "-shm"):
-        p = Path(f"{path}{suffix}")
-        if p.exists():
-            out[suffix] = p.read_bytes()
-    return out
+@pytest.fixture
+def empty_db(backend: str, tmp_path: Path) -> Iterator[Db]:
+    """Where a database may be made: a path with no file yet, or an empty PostgreSQL database."""
+    with empty(backend, tmp_path / "kctrack.db") as dest:
+        yield dest
 
 
-def db_dump(path: Path) -> list[str]:
-    con = sqlite3.connect(path)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
-
-
-def query(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    con = sqlite3.connect(path)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """An empty PostgreSQL database (not initialised); tests taking it run only with KCTRACK_TEST_PG_URL."""
+    with empty("pg", Path()) as url:
+        yield str(url)
 
 
 # -- status JSON -----------------------------------------------------------------------------
 
 
-def status_json(db: Path, as_of: str, *extra: Any) -> dict[str, Any]:
+def status_json(db: Db, as_of: str, *extra: Any) -> dict[str, Any]:
     return json.loads(ok(kc(db, "status", "--format", "json", "--as-of", as_of, *extra)).stdout)
 
 

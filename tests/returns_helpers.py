@@ -8,14 +8,13 @@ Every workbook is built here or in the test with openpyxl; no binary fixtures.
 from __future__ import annotations
 
 import json
-import shutil
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from backends import Db, db_state, query
 from typer.testing import CliRunner, Result
 
 from kctrack.cli import app
@@ -79,7 +78,7 @@ ALL_UNITS = {**CITIES, **PROVINCIAL}
 # -- the command line -------------------------------------------------------------------
 
 
-def kc(db: Path | str, *args: Any, env: Mapping[str, str | None] | None = None) -> Result:
+def kc(db: Db, *args: Any, env: Mapping[str, str | None] | None = None) -> Result:
     """Run ``kctrack --db DB ARGS…`` in-process; global options go before the command."""
     return runner.invoke(app, ["--db", str(db), *(str(a) for a in args)], env=env)
 
@@ -95,35 +94,14 @@ def no_traceback(result: Result) -> None:
     assert "Traceback" not in result.output
 
 
-def init_db(path: Path) -> Path:
-    ok(kc(path, "init"))
-    return path
+def returns_db(db: Db, monkeypatch: pytest.MonkeyPatch) -> Db:
+    """tests/conftest.py's ``db`` (made by ``kctrack --db DB init``, on each backend), in a clean environment.
 
-
-_PRISTINE: dict[Path, Path] = {}
-
-
-def fresh_db(dest: Path, base: Path) -> Path:
-    """A database made by ``kctrack --db PATH init``: initialised once under ``base``, copied for each test."""
-    pristine = _PRISTINE.get(base)
-    if pristine is None:
-        folder = base / "returns-pristine-db"
-        folder.mkdir(exist_ok=True)
-        pristine = _PRISTINE[base] = init_db(folder / "kctrack.db")
-    return copy_db(pristine, dest)
-
-
-def returns_db(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh database made by ``kctrack --db PATH init`` under the test's tmp_path, in a clean environment.
-
-    tests/conftest.py's ``db`` fixture when there is one; else initialised here once and copied.
+    Each test module's ``rdb`` fixture takes ``db`` as an argument, so that its tests get a
+    variant per database (see tests/backends.py).
     """
     clean_env(monkeypatch)
-    try:
-        return Path(request.getfixturevalue("db"))
-    except pytest.FixtureLookupError:
-        base = request.getfixturevalue("tmp_path_factory").getbasetemp()
-        return fresh_db(request.getfixturevalue("tmp_path") / "kctrack.db", base)
+    return db
 
 
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -141,36 +119,17 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
 
 
-def copy_db(src: Path, dest: Path) -> Path:
-    """Copy an initialised SQLite database (and its -wal, if one was left)."""
-    shutil.copyfile(src, dest)
-    for suffix in ("-wal", "-shm"):
-        side = Path(str(src) + suffix)
-        if side.exists():
-            shutil.copyfile(side, Path(str(dest) + suffix))
-    return dest
-
-
-def counts(db: Path) -> dict[str, int]:
+def counts(db: Db) -> dict[str, int]:
     """Rows of the tables an import writes."""
-    con = sqlite3.connect(db)
-    try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("batch", "record", "current_value")}
-    finally:
-        con.close()
+    return {t: query(db, f"SELECT count(*) FROM {t}")[0][0] for t in ("batch", "record", "current_value")}
 
 
-def db_files(db: Path) -> dict[str, bytes]:
-    """The database's bytes, and those of its -wal/-shm files when present."""
-    out = {}
-    for suffix in ("", "-wal", "-shm"):
-        p = Path(str(db) + suffix)
-        if p.exists():
-            out[suffix] = p.read_bytes()
-    return out
+def db_files(db: Db) -> dict[str, Any]:
+    """The database as "unchanged" compares it: a SQLite file's bytes (and -wal/-shm), a PostgreSQL snapshot."""
+    return db_state(db)
 
 
-def status_json(db: Path, as_of: str = "2020-06", *extra: str) -> dict[str, Any]:
+def status_json(db: Db, as_of: str = "2020-06", *extra: str) -> dict[str, Any]:
     return json.loads(ok(kc(db, "status", "--format", "json", "--as-of", as_of, *extra)).stdout)
 
 
@@ -192,11 +151,11 @@ def milestone_row(status: dict[str, Any], code: str) -> dict[str, Any]:
     return rows[0]
 
 
-def history(db: Path, *extra: str) -> list[dict[str, Any]]:
+def history(db: Db, *extra: str) -> list[dict[str, Any]]:
     return json.loads(ok(kc(db, "history", "--format", "json", *extra)).stdout)["batches"]
 
 
-def explain(db: Path, code: str, *extra: str) -> dict[str, Any]:
+def explain(db: Db, code: str, *extra: str) -> dict[str, Any]:
     return json.loads(ok(kc(db, "explain", code, "--format", "json", *extra)).stdout)
 
 
@@ -208,7 +167,7 @@ def problem_lines(result: Result) -> list[str]:
 # -- workbooks ----------------------------------------------------------------------------
 
 
-def template(db: Path, out: Path, unit: str = "苏州", month: str | None = "2020-06", *extra: str) -> Path:
+def template(db: Db, out: Path, unit: str = "苏州", month: str | None = "2020-06", *extra: str) -> Path:
     args = ["template", out, "--unit", unit, *extra]
     if month is not None:
         args += ["--month", month]

@@ -9,32 +9,30 @@ not report the target, a missing or foreign database).
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import clean_env, db_state, failed, kc, ok, query, run
+from conftest import Db, clean_env, copied, db_state, failed, is_pg, kc, ok, query, run
 
 TMT = "TECH_MANAGER_TEAMS"
 
 
 @pytest.fixture(scope="module")
-def _seeded(tmp_path_factory: pytest.TempPathFactory, _pristine_db: Path) -> Path:
-    path = tmp_path_factory.mktemp("seeded") / "kctrack.db"
-    shutil.copyfile(_pristine_db, path)
-    env = clean_env()
-    ok(kc(path, "record", TMT, "10", "--month", "2020-05", "--unit", "苏州", env=env))
-    ok(kc(path, "record", "M_2020_04_SURVEY", "done", "--month", "2020-04", env=env))
-    return path
+def _seeded(tmp_path_factory: pytest.TempPathFactory, pristine: Db) -> Iterator[Db]:
+    with copied(pristine, tmp_path_factory.mktemp("seeded") / "kctrack.db") as path:
+        env = clean_env()
+        ok(kc(path, "record", TMT, "10", "--month", "2020-05", "--unit", "苏州", env=env))
+        ok(kc(path, "record", "M_2020_04_SURVEY", "done", "--month", "2020-04", env=env))
+        yield path
 
 
 @pytest.fixture
-def seeded(tmp_path: Path, _seeded: Path) -> Path:
+def seeded(tmp_path: Path, _seeded: Db) -> Iterator[Db]:
     """A database holding two records, copied for each test."""
-    dest = tmp_path / "kctrack.db"
-    shutil.copyfile(_seeded, dest)
-    return dest
+    with copied(_seeded, tmp_path / "kctrack.db") as dest:
+        yield dest
 
 
 def record(code: str, value: str, month: str = "2020-05", unit: str | None = "苏州") -> list[str]:
@@ -73,7 +71,7 @@ CASES: dict[str, tuple[list[str], int, list[str]]] = {
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("case", list(CASES))
-def test_bad_input(case: str, lang: str, seeded: Path) -> None:
+def test_bad_input(case: str, lang: str, seeded: Db) -> None:
     args, code, fragments = CASES[case]
     before = db_state(seeded)
     message = failed(kc(seeded, "--lang", lang, *args), code)
@@ -86,7 +84,7 @@ def test_bad_input(case: str, lang: str, seeded: Path) -> None:
 # -- months typed with full-width digits (a Chinese input method's) --------------------------------------
 
 
-def test_full_width_as_of_is_not_misread(seeded: Path) -> None:
+def test_full_width_as_of_is_not_misread(seeded: Db) -> None:
     # "２０２０-05" is either understood as 2020-05 or refused as a malformed month; never shown as December.
     result = kc(seeded, "--lang", "en", "status", "--format", "json", "--as-of", "２０２０-05")
     if result.exit_code == 0:
@@ -95,7 +93,7 @@ def test_full_width_as_of_is_not_misread(seeded: Path) -> None:
         assert "YYYY-MM" in failed(result, 2)
 
 
-def test_full_width_month_is_not_called_outside_the_window(seeded: Path) -> None:
+def test_full_width_month_is_not_called_outside_the_window(seeded: Db) -> None:
     # full-width digits in a value are accepted (１２ → 12); a month typed the same way must be read as
     # 2020-05 or refused as malformed, not reported as outside the window 2020-04 … 2020-12.
     before = db_state(seeded)
@@ -107,12 +105,12 @@ def test_full_width_month_is_not_called_outside_the_window(seeded: Path) -> None
         assert db_state(seeded) == before
 
 
-def test_full_width_value_is_accepted(seeded: Path) -> None:
+def test_full_width_value_is_accepted(seeded: Db) -> None:
     ok(kc(seeded, *record(TMT, "１２", month="2020-06")))
     assert query(seeded, "SELECT value FROM record WHERE month = '2020-06'") == [(12.0,)]
 
 
-def test_code_in_lower_case_is_accepted(seeded: Path) -> None:
+def test_code_in_lower_case_is_accepted(seeded: Db) -> None:
     ok(kc(seeded, *record(TMT.lower(), "2", month="2020-06")))
     assert query(seeded, "SELECT target_code FROM record WHERE month = '2020-06'") == [(TMT,)]
 
@@ -149,24 +147,23 @@ def test_a_file_that_is_not_sqlite(tmp_path: Path, args: list[str]) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
 
 
-def test_an_empty_sqlite_database_is_not_initialised(tmp_path: Path) -> None:
-    path = tmp_path / "empty.db"
-    sqlite3.connect(path).close()
-    before = db_state(path)
-    message = failed(kc(path, "--lang", "en", "status"), 1)
+def test_an_empty_database_is_not_initialised(empty_db: Db) -> None:
+    if not is_pg(empty_db):
+        sqlite3.connect(empty_db).close()  # an empty SQLite file
+    before = db_state(empty_db)
+    message = failed(kc(empty_db, "--lang", "en", "status"), 1)
     assert "kctrack init" in message
-    assert db_state(path) == before
+    assert db_state(empty_db) == before
 
 
-def test_a_database_without_a_plan(tmp_path: Path) -> None:
+def test_a_database_without_a_plan(empty_db: Db) -> None:
     from kctrack import store
 
-    path = tmp_path / "noplan.db"
-    store.open_db(str(path), create=True).conn.close()  # migrated, but no plan loaded
-    before = db_state(path)
-    message = failed(kc(path, "--lang", "en", "status"), 1)
+    store.open_db(str(empty_db), create=True).conn.close()  # migrated, but no plan loaded
+    before = db_state(empty_db)
+    message = failed(kc(empty_db, "--lang", "en", "status"), 1)
     assert "kctrack init" in message
-    assert db_state(path) == before
+    assert db_state(empty_db) == before
 
 
 def test_an_unsupported_database_url() -> None:
@@ -189,7 +186,7 @@ def test_an_unsupported_database_url() -> None:
         ["targets", "--format", "md"],  # targets knows table, json and csv
     ],
 )
-def test_parser_usage_errors(seeded: Path, args: list[str]) -> None:
+def test_parser_usage_errors(seeded: Db, args: list[str]) -> None:
     before = db_state(seeded)
     result = kc(seeded, *args)
     assert result.exit_code == 2, result.output

@@ -11,10 +11,10 @@ import csv
 import io
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,14 @@ import pytest
 from conftest import (
     OPERATOR,
     TMT_QUOTA_ZH,
+    Db,
     clean_env,
+    copied,
     db_dump,
     db_state,
     find_target,
+    is_initialised,
+    is_pg,
     kc,
     milestone_row,
     ok,
@@ -58,20 +62,18 @@ SCENARIO: list[tuple[str, str, str, str | None]] = [
 ]
 
 
-def record_all(db: Path, env: dict[str, str | None] | None = None) -> None:
+def record_all(db: Db, env: dict[str, str | None] | None = None) -> None:
     for code, value, month, unit in SCENARIO:
         args = ["record", code, value, "--month", month] + (["--unit", unit] if unit else [])
         ok(kc(db, *args, env=env))
 
 
 @pytest.fixture(scope="module")
-def scenario(tmp_path_factory: pytest.TempPathFactory, _pristine_db: Path) -> Path:
+def scenario(tmp_path_factory: pytest.TempPathFactory, pristine: Db) -> Iterator[Db]:
     """The scenario recorded once into a copy of the pristine database; tests only read it."""
-    path = tmp_path_factory.mktemp("scenario") / "kctrack.db"
-    shutil.copyfile(_pristine_db, path)
-    env = clean_env()
-    record_all(path, env)
-    return path
+    with copied(pristine, tmp_path_factory.mktemp("scenario") / "kctrack.db") as path:
+        record_all(path, clean_env())
+        yield path
 
 
 def csv_rows(text: str) -> list[dict[str, str]]:
@@ -85,10 +87,11 @@ def is_number(x: Any) -> bool:
 # -- init ---------------------------------------------------------------------------------------------
 
 
-def test_init_creates_a_migrated_database(tmp_path: Path) -> None:
-    path = tmp_path / "sub" / "kctrack.db"
+def test_init_creates_a_migrated_database(empty_db: Db, tmp_path: Path) -> None:
+    # a SQLite file in a folder that does not exist yet; an empty PostgreSQL database
+    path = empty_db if is_pg(empty_db) else tmp_path / "sub" / "kctrack.db"
     result = ok(kc(path, "--lang", "en", "init"))
-    assert path.exists()
+    assert is_initialised(path)
     assert f"initialised {path}" in result.stdout
     assert query(path, "SELECT version_num FROM alembic_version") == [(SCHEMA_HEAD,)]
     assert query(path, "SELECT count(*), max(code), max(operator) FROM plan_version") == [(1, "JS-2020-71", OPERATOR)]
@@ -104,13 +107,12 @@ def test_init_in_the_current_folder_by_default(chdir_tmp: Path) -> None:
     assert (chdir_tmp / "kctrack.db").exists()
 
 
-def test_init_takes_the_database_from_kctrack_db(tmp_path: Path) -> None:
-    path = tmp_path / "env.db"
-    ok(run("init", env={"KCTRACK_DB": str(path)}))
-    assert path.exists()
+def test_init_takes_the_database_from_kctrack_db(empty_db: Db) -> None:
+    ok(run("init", env={"KCTRACK_DB": str(empty_db)}))
+    assert is_initialised(empty_db)
 
 
-def test_init_is_idempotent(db: Path) -> None:
+def test_init_is_idempotent(db: Db) -> None:
     before = db_dump(db)
     result = ok(kc(db, "--lang", "en", "init"))
     assert "up to date" in result.stdout
@@ -132,7 +134,7 @@ def edited_plan(tmp_path: Path, change_value: bool = True) -> Path:
     return write_plan(tmp_path / "edited.yaml", data)
 
 
-def test_init_reports_what_a_plan_edit_changed(db: Path, tmp_path: Path) -> None:
+def test_init_reports_what_a_plan_edit_changed(db: Db, tmp_path: Path) -> None:
     plan = edited_plan(tmp_path)
     result = kc(db, "--lang", "en", "init", "--plan", plan)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
@@ -161,7 +163,7 @@ def test_init_reports_what_a_plan_edit_changed(db: Path, tmp_path: Path) -> None
     assert query(db, "SELECT count(*) FROM plan_version") == [(2,)]
 
 
-def test_init_keeps_records_of_a_removed_target(db: Path, tmp_path: Path) -> None:
+def test_init_keeps_records_of_a_removed_target(db: Db, tmp_path: Path) -> None:
     ok(kc(db, "record", "OVERSEAS_GROUPS_MOBILISED", "4", "--month", "2020-05"))
     result = ok(kc(db, "--lang", "en", "init", "--plan", edited_plan(tmp_path, change_value=False)))
     assert "1 added, 1 removed, 0 changed" in result.stdout
@@ -171,7 +173,7 @@ def test_init_keeps_records_of_a_removed_target(db: Path, tmp_path: Path) -> Non
 # -- targets ------------------------------------------------------------------------------------------
 
 
-def test_targets_json_contract(db: Path) -> None:
+def test_targets_json_contract(db: Db) -> None:
     data = json.loads(ok(kc(db, "targets", "--format", "json")).stdout)
     assert {"plan", "targets", "milestones"} <= set(data)
     assert data["plan"] == "JS-2020-71"
@@ -195,7 +197,7 @@ def test_targets_json_contract(db: Path) -> None:
     assert pushes["target"] == 1500000
 
 
-def test_targets_json_in_english(db: Path) -> None:
+def test_targets_json_in_english(db: Db) -> None:
     data = json.loads(ok(kc(db, "--lang", "en", "targets", "--format", "json")).stdout)
     tmt = next(t for t in data["targets"] if t["code"] == TMT)
     assert tmt["unit_of_measure"] == "teams"
@@ -209,7 +211,7 @@ def test_targets_without_a_database_shows_the_bundled_plan(tmp_path: Path) -> No
     assert not path.exists()
 
 
-def test_targets_csv(db: Path) -> None:
+def test_targets_csv(db: Db) -> None:
     rows = csv_rows(ok(kc(db, "targets", "--format", "csv")).stdout)
     plan = plan_dict()
     assert len(rows) == len(plan["targets"]) + len(plan["milestones"])
@@ -221,7 +223,7 @@ def test_targets_csv(db: Path) -> None:
     assert survey["deadline"] == "2020-04"
 
 
-def test_targets_table(db: Path) -> None:
+def test_targets_table(db: Db) -> None:
     out = ok(kc(db, "targets")).stdout
     assert "\x1b" not in out
     line = next(line for line in out.splitlines() if TMT in line)
@@ -235,13 +237,13 @@ def test_targets_table(db: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["苏州", "苏州市", "苏州市科协", "Suzhou", "suzhou", "Suzhou City", " 苏州 "])
-def test_record_unit_by_any_of_its_names(db: Path, name: str) -> None:
+def test_record_unit_by_any_of_its_names(db: Db, name: str) -> None:
     result = ok(kc(db, "record", TMT, "4", "--month", "2020-05", "--unit", name))
     assert "苏州市" in result.stdout
     assert query(db, "SELECT target_code, unit_code, month, value FROM record") == [(TMT, "suzhou", "2020-05", 4.0)]
 
 
-def test_record_writes_one_batch_with_its_source(db: Path) -> None:
+def test_record_writes_one_batch_with_its_source(db: Db) -> None:
     result = ok(kc(db, "--lang", "en", "record", TMT, "7", "--month", "2020-06", "--unit", "南京", "--note", "园区"))
     assert "recorded TECH_MANAGER_TEAMS · Nanjing · 2020-06: 7" in result.stdout
     rows = query(
@@ -256,7 +258,7 @@ def test_record_writes_one_batch_with_its_source(db: Path) -> None:
     ]
 
 
-def test_a_correction_keeps_history_and_status_uses_the_newest(db: Path) -> None:
+def test_a_correction_keeps_history_and_status_uses_the_newest(db: Db) -> None:
     ok(kc(db, "record", TMT, "5", "--month", "2020-05", "--unit", "苏州"))
     ok(kc(db, "record", TMT, "2", "--month", "2020-04", "--unit", "苏州"))
     result = ok(kc(db, "--lang", "en", "record", TMT, "8", "--month", "2020-05", "--unit", "苏州市"))
@@ -278,7 +280,7 @@ def test_a_correction_keeps_history_and_status_uses_the_newest(db: Path) -> None
     assert target_row(data, TMT)["actual"] == 10
 
 
-def test_a_milestone_recorded_done(db: Path) -> None:
+def test_a_milestone_recorded_done(db: Db) -> None:
     # M_2020_08_REVIEW: due 2020-08 (7至8月份), no responsible unit: the office records it
     ok(kc(db, "record", "M_2020_08_REVIEW", "done", "--month", "2020-07"))
     assert query(db, "SELECT unit_code, month, value FROM record") == [("enterprise_office", "2020-07", 1.0)]
@@ -296,7 +298,7 @@ def test_a_milestone_recorded_done(db: Path) -> None:
 
 
 @pytest.mark.parametrize("word", ["done", "DONE", "完成"])
-def test_done_in_either_language(db: Path, word: str) -> None:
+def test_done_in_either_language(db: Db, word: str) -> None:
     ok(kc(db, "record", "M_2020_04_DRAFT_PLAN", word, "--month", "2020-04"))
     m = milestone_row(status_json(db, "2020-04"), "M_2020_04_DRAFT_PLAN")
     assert m["state"] == "done"
@@ -305,7 +307,7 @@ def test_done_in_either_language(db: Path, word: str) -> None:
 # -- status: hand-computed values at several months ----------------------------------------------------------
 
 
-def test_status_as_of_april(scenario: Path) -> None:
+def test_status_as_of_april(scenario: Db) -> None:
     data = status_json(scenario, "2020-04")
     assert data["as_of"] == "2020-04"
     t = target_row(data, TMT)
@@ -328,7 +330,7 @@ def test_status_as_of_april(scenario: Path) -> None:
     assert (m["state"], m["done_on"]) == ("pending", None)  # done in June: not as of April
 
 
-def test_status_as_of_may(scenario: Path) -> None:
+def test_status_as_of_may(scenario: Db) -> None:
     data = status_json(scenario, "2020-05")
     t = target_row(data, TMT)
     # 10 + 5 (苏州) + 3 (宿迁) + 9.9 (无锡) = 27.9; expected 200 × 2 / 4 = 100 (the issue's example)
@@ -357,7 +359,7 @@ def test_status_as_of_may(scenario: Path) -> None:
     assert milestone_row(data, "M_2020_05_SERVICE_TEAMS")["state"] == "pending"  # its due month
 
 
-def test_status_as_of_june(scenario: Path) -> None:
+def test_status_as_of_june(scenario: Db) -> None:
     data = status_json(scenario, "2020-06")
     t = target_row(data, TMT)
     # 27.9 + 15 (南京) + 3 (宿迁) = 45.9; expected 200 × 3 / 4 = 150; 45.9 / 200 = 22.95 %
@@ -385,7 +387,7 @@ def test_status_as_of_june(scenario: Path) -> None:
     assert f["expected"] == pytest.approx(1000 / 3, abs=1e-4)
 
 
-def test_status_as_of_july_the_deadline(scenario: Path) -> None:
+def test_status_as_of_july_the_deadline(scenario: Db) -> None:
     data = status_json(scenario, "2020-07")
     t = target_row(data, TMT)
     # the deadline month: expected = the whole 200; 45.9 < 160 → off_track, not overdue yet
@@ -398,7 +400,7 @@ def test_status_as_of_july_the_deadline(scenario: Path) -> None:
     assert h["state"] == "off_track"  # 70 < 0.8 × 88.89 = 71.11
 
 
-def test_status_as_of_august_after_the_deadline(scenario: Path) -> None:
+def test_status_as_of_august_after_the_deadline(scenario: Db) -> None:
     data = status_json(scenario, "2020-08")
     t = target_row(data, TMT)
     assert (t["expected"], t["state"]) == (200, "overdue")  # capped at the value; not reached
@@ -412,7 +414,7 @@ def test_status_as_of_august_after_the_deadline(scenario: Path) -> None:
     assert m["state"] == "pending"  # due August, as-of August
 
 
-def test_status_as_of_december(scenario: Path) -> None:
+def test_status_as_of_december(scenario: Db) -> None:
     data = status_json(scenario, "2020-12")
     h = target_row(data, HAIZHI)
     # the deadline month: expected 200, 70 < 160 → off_track (overdue only after December)
@@ -421,20 +423,20 @@ def test_status_as_of_december(scenario: Path) -> None:
     assert milestone_row(data, "M_2020_12_PLAN_2021")["state"] == "pending"
 
 
-def test_as_of_outside_the_window_is_clipped(scenario: Path) -> None:
+def test_as_of_outside_the_window_is_clipped(scenario: Db) -> None:
     assert status_json(scenario, "2021-03")["as_of"] == "2020-12"
     data = status_json(scenario, "2020-01")
     assert data["as_of"] == "2020-04"
     assert target_row(data, TMT)["expected"] == 50
 
 
-def test_as_of_defaults_to_this_month_clipped_to_the_window(scenario: Path) -> None:
+def test_as_of_defaults_to_this_month_clipped_to_the_window(scenario: Db) -> None:
     # today is after December 2020, so the default is the end of the plan window
     data = json.loads(ok(kc(scenario, "status", "--format", "json")).stdout)
     assert data["as_of"] == "2020-12"
 
 
-def test_status_json_contract(scenario: Path) -> None:
+def test_status_json_contract(scenario: Db) -> None:
     data = status_json(scenario, "2020-06")
     assert set(data) == {"plan", "as_of", "targets", "milestones"}
     assert data["plan"] == "JS-2020-71"
@@ -471,7 +473,7 @@ def test_status_json_contract(scenario: Path) -> None:
     assert target_row(data, HAIZHI)["responsible"] == ["国际部"]
 
 
-def test_status_in_english(scenario: Path) -> None:
+def test_status_in_english(scenario: Db) -> None:
     result = ok(kc(scenario, "--lang", "en", "status", "--format", "json", "--as-of", "2020-06"))
     data = json.loads(result.stdout)
     t = target_row(data, TMT)
@@ -481,7 +483,7 @@ def test_status_in_english(scenario: Path) -> None:
     assert target_row(data, HAIZHI)["responsible"] == ["International Department"]
 
 
-def test_lang_from_the_environment(scenario: Path) -> None:
+def test_lang_from_the_environment(scenario: Db) -> None:
     result = ok(kc(scenario, "status", "--format", "json", "--as-of", "2020-06", env={"KCTRACK_LANG": "en"}))
     assert target_row(json.loads(result.stdout), TMT)["unit_of_measure"] == "teams"
 
@@ -489,7 +491,7 @@ def test_lang_from_the_environment(scenario: Path) -> None:
 # -- status: other views and formats ---------------------------------------------------------------------------
 
 
-def test_status_for_one_unit(scenario: Path) -> None:
+def test_status_for_one_unit(scenario: Db) -> None:
     data = status_json(scenario, "2020-06", "--unit", "苏州")
     # 苏州 reports only its share of the 200 teams, and the cities' milestone
     assert [t["code"] for t in data["targets"]] == [TMT]
@@ -499,7 +501,7 @@ def test_status_for_one_unit(scenario: Path) -> None:
     assert [m["code"] for m in data["milestones"]] == ["M_CITY_SPECIAL_BODIES"]
 
 
-def test_status_for_a_provincial_unit(scenario: Path) -> None:
+def test_status_for_a_provincial_unit(scenario: Db) -> None:
     data = status_json(scenario, "2020-06", "--unit", "国际部")
     # task 14 is 国际部's: its targets are the ones of that task in the plan file
     task14 = [t["code"] for t in plan_dict()["targets"] if t["task"] == 14]
@@ -507,7 +509,7 @@ def test_status_for_a_provincial_unit(scenario: Path) -> None:
     assert target_row(data, HAIZHI)["actual"] == 70
 
 
-def test_status_csv(scenario: Path) -> None:
+def test_status_csv(scenario: Db) -> None:
     rows = csv_rows(ok(kc(scenario, "status", "--format", "csv", "--as-of", "2020-06")).stdout)
     row = next(r for r in rows if r["code"] == HAIZHI)
     assert (row["target"], row["actual"], row["percent"], row["state"], row["deadline"]) == (
@@ -521,7 +523,7 @@ def test_status_csv(scenario: Path) -> None:
     assert next(r for r in rows if r["code"] == TMT)["state"] == "off_track"
 
 
-def test_status_by_unit_csv(scenario: Path) -> None:
+def test_status_by_unit_csv(scenario: Db) -> None:
     out = ok(kc(scenario, "status", "--by", "unit", "--format", "csv", "--as-of", "2020-06")).stdout
     rows = csv_rows(out)
     assert out.splitlines()[0] == "code,unit,target,actual,expected,state"
@@ -537,7 +539,7 @@ def test_status_by_unit_csv(scenario: Path) -> None:
     assert (tmt["扬州市"]["expected"], tmt["扬州市"]["state"]) == ("11.25", "off_track")  # 15 × 3 / 4
 
 
-def test_status_by_month_csv(scenario: Path) -> None:
+def test_status_by_month_csv(scenario: Db) -> None:
     out = ok(kc(scenario, "status", "--by", "month", "--format", "csv", "--as-of", "2020-06")).stdout
     months = [f"2020-{m:02d}" for m in range(4, 13)]
     assert out.splitlines()[0] == ",".join(["code", "target", *months])
@@ -548,7 +550,7 @@ def test_status_by_month_csv(scenario: Path) -> None:
     assert [rows[HAIZHI][m] for m in months[:3]] == ["30", "30", "70"]
 
 
-def test_status_by_month_for_one_unit(scenario: Path) -> None:
+def test_status_by_month_for_one_unit(scenario: Db) -> None:
     # --unit limits the report to what that unit reports (compute's docstring: "only what that unit
     # reports, and its own share"): 苏州's own cumulative teams are 10 (April), 10 + 5 = 15 (May) and
     # 15 (June), not the province's 10, 27.9 and 45.9 that include 无锡, 宿迁 and 南京.
@@ -558,7 +560,7 @@ def test_status_by_month_for_one_unit(scenario: Path) -> None:
     assert [rows[TMT][m] for m in ("2020-04", "2020-05", "2020-06")] == ["10", "15", "15"]
 
 
-def test_status_markdown(scenario: Path) -> None:
+def test_status_markdown(scenario: Db) -> None:
     out = ok(kc(scenario, "status", "--format", "md", "--as-of", "2020-06")).stdout
     lines = out.splitlines()
     assert lines[0].startswith("| code |")
@@ -567,7 +569,7 @@ def test_status_markdown(scenario: Path) -> None:
     assert "| 70 |" in row and "| on_track |" in row
 
 
-def test_status_table(scenario: Path) -> None:
+def test_status_table(scenario: Db) -> None:
     result = ok(kc(scenario, "status", "--as-of", "2020-06"))
     out = result.stdout
     assert "\x1b" not in out  # captured output is not a terminal: plain text
@@ -581,7 +583,7 @@ def test_status_table(scenario: Path) -> None:
     assert "✖ 严重滞后" in tmt and "45.9" in tmt
 
 
-def test_status_table_by_unit(scenario: Path) -> None:
+def test_status_table_by_unit(scenario: Db) -> None:
     out = ok(kc(scenario, "--lang", "en", "status", "--by", "unit", "--as-of", "2020-06")).stdout
     suzhou = next(line for line in out.splitlines() if "Suzhou" in line)
     assert "25" in suzhou and "15" in suzhou and "behind" in suzhou
@@ -589,13 +591,13 @@ def test_status_table_by_unit(scenario: Path) -> None:
     assert "done" in suqian
 
 
-def test_status_table_by_month(scenario: Path) -> None:
+def test_status_table_by_month(scenario: Db) -> None:
     out = ok(kc(scenario, "status", "--by", "month", "--as-of", "2020-06")).stdout
     tmt = next(line for line in out.splitlines() if line.lstrip("│ ").startswith(TMT))
     assert "10" in tmt and "27.9" in tmt and "45.9" in tmt
 
 
-def test_status_table_for_one_unit(scenario: Path) -> None:
+def test_status_table_for_one_unit(scenario: Db) -> None:
     out = ok(kc(scenario, "--lang", "en", "status", "--unit", "苏州市", "--as-of", "2020-06")).stdout
     tmt = next(line for line in out.splitlines() if line.lstrip("│ ").startswith(TMT))
     assert "behind" in tmt  # 苏州's own state, not the province's off_track
@@ -624,7 +626,7 @@ def _tables(out: str) -> list[list[str]]:
         ["targets"],
     ],
 )
-def test_wide_chinese_text_stays_aligned(scenario: Path, args: list[str]) -> None:
+def test_wide_chinese_text_stays_aligned(scenario: Db, args: list[str]) -> None:
     from rich.cells import cell_len
 
     tables = _tables(ok(kc(scenario, *args)).stdout)
@@ -635,7 +637,7 @@ def test_wide_chinese_text_stays_aligned(scenario: Path, args: list[str]) -> Non
         assert widths.pop() <= 200  # COLUMNS
 
 
-def test_colour_only_on_a_terminal(scenario: Path) -> None:
+def test_colour_only_on_a_terminal(scenario: Db) -> None:
     # FORCE_COLOR makes rich treat the captured output as a terminal: colour appears ...
     forced = ok(kc(scenario, "status", "--as-of", "2020-06", env={"FORCE_COLOR": "1"})).stdout
     assert "\x1b[" in forced
@@ -648,7 +650,7 @@ def test_colour_only_on_a_terminal(scenario: Path) -> None:
 
 
 @pytest.mark.slow
-def test_piped_output_has_no_escape_codes(scenario: Path, tmp_path: Path) -> None:
+def test_piped_output_has_no_escape_codes(scenario: Db, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     proc = subprocess.run(
         [sys.executable, "-m", "kctrack", "--db", str(scenario), "status", "--as-of", "2020-06"],
@@ -663,7 +665,7 @@ def test_piped_output_has_no_escape_codes(scenario: Path, tmp_path: Path) -> Non
     assert TMT in out
 
 
-def test_status_reads_without_writing(scenario: Path) -> None:
+def test_status_reads_without_writing(scenario: Db) -> None:
     before = db_state(scenario)
     ok(kc(scenario, "status", "--as-of", "2020-06"))
     ok(kc(scenario, "status", "--format", "json"))
@@ -689,7 +691,7 @@ def test_demo_writes_a_database_and_shows_a_table(chdir_tmp: Path) -> None:
     assert query(demo, "SELECT count(*) FROM batch WHERE source NOT LIKE 'demo/%'") == [(0,)]
 
 
-def test_demo_refuses_a_database_with_real_data(db: Path) -> None:
+def test_demo_refuses_a_database_with_real_data(db: Db) -> None:
     ok(kc(db, "record", TMT, "3", "--month", "2020-05", "--unit", "苏州"))
     before = db_state(db)
     result = kc(db, "demo")

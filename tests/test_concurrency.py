@@ -119,3 +119,34 @@ def test_a_writer_that_finds_the_database_busy_fails_cleanly(tmp_path: Path) -> 
     assert sqlite3.connect(db).execute("SELECT count(*) FROM record").fetchone()[0] == 0
     # and once the lock is gone the same command goes through
     assert kctrack(db, "record", "TECH_MANAGER_TEAMS", "3", "--month", "2020-05", "--unit", "苏州").returncode == 0
+
+
+def test_a_writer_that_finds_the_postgresql_database_busy_fails_cleanly(pg_url: str) -> None:
+    import psycopg
+
+    assert kctrack(pg_url, "init").returncode == 0
+    conninfo = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    holder = psycopg.connect(conninfo)
+    holder.execute("LOCK TABLE batch IN EXCLUSIVE MODE")  # another session holds the table: inserts wait for it
+    try:
+        r = kctrack(
+            pg_url,
+            "record",
+            "TECH_MANAGER_TEAMS",
+            "3",
+            "--month",
+            "2020-05",
+            "--unit",
+            "苏州",
+            env={"KCTRACK_BUSY_TIMEOUT": "1"},
+        )
+    finally:
+        holder.rollback()
+        holder.close()
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    assert "数据库正被其他进程写入" in r.stderr
+    with psycopg.connect(conninfo) as con:
+        assert con.execute("SELECT count(*) FROM record").fetchone()[0] == 0
+    # and once the lock is gone the same command goes through
+    assert kctrack(pg_url, "record", "TECH_MANAGER_TEAMS", "3", "--month", "2020-05", "--unit", "苏州").returncode == 0

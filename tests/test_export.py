@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,7 @@ from xml.etree import ElementTree
 import openpyxl
 import pytest
 import yaml
+from conftest import Db, empty
 from typer.testing import CliRunner, Result
 
 from kctrack.cli import app
@@ -177,7 +179,7 @@ def _env() -> dict[str, str | None]:
     return env
 
 
-def xk(db: Path, *args: Any) -> Result:
+def xk(db: Db, *args: Any) -> Result:
     """``kctrack --db DB ARGS…`` in-process (global options before the command)."""
     return runner.invoke(app, ["--db", str(db), *(str(a) for a in args)], env=_env())
 
@@ -187,18 +189,18 @@ def xok(result: Result) -> Result:
     return result
 
 
-def status_of(db: Path, as_of: str, lang: str = "zh") -> dict[str, Any]:
+def status_of(db: Db, as_of: str, lang: str = "zh") -> dict[str, Any]:
     return json.loads(xok(xk(db, "--lang", lang, "status", "--format", "json", "--as-of", as_of)).stdout)
 
 
-def by_month_of(db: Path, as_of: str) -> dict[str, dict[str, float | None]]:
+def by_month_of(db: Db, as_of: str) -> dict[str, dict[str, float | None]]:
     """``status --by month --format csv``: code → month → cumulative actual (None where not reported)."""
     text = xok(xk(db, "status", "--by", "month", "--format", "csv", "--as-of", as_of)).stdout
     rows = list(csv.DictReader(io.StringIO(text)))
     return {r["code"]: {m: (float(r[m]) if r[m] != "" else None) for m in MONTHS} for r in rows}
 
 
-def export(db: Path, out: Path, as_of: str, *extra: Any) -> Path:
+def export(db: Db, out: Path, as_of: str, *extra: Any) -> Path:
     xok(xk(db, *extra, "export", out, "--as-of", as_of))
     assert out.exists()
     return out
@@ -249,7 +251,7 @@ def fmt_people(x: float) -> str:
 @dataclass
 class DataSet:
     name: str
-    db: Path
+    db: Db
     as_of: str
     xlsx: Path
     status: dict[str, Any]
@@ -263,7 +265,7 @@ class DataSet:
         return names[code] if code else ""
 
 
-def _collect(name: str, db: Path, as_of: str, folder: Path) -> DataSet:
+def _collect(name: str, db: Db, as_of: str, folder: Path) -> DataSet:
     xlsx = export(db, folder / f"{name}.xlsx", as_of)
     return DataSet(
         name=name,
@@ -279,11 +281,11 @@ def _collect(name: str, db: Path, as_of: str, folder: Path) -> DataSet:
 
 
 @pytest.fixture(scope="module")
-def xp_demo(tmp_path_factory: pytest.TempPathFactory) -> DataSet:
+def xp_demo(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Iterator[DataSet]:
     folder = tmp_path_factory.mktemp("export-demo")
-    db = folder / "demo.db"
-    xok(xk(db, "demo", "--as-of", "2020-09"))
-    return _collect("demo", db, "2020-09", folder)
+    with empty(backend, folder / "demo.db") as db:
+        xok(xk(db, "demo", "--as-of", "2020-09"))
+        yield _collect("demo", db, "2020-09", folder)
 
 
 def _fill_return(src: Path, dest: Path, code: str, this_month: float) -> Path:
@@ -304,10 +306,14 @@ REASON = "@SUM(1,2) 补报"
 
 
 @pytest.fixture(scope="module")
-def xp_hand(tmp_path_factory: pytest.TempPathFactory) -> DataSet:
+def xp_hand(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Iterator[DataSet]:
     """A data set small enough to compute by hand (see HAND)."""
     folder = tmp_path_factory.mktemp("export-hand")
-    db = folder / "hand.db"
+    with empty(backend, folder / "hand.db") as db:
+        yield _hand(db, folder)
+
+
+def _hand(db: Db, folder: Path) -> DataSet:
     xok(xk(db, "init"))
     for args in (
         ("TECH_MANAGER_TEAMS", "10", "--month", "2020-05", "--unit", "苏州"),
@@ -397,7 +403,8 @@ HAND_CITIES = {"苏州市": (25, 15, "off_track"), "无锡市": (25, 25, "done")
 
 
 @pytest.fixture(params=["demo", "hand"])
-def xp_set(request: pytest.FixtureRequest) -> DataSet:
+def xp_set(request: pytest.FixtureRequest, backend: str) -> DataSet:
+    # ``backend`` here gives the test its variant per database; the data set is built on that one
     return request.getfixturevalue(f"xp_{request.param}")
 
 
@@ -825,8 +832,8 @@ def _hostile_plan(path: Path) -> Path:
     return path
 
 
-def test_formula_like_names_are_quoted_in_csv_and_text_in_xlsx(tmp_path: Path) -> None:
-    db = tmp_path / "hostile.db"
+def test_formula_like_names_are_quoted_in_csv_and_text_in_xlsx(empty_db: Db, tmp_path: Path) -> None:
+    db = empty_db
     xok(xk(db, "init", "--plan", _hostile_plan(tmp_path / "plan.yaml")))
     xok(xk(db, "record", "T_EQ", "4", "--month", "2020-05", "--unit", "甲市"))
     xok(xk(db, "record", "T_PLUS", "2", "--month", "2020-05"))
@@ -1097,6 +1104,7 @@ def test_lang_en_gives_english_sheet_names_and_headers(xp_demo: DataSet, tmp_pat
 # == 7. the workbook opens cleanly (openpyxl; LibreOffice where installed) ========================
 
 
+@pytest.mark.sqlite_only  # the file's styles and its PDF; the sheets' figures are checked on each database above
 def test_workbook_reads_back_cleanly_and_converts_to_pdf(xp_demo: DataSet, xp_hand: DataSet, tmp_path: Path) -> None:
     for ds in (xp_demo, xp_hand):
         with zipfile.ZipFile(ds.xlsx) as z:
@@ -1156,7 +1164,7 @@ def test_workbook_reads_back_cleanly_and_converts_to_pdf(xp_demo: DataSet, xp_ha
 # == 8. bad input ===================================================================================
 
 
-def test_unknown_extension_without_format_is_a_usage_error(db: Path, tmp_path: Path) -> None:
+def test_unknown_extension_without_format_is_a_usage_error(db: Db, tmp_path: Path) -> None:
     out = tmp_path / "summary.txt"
     result = xk(db, "export", out, "--as-of", "2020-06")
     assert result.exit_code == 2, result.output
@@ -1171,7 +1179,7 @@ def test_unknown_extension_without_format_is_a_usage_error(db: Path, tmp_path: P
 
 
 @pytest.mark.parametrize("bad", ["2020-13", "2020-6", "June", "2020/06", "20-06"])
-def test_malformed_as_of_is_a_usage_error(db: Path, tmp_path: Path, bad: str) -> None:
+def test_malformed_as_of_is_a_usage_error(db: Db, tmp_path: Path, bad: str) -> None:
     out = tmp_path / "summary.xlsx"
     result = xk(db, "export", out, "--as-of", bad)
     assert result.exit_code == 2, result.output
@@ -1180,7 +1188,7 @@ def test_malformed_as_of_is_a_usage_error(db: Path, tmp_path: Path, bad: str) ->
     assert not out.exists()
 
 
-def test_unknown_format_option_is_a_usage_error(db: Path, tmp_path: Path) -> None:
+def test_unknown_format_option_is_a_usage_error(db: Db, tmp_path: Path) -> None:
     result = xk(db, "export", tmp_path / "summary.xlsx", "--format", "pdf")
     assert result.exit_code == 2
     assert "pdf" in result.output

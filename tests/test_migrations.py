@@ -1,15 +1,28 @@
-"""Migrations: empty → head with no pending autogenerate difference; the revision chain;
-an older database upgraded on open (copy kept, current values backfilled); a newer one refused."""
+"""Migrations: empty → head with no pending autogenerate difference (SQLite and PostgreSQL); the
+revision chain; an older database upgraded on open (current values backfilled; on SQLite a copy
+kept); a newer one refused."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import db_dump, db_state, failed, kc, ok, query, share_row, target_row
+from conftest import (
+    Db,
+    db_dump,
+    db_state,
+    execute,
+    failed,
+    is_pg,
+    kc,
+    ok,
+    query,
+    share_row,
+    target_row,
+    writing,
+)
 
 from kctrack import store
 from kctrack.planfile import load_plan
@@ -19,27 +32,27 @@ TMT = "TECH_MANAGER_TEAMS"
 HAIZHI = "HAIZHI_EVENTS"
 
 
-def test_empty_database_to_head_matches_the_models(tmp_path: Path) -> None:
+def test_empty_database_to_head_matches_the_models(empty_db: Db) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-    from sqlalchemy import create_engine
+    from sqlalchemy import create_engine, inspect
     from sqlmodel import SQLModel
 
     import kctrack.models  # noqa: F401  (registers the tables)
 
-    path = tmp_path / "empty.db"
-    opened = store.open_db(str(path), create=True)
+    opened = store.open_db(str(empty_db), create=True)
     opened.conn.close()
-    assert query(path, "SELECT version_num FROM alembic_version") == [(store.SCHEMA_HEAD,)]
-    engine = create_engine(f"sqlite:///{path}")
+    assert query(empty_db, "SELECT version_num FROM alembic_version") == [(store.SCHEMA_HEAD,)]
+    engine = create_engine(store.locate(str(empty_db)).url)
     try:
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+            batch = conn.dialect.name == "sqlite"
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": batch})
             diff = compare_metadata(context, SQLModel.metadata)
+            tables = set(inspect(conn).get_table_names())
     finally:
         engine.dispose()
     assert diff == []
-    tables = {name for (name,) in query(path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert set(SQLModel.metadata.tables) <= tables
 
 
@@ -62,31 +75,27 @@ def test_schema_revisions_follow_the_scripts() -> None:
 # -- an older database ---------------------------------------------------------------------------------------
 
 
-def database_at_0001(path: Path) -> None:
+def database_at_0001(db: Db) -> None:
     """A database as kctrack 0001 left it: the plan, and records written with plain SQL."""
-    conn = store.connect(store.locate(str(path)), create=True)
+    conn = store.connect(store.locate(str(db)), create=True)
     try:
         store.migrate(conn, "0001")
     finally:
         conn.close()
-    assert query(path, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert query(db, "SELECT version_num FROM alembic_version") == [("0001",)]
     plan = load_plan(default_plan())
     body = plan.to_json()
-    con = sqlite3.connect(path)
-    with con:
-        con.execute(
+    with writing(db) as run:
+        run(
             "INSERT INTO plan_version (code, sha256, source, body, loaded_at, operator) VALUES (?, ?, ?, ?, ?, ?)",
             (plan.code, hashlib.sha256(body.encode()).hexdigest(), "old", body, "2020-05-01T00:00:00+00:00", "old"),
         )
-        con.executemany(
-            "INSERT INTO unit (code, name, kind, active) VALUES (?, ?, ?, 1)",
-            [(u.code, u.name.zh, u.kind) for u in plan.units],
-        )
-        con.executemany(
-            "INSERT INTO target (code, kind, name, active) VALUES (?, ?, ?, 1)",
-            [(t.code, "target", t.name.zh) for t in plan.targets]
-            + [(m.code, "milestone", m.name.zh) for m in plan.milestones],
-        )
+        for u in plan.units:
+            run("INSERT INTO unit (code, name, kind, active) VALUES (?, ?, ?, ?)", (u.code, u.name.zh, u.kind, True))
+        for code, kind, name in [(t.code, "target", t.name.zh) for t in plan.targets] + [
+            (m.code, "milestone", m.name.zh) for m in plan.milestones
+        ]:
+            run("INSERT INTO target (code, kind, name, active) VALUES (?, ?, ?, ?)", (code, kind, name, True))
         batches = [
             # id, kind, superseded_by, undone_at
             (1, "record", None, None),
@@ -98,14 +107,14 @@ def database_at_0001(path: Path) -> None:
             (7, "record", None, "2020-07-02T00:00:00+00:00"),  # a correction of batch 6, undone
         ]
         for bid, kind, _sup, undone in batches:
-            con.execute(
+            run(
                 "INSERT INTO batch (id, created, operator, kind, source, undone_at, undone_by)"
                 " VALUES (?, ?, 'old', ?, ?, ?, ?)",
                 (bid, f"2020-06-0{bid}T00:00:00+00:00", kind, f"old batch {bid}", undone, "old" if undone else None),
             )
         for bid, _kind, sup, _undone in batches:
             if sup is not None:
-                con.execute("UPDATE batch SET superseded_by = ? WHERE id = ?", (sup, bid))
+                run("UPDATE batch SET superseded_by = ? WHERE id = ?", (sup, bid))
         records = [
             # id, batch, target, unit, month, value
             (1, 1, TMT, "suzhou", "2020-05", 6.0),
@@ -117,12 +126,38 @@ def database_at_0001(path: Path) -> None:
             (7, 7, HAIZHI, "international_dept", "2020-04", 99.0),  # its undone correction
             (8, 1, TMT, "suzhou", "2020-04", 3.0),
         ]
-        con.executemany(
-            "INSERT INTO record (id, batch_id, target_code, unit_code, month, value, recorded_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, '2020-06-01T00:00:00+00:00')",
-            records,
-        )
-    con.close()
+        for record in records:
+            run(
+                "INSERT INTO record (id, batch_id, target_code, unit_code, month, value, recorded_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, '2020-06-01T00:00:00+00:00')",
+                record,
+            )
+        if is_pg(db):
+            # kctrack 0001 took its ids from the sequences; the explicit ids above did not move them
+            for table in ("plan_version", "batch", "record"):
+                run(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+
+
+def check_upgraded_figures(db: Db, status_stdout: str) -> None:
+    """What database_at_0001 holds, read after the upgrade: current values backfilled, nothing lost."""
+    assert query(db, "SELECT version_num FROM alembic_version") == [(store.SCHEMA_HEAD,)]
+    # current values: the newest record of a live batch for each key
+    rows = query(db, "SELECT target_code, unit_code, month, value, record_id FROM current_value ORDER BY record_id")
+    assert rows == [
+        (TMT, "suzhou", "2020-05", 8.0, 2),
+        (TMT, "nanjing", "2020-06", 9.0, 4),
+        (HAIZHI, "international_dept", "2020-04", 10.0, 6),
+        (TMT, "suzhou", "2020-04", 3.0, 8),
+    ]
+    # nothing lost: every record is still there
+    assert query(db, "SELECT count(*) FROM record") == [(8,)]
+    # and status reads them: 苏州 3 + 8 = 11, 南京 9, 无锡 0 (undone); 国际部 10
+    data = json.loads(status_stdout)
+    assert target_row(data, TMT)["actual"] == 20  # 11 + 9
+    assert share_row(data, TMT, "Suzhou")["actual"] == 11
+    assert share_row(data, TMT, "Nanjing")["actual"] == 9
+    assert share_row(data, TMT, "Wuxi")["actual"] == 0
+    assert target_row(data, HAIZHI)["actual"] == 10
 
 
 def test_an_older_database_is_upgraded_on_open(tmp_path: Path) -> None:
@@ -131,7 +166,6 @@ def test_an_older_database_is_upgraded_on_open(tmp_path: Path) -> None:
     original = db_dump(path)
     result = ok(kc(path, "--lang", "en", "status", "--format", "json", "--as-of", "2020-06"))
     # upgraded to head, with a notice on stderr naming the copy kept from before
-    assert query(path, "SELECT version_num FROM alembic_version") == [(store.SCHEMA_HEAD,)]
     assert f"from 0001 to {store.SCHEMA_HEAD}" in result.stderr
     copies = [p for p in tmp_path.iterdir() if p.name.startswith("old.db.") and not p.name.endswith(("-wal", "-shm"))]
     assert len(copies) == 1, list(tmp_path.iterdir())
@@ -139,45 +173,35 @@ def test_an_older_database_is_upgraded_on_open(tmp_path: Path) -> None:
     assert query(copies[0], "SELECT version_num FROM alembic_version") == [("0001",)]
     assert query(copies[0], "SELECT count(*) FROM record") == [(8,)]
     assert db_dump(copies[0]) == original  # the copy holds the database as it was before
-    # current values: the newest record of a live batch for each key
-    rows = query(path, "SELECT target_code, unit_code, month, value, record_id FROM current_value ORDER BY record_id")
-    assert rows == [
-        (TMT, "suzhou", "2020-05", 8.0, 2),
-        (TMT, "nanjing", "2020-06", 9.0, 4),
-        (HAIZHI, "international_dept", "2020-04", 10.0, 6),
-        (TMT, "suzhou", "2020-04", 3.0, 8),
-    ]
-    # nothing lost: every record is still there
-    assert query(path, "SELECT count(*) FROM record") == [(8,)]
-    # and status reads them: 苏州 3 + 8 = 11, 南京 9, 无锡 0 (undone); 国际部 10
-    data = json.loads(result.stdout)
-    assert target_row(data, TMT)["actual"] == 20  # 11 + 9
-    assert share_row(data, TMT, "Suzhou")["actual"] == 11
-    assert share_row(data, TMT, "Nanjing")["actual"] == 9
-    assert share_row(data, TMT, "Wuxi")["actual"] == 0
-    assert target_row(data, HAIZHI)["actual"] == 10
+    check_upgraded_figures(path, result.stdout)
     # opened again: already at head, no further upgrade or copy
     again = ok(kc(path, "status", "--as-of", "2020-06"))
     assert "0001" not in again.stderr
     assert len([p for p in tmp_path.iterdir() if p.name.startswith("old.db.")]) == 1
 
 
-def test_a_record_after_the_upgrade_updates_the_current_value(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    database_at_0001(path)
-    ok(kc(path, "record", TMT, "12", "--month", "2020-05", "--unit", "苏州"))
+def test_an_older_database_on_postgresql_is_upgraded_in_place(pg_url: str) -> None:
+    database_at_0001(pg_url)
+    result = ok(kc(pg_url, "--lang", "en", "status", "--format", "json", "--as-of", "2020-06"))
+    # no copy on PostgreSQL (that is pg_dump's job): the notice names the versions
+    assert f"from 0001 to {store.SCHEMA_HEAD}" in result.stderr
+    check_upgraded_figures(pg_url, result.stdout)
+    again = ok(kc(pg_url, "status", "--as-of", "2020-06"))
+    assert "0001" not in again.stderr
+
+
+def test_a_record_after_the_upgrade_updates_the_current_value(empty_db: Db) -> None:
+    database_at_0001(empty_db)
+    ok(kc(empty_db, "record", TMT, "12", "--month", "2020-05", "--unit", "苏州"))
     assert query(
-        path,
+        empty_db,
         "SELECT value FROM current_value WHERE target_code = ? AND unit_code = 'suzhou' AND month = '2020-05'",
         (TMT,),
     ) == [(12.0,)]
 
 
-def test_a_newer_database_is_refused(db: Path) -> None:
-    con = sqlite3.connect(db)
-    with con:
-        con.execute("UPDATE alembic_version SET version_num = '9999'")
-    con.close()
+def test_a_newer_database_is_refused(db: Db) -> None:
+    execute(db, "UPDATE alembic_version SET version_num = '9999'")
     before = db_state(db)
     for args in (["status"], ["record", TMT, "1", "--month", "2020-05", "--unit", "苏州"], ["init"]):
         message = failed(kc(db, "--lang", "en", *args), 1)
@@ -185,15 +209,13 @@ def test_a_newer_database_is_refused(db: Path) -> None:
         assert store.SCHEMA_HEAD in message
         assert "upgrade kctrack" in message
     assert db_state(db) == before
-    assert [p.name for p in db.parent.iterdir() if p.name.startswith("kctrack.db.")] == []
+    if not is_pg(db):  # no backup copy made either
+        assert [p.name for p in db.parent.iterdir() if p.name.startswith("kctrack.db.")] == []
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_refusal_reads_in_either_language(db: Path, lang: str) -> None:
-    con = sqlite3.connect(db)
-    with con:
-        con.execute("UPDATE alembic_version SET version_num = '9999'")
-    con.close()
+def test_the_refusal_reads_in_either_language(db: Db, lang: str) -> None:
+    execute(db, "UPDATE alembic_version SET version_num = '9999'")
     message = failed(kc(db, "--lang", lang, "status"), 1)
     assert "9999" in message
     assert str(db) in message

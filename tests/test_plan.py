@@ -17,6 +17,7 @@ from conftest import (
     CITY_NAMES,
     PLAN_FILE,
     TMT_QUOTA_ZH,
+    Db,
     db_state,
     dump_plan,
     find_target,
@@ -289,7 +290,7 @@ def test_bad_plan_is_refused_and_nothing_is_created(kind: str, tmp_path: Path) -
 # The plan is validated before the database is opened, whatever the problem: three kinds suffice here
 # (one found by YAML, one by the schema, one by the cross-checks).
 @pytest.mark.parametrize("kind", ["duplicate YAML key", "unknown key", "breakdown does not sum"])
-def test_bad_plan_leaves_an_existing_database_unchanged(kind: str, db: Path, tmp_path: Path) -> None:
+def test_bad_plan_leaves_an_existing_database_unchanged(kind: str, db: Db, tmp_path: Path) -> None:
     text, lines, key = BAD_FILES[kind]()
     bad = write_plan(tmp_path / "bad.yaml", text)
     before = db_state(db)
@@ -331,7 +332,7 @@ def test_every_cross_check_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert "2021-03" in result.stderr
 
 
-def test_malformed_yaml(tmp_path: Path, db: Path) -> None:
+def test_malformed_yaml(tmp_path: Path, db: Db) -> None:
     text = _edit_tmt_value("    value: [200\n")
     bad = write_plan(tmp_path / "bad.yaml", text)
     before = db_state(db)
@@ -346,7 +347,7 @@ def test_malformed_yaml(tmp_path: Path, db: Path) -> None:
     assert db_state(db) == before
 
 
-def test_missing_plan_file(tmp_path: Path, db: Path) -> None:
+def test_missing_plan_file(tmp_path: Path, db: Db) -> None:
     missing = tmp_path / "nowhere" / "plan.yaml"
     before = db_state(db)
     for target_db in (tmp_path / "new.db", db):

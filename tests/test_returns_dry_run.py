@@ -10,6 +10,7 @@ import pytest
 from returns_helpers import (
     CITIES,
     SHEET,
+    Db,
     counts,
     db_files,
     fill,
@@ -26,12 +27,12 @@ from kctrack.i18n import tr
 
 
 @pytest.fixture
-def rdb(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return returns_db(request, monkeypatch)
+def rdb(db: Db, monkeypatch: pytest.MonkeyPatch) -> Db:
+    return returns_db(db, monkeypatch)
 
 
 @pytest.fixture
-def imported(rdb: Path, tmp_path: Path) -> dict[str, Path]:
+def imported(rdb: Db, tmp_path: Path) -> dict[str, Path]:
     """苏州 June imported (5 teams, milestone done); a corrected June (7 teams) and 无锡's June (4) ready."""
     june = fill(template(rdb, tmp_path / "sz-june.xlsx", "苏州", "2020-06"), {"E6": 5, "E7": "完成"})
     ok(kc(rdb, "import", june))
@@ -40,7 +41,7 @@ def imported(rdb: Path, tmp_path: Path) -> dict[str, Path]:
     return {"june": june, "corrected": corrected, "wuxi": wuxi}
 
 
-def test_dry_run_leaves_the_database_byte_for_byte(rdb: Path, imported: dict[str, Path]) -> None:
+def test_dry_run_leaves_the_database_byte_for_byte(rdb: Db, imported: dict[str, Path]) -> None:
     before = db_files(rdb)
     result = ok(kc(rdb, "import", imported["corrected"], imported["wuxi"], "--replace", "--dry-run"))
     assert db_files(rdb) == before
@@ -57,7 +58,7 @@ def test_dry_run_leaves_the_database_byte_for_byte(rdb: Path, imported: dict[str
     assert share(status_json(rdb), "TECH_MANAGER_TEAMS", "苏州市")["actual"] == 5
 
 
-def test_dry_run_as_json(rdb: Path, imported: dict[str, Path]) -> None:
+def test_dry_run_as_json(rdb: Db, imported: dict[str, Path]) -> None:
     before = db_files(rdb)
     result = ok(
         kc(rdb, "import", imported["corrected"], imported["wuxi"], "--replace", "--dry-run", "--format", "json")
@@ -79,14 +80,14 @@ def test_dry_run_as_json(rdb: Path, imported: dict[str, Path]) -> None:
     assert data["errors"] == []
 
 
-def test_dry_run_then_the_real_import(rdb: Path, imported: dict[str, Path]) -> None:
+def test_dry_run_then_the_real_import(rdb: Db, imported: dict[str, Path]) -> None:
     ok(kc(rdb, "import", imported["wuxi"], "--dry-run"))
     result = ok(kc(rdb, "import", imported["wuxi"]))
     assert "已导入，批次 2" in result.stderr
     assert share(status_json(rdb), "TECH_MANAGER_TEAMS", "无锡市")["actual"] == 4
 
 
-def test_dry_run_counts_rejected_cells(rdb: Path, imported: dict[str, Path], tmp_path: Path) -> None:
+def test_dry_run_counts_rejected_cells(rdb: Db, imported: dict[str, Path], tmp_path: Path) -> None:
     bad = fill(template(rdb, tmp_path / "nj.xlsx", "南京", "2020-06"), {"E6": "abc", "E7": "maybe"})
     before = db_files(rdb)
     result = kc(rdb, "import", imported["wuxi"], bad, "--dry-run")
@@ -95,7 +96,7 @@ def test_dry_run_counts_rejected_cells(rdb: Path, imported: dict[str, Path], tmp
     assert db_files(rdb) == before
 
 
-def test_dry_run_of_a_correction_without_replace(rdb: Path, imported: dict[str, Path]) -> None:
+def test_dry_run_of_a_correction_without_replace(rdb: Db, imported: dict[str, Path]) -> None:
     """A dry run says what a real run would: the correction needs --replace."""
     before = db_files(rdb)
     result = kc(rdb, "import", imported["corrected"], "--dry-run")
@@ -107,7 +108,7 @@ def test_dry_run_of_a_correction_without_replace(rdb: Path, imported: dict[str, 
 # -- one transaction ----------------------------------------------------------------------------
 
 
-def _five_city_returns(db: Path, folder: Path) -> list[Path]:
+def _five_city_returns(db: Db, folder: Path) -> list[Path]:
     folder.mkdir()
     paths = []
     for i, city in enumerate(list(CITIES)[:5], start=1):  # 南京 无锡 徐州 常州 苏州
@@ -115,7 +116,7 @@ def _five_city_returns(db: Path, folder: Path) -> list[Path]:
     return paths
 
 
-def test_many_files_with_one_bad_file_write_nothing(rdb: Path, tmp_path: Path) -> None:
+def test_many_files_with_one_bad_file_write_nothing(rdb: Db, tmp_path: Path) -> None:
     paths = _five_city_returns(rdb, tmp_path / "june")
     fill(paths[3], {"E6": "-4"})  # 常州 (as text: a typed number shows as -4.0, see test_returns_bad_cells)
     before = db_files(rdb)
@@ -127,7 +128,7 @@ def test_many_files_with_one_bad_file_write_nothing(rdb: Path, tmp_path: Path) -
     assert db_files(rdb) == before
 
 
-def test_a_folder_of_returns_with_one_bad_file_writes_nothing(rdb: Path, tmp_path: Path) -> None:
+def test_a_folder_of_returns_with_one_bad_file_writes_nothing(rdb: Db, tmp_path: Path) -> None:
     paths = _five_city_returns(rdb, tmp_path / "june")
     fill(paths[0], {"A6": "TECH_MANAGER"})
     (tmp_path / "june" / "readme.txt").write_text("not a return")  # not .xlsx: not read
@@ -147,7 +148,7 @@ def test_a_folder_of_returns_with_one_bad_file_writes_nothing(rdb: Path, tmp_pat
     )
 
 
-def test_the_same_return_twice_in_one_run(rdb: Path, tmp_path: Path) -> None:
+def test_the_same_return_twice_in_one_run(rdb: Db, tmp_path: Path) -> None:
     a = fill(template(rdb, tmp_path / "a.xlsx", "苏州", "2020-06"), {"E6": 5})
     b = fill(template(rdb, tmp_path / "b.xlsx", "苏州", "2020-06"), {"E6": 6})
     result = kc(rdb, "import", a, b)
@@ -160,7 +161,7 @@ def test_the_same_return_twice_in_one_run(rdb: Path, tmp_path: Path) -> None:
 # -- --errors-out ----------------------------------------------------------------------------------
 
 
-def test_errors_out_writes_a_marked_copy(rdb: Path, tmp_path: Path) -> None:
+def test_errors_out_writes_a_marked_copy(rdb: Db, tmp_path: Path) -> None:
     path = fill(
         template(rdb, tmp_path / "苏州-2020-06.xlsx", "苏州", "2020-06"),
         {"E6": "abc", "E7": "完成", "A8": "NO_SUCH_CODE", "E8": 1},
@@ -184,7 +185,7 @@ def test_errors_out_writes_a_marked_copy(rdb: Path, tmp_path: Path) -> None:
     assert counts(rdb)["record"] == 0
 
 
-def test_errors_out_only_for_faulty_workbooks(rdb: Path, tmp_path: Path) -> None:
+def test_errors_out_only_for_faulty_workbooks(rdb: Db, tmp_path: Path) -> None:
     good = fill(template(rdb, tmp_path / "good.xlsx", "无锡", "2020-06"), {"E6": 3})
     bad = fill(template(rdb, tmp_path / "bad.xlsx", "苏州", "2020-06"), {"E6": -1})
     out = tmp_path / "errors"
@@ -194,7 +195,7 @@ def test_errors_out_only_for_faulty_workbooks(rdb: Path, tmp_path: Path) -> None
     assert "0" in ws["E6"].comment.text and ws["E6"].comment.author == "kctrack"
 
 
-def test_errors_out_in_english(rdb: Path, tmp_path: Path) -> None:
+def test_errors_out_in_english(rdb: Db, tmp_path: Path) -> None:
     bad = fill(template(rdb, tmp_path / "bad.xlsx", "苏州", "2020-06"), {"E6": "abc"})
     out = tmp_path / "errors"
     assert kc(rdb, "--lang", "en", "import", bad, "--errors-out", out).exit_code == 1

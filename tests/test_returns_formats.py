@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from returns_helpers import (
     SHEET,
+    Db,
     counts,
     fill,
     history,
@@ -29,11 +30,11 @@ from returns_helpers import (
 
 
 @pytest.fixture
-def rdb(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return returns_db(request, monkeypatch)
+def rdb(db: Db, monkeypatch: pytest.MonkeyPatch) -> Db:
+    return returns_db(db, monkeypatch)
 
 
-def _suzhou(db: Path, month: str = "2020-06") -> float:
+def _suzhou(db: Db, month: str = "2020-06") -> float:
     return share(status_json(db, month), "TECH_MANAGER_TEAMS", "苏州市")["actual"]
 
 
@@ -59,7 +60,7 @@ MONTHS: list[tuple[Any, str]] = [
 
 
 @pytest.mark.parametrize(("typed", "month"), MONTHS, ids=[repr(m[0]) for m in MONTHS])
-def test_month_formats_in_a_long_sheet(rdb: Path, tmp_path: Path, typed: Any, month: str) -> None:
+def test_month_formats_in_a_long_sheet(rdb: Db, tmp_path: Path, typed: Any, month: str) -> None:
     path = long_workbook(tmp_path / "long.xlsx", [("TECH_MANAGER_TEAMS", "苏州", typed, 4)])
     ok(kc(rdb, "import", path))
     [batch] = history(rdb)
@@ -69,7 +70,7 @@ def test_month_formats_in_a_long_sheet(rdb: Path, tmp_path: Path, typed: Any, mo
 
 
 @pytest.mark.parametrize("typed", ["2020年6月", datetime(2020, 6, 1), "6月", "2020/6"])
-def test_month_formats_in_a_labelled_cell(rdb: Path, tmp_path: Path, typed: Any) -> None:
+def test_month_formats_in_a_labelled_cell(rdb: Db, tmp_path: Path, typed: Any) -> None:
     path = sheet_workbook(
         tmp_path / "labelled.xlsx",
         [("指标编号", "本月完成"), ("TECH_MANAGER_TEAMS", 3)],
@@ -81,7 +82,7 @@ def test_month_formats_in_a_labelled_cell(rdb: Path, tmp_path: Path, typed: Any)
 
 
 @pytest.mark.parametrize("typed", [2020.1, "2020-13", "13月", "June"])
-def test_months_refused(rdb: Path, tmp_path: Path, typed: Any) -> None:
+def test_months_refused(rdb: Db, tmp_path: Path, typed: Any) -> None:
     """2020.1 as a number may be January or a 2020.10 that lost its zero: refused, not guessed."""
     path = long_workbook(tmp_path / "long.xlsx", [("TECH_MANAGER_TEAMS", "苏州", typed, 4)])
     result = kc(rdb, "import", path)
@@ -91,7 +92,7 @@ def test_months_refused(rdb: Path, tmp_path: Path, typed: Any) -> None:
     assert counts(rdb)["record"] == 0
 
 
-def test_month_from_the_command_line(rdb: Path, tmp_path: Path) -> None:
+def test_month_from_the_command_line(rdb: Db, tmp_path: Path) -> None:
     path = sheet_workbook(tmp_path / "bare.xlsx", [("指标编号", "本月完成"), ("TECH_MANAGER_TEAMS", 2)])
     result = kc(rdb, "import", path, "--unit", "苏州")
     assert result.exit_code == 1
@@ -117,7 +118,7 @@ NUMBERS: list[tuple[Any, float]] = [
 
 
 @pytest.mark.parametrize(("typed", "value"), NUMBERS, ids=[repr(n[0]) for n in NUMBERS])
-def test_number_formats(rdb: Path, tmp_path: Path, typed: Any, value: float) -> None:
+def test_number_formats(rdb: Db, tmp_path: Path, typed: Any, value: float) -> None:
     path = fill(template(rdb, tmp_path / "sz.xlsx", "苏州", "2020-06"), {"E6": typed})
     ok(kc(rdb, "import", path))
     assert _suzhou(rdb) == value
@@ -125,7 +126,7 @@ def test_number_formats(rdb: Path, tmp_path: Path, typed: Any, value: float) -> 
     assert batch["records"][0]["value"] == value
 
 
-def test_number_formats_in_a_long_sheet(rdb: Path, tmp_path: Path) -> None:
+def test_number_formats_in_a_long_sheet(rdb: Db, tmp_path: Path) -> None:
     """One consolidated sheet: four units, two months; each unit × month is one return."""
     path = long_workbook(
         tmp_path / "汇总.xlsx",
@@ -154,7 +155,7 @@ def test_number_formats_in_a_long_sheet(rdb: Path, tmp_path: Path) -> None:
 # -- layout: merged, hidden, blank rows; a table away from A1 ---------------------------------
 
 
-def test_merged_title_and_blank_rows_between_figures(rdb: Path, tmp_path: Path) -> None:
+def test_merged_title_and_blank_rows_between_figures(rdb: Db, tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "六月"
@@ -178,7 +179,7 @@ def test_merged_title_and_blank_rows_between_figures(rdb: Path, tmp_path: Path) 
     ]
 
 
-def test_hidden_rows_are_read(rdb: Path, tmp_path: Path) -> None:
+def test_hidden_rows_are_read(rdb: Db, tmp_path: Path) -> None:
     """kctrack reads hidden rows: a figure hidden in Excel still counts (the analyst sees it in history)."""
     path = fill(template(rdb, tmp_path / "sz.xlsx", "苏州", "2020-06"), {"E6": 8, "E7": "完成"})
     wb = openpyxl.load_workbook(path)
@@ -189,7 +190,7 @@ def test_hidden_rows_are_read(rdb: Path, tmp_path: Path) -> None:
     assert [r["cell"] for r in history(rdb)[0]["records"]] == [f"{SHEET}!E6", f"{SHEET}!E7"]
 
 
-def test_a_table_that_does_not_start_at_a1(rdb: Path, tmp_path: Path) -> None:
+def test_a_table_that_does_not_start_at_a1(rdb: Db, tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws["C3"], ws["D3"] = "填报单位", "苏州"
@@ -202,7 +203,7 @@ def test_a_table_that_does_not_start_at_a1(rdb: Path, tmp_path: Path) -> None:
     assert (record["value"], record["cell"], record["note"]) == (6, "Sheet!D7", "x")
 
 
-def test_header_with_a_hint_in_brackets_and_a_line_break(rdb: Path, tmp_path: Path) -> None:
+def test_header_with_a_hint_in_brackets_and_a_line_break(rdb: Db, tmp_path: Path) -> None:
     path = sheet_workbook(
         tmp_path / "hint.xlsx",
         [("指标\n编号", "本月完成（个）", "累计完成(选填)"), ("TECH_MANAGER_TEAMS", 5, None)],
@@ -212,7 +213,7 @@ def test_header_with_a_hint_in_brackets_and_a_line_break(rdb: Path, tmp_path: Pa
     assert _suzhou(rdb) == 5
 
 
-def test_only_the_return_sheet_of_a_workbook_is_read(rdb: Path, tmp_path: Path) -> None:
+def test_only_the_return_sheet_of_a_workbook_is_read(rdb: Db, tmp_path: Path) -> None:
     """A notes sheet without a return header beside the return is ignored."""
     path = fill(template(rdb, tmp_path / "sz.xlsx", "苏州", "2020-06"), {"E6": 5})
     wb = openpyxl.load_workbook(path)
@@ -226,7 +227,7 @@ def test_only_the_return_sheet_of_a_workbook_is_read(rdb: Path, tmp_path: Path) 
 # -- formulas ---------------------------------------------------------------------------------
 
 
-def test_formula_with_a_cached_value_is_read_by_its_value(rdb: Path, tmp_path: Path) -> None:
+def test_formula_with_a_cached_value_is_read_by_its_value(rdb: Db, tmp_path: Path) -> None:
     """openpyxl cannot save a formula's result, so the saved <v> is patched into the sheet XML by hand,
     as Excel or WPS would have written it."""
     source = fill(template(rdb, tmp_path / "sz.xlsx", "苏州", "2020-06"), {"E6": "=2+3"})
@@ -242,7 +243,7 @@ def test_formula_with_a_cached_value_is_read_by_its_value(rdb: Path, tmp_path: P
     assert _suzhou(rdb) == 5
 
 
-def test_formula_without_value_in_a_copy_is_not_confused_with_a_blank(rdb: Path, tmp_path: Path) -> None:
+def test_formula_without_value_in_a_copy_is_not_confused_with_a_blank(rdb: Db, tmp_path: Path) -> None:
     """A blank input cell next to a formula elsewhere in the sheet is just blank."""
     path = fill(template(rdb, tmp_path / "sz.xlsx", "苏州", "2020-06"), {"E6": 5, "H6": "=E6*2"})
     shutil.copy(path, tmp_path / "copy.xlsx")

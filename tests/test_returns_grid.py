@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from returns_helpers import (
     ALL_UNITS,
+    Db,
     fill,
     kc,
     ok,
@@ -22,16 +23,16 @@ MONTHS = ["2020-04", "2020-05", "2020-06", "2020-07", "2020-08", "2020-09", "202
 
 
 @pytest.fixture
-def rdb(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return returns_db(request, monkeypatch)
+def rdb(db: Db, monkeypatch: pytest.MonkeyPatch) -> Db:
+    return returns_db(db, monkeypatch)
 
 
-def _send(db: Path, folder: Path, unit: str, month: str, received: str, *extra: str, value: int = 1) -> None:
+def _send(db: Db, folder: Path, unit: str, month: str, received: str, *extra: str, value: int = 1) -> None:
     path = fill(template(db, folder / f"{unit}-{month}-{received}.xlsx", unit, month), {"E6": value})
     ok(kc(db, "import", path, "--received", received, *extra))
 
 
-def _grid(db: Path, as_of: str = "2020-08") -> dict:
+def _grid(db: Db, as_of: str = "2020-08") -> dict:
     data = json.loads(ok(kc(db, "returns", "--as-of", as_of, "--format", "json")).stdout)
     assert set(data) >= {"as_of", "units"}
     return data
@@ -44,7 +45,7 @@ def _months(data: dict, unit_name: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def returns_in(rdb: Path, tmp_path: Path) -> Path:
+def returns_in(rdb: Db, tmp_path: Path) -> Db:
     _send(rdb, tmp_path, "苏州", "2020-04", "2020-05-08")  # before the 10th: on time
     _send(rdb, tmp_path, "苏州", "2020-05", "2020-06-10")  # on the 10th: on time
     _send(rdb, tmp_path, "苏州", "2020-06", "2020-07-11")  # the 11th: late
@@ -52,7 +53,7 @@ def returns_in(rdb: Path, tmp_path: Path) -> Path:
     return rdb
 
 
-def test_grid_received_late_missing_not_due(returns_in: Path) -> None:
+def test_grid_received_late_missing_not_due(returns_in: Db) -> None:
     data = _grid(returns_in, "2020-08")
     assert data["as_of"] == "2020-08"
     assert [u["unit"] for u in data["units"]] == list(ALL_UNITS.values())
@@ -73,7 +74,7 @@ def test_grid_received_late_missing_not_due(returns_in: Path) -> None:
     )
 
 
-def test_grid_as_of_an_earlier_month(returns_in: Path) -> None:
+def test_grid_as_of_an_earlier_month(returns_in: Db) -> None:
     """As of May: April is past due (received), May is not yet due even though it came in."""
     data = _grid(returns_in, "2020-05")
     assert data["as_of"] == "2020-05"
@@ -83,39 +84,39 @@ def test_grid_as_of_an_earlier_month(returns_in: Path) -> None:
     assert _months(data, "无锡市")["2020-05"] == "not_due"
 
 
-def test_grid_as_csv(returns_in: Path) -> None:
+def test_grid_as_csv(returns_in: Db) -> None:
     result = ok(kc(returns_in, "returns", "--as-of", "2020-08", "--format", "csv"))
     lines = result.stdout.strip().splitlines()
     assert lines[0] == "unit," + ",".join(MONTHS)
     assert "苏州市,received,received,late,missing,not_due,not_due,not_due,not_due,not_due" in lines
 
 
-def test_grid_table_prints(returns_in: Path) -> None:
+def test_grid_table_prints(returns_in: Db) -> None:
     result = ok(kc(returns_in, "returns", "--as-of", "2020-08"))
     assert "截至 2020-08" in result.stdout
     assert "苏州市" in result.stdout
 
 
-def test_undone_return_is_missing_again(rdb: Path, tmp_path: Path) -> None:
+def test_undone_return_is_missing_again(rdb: Db, tmp_path: Path) -> None:
     _send(rdb, tmp_path, "苏州", "2020-06", "2020-07-01")
     assert _months(_grid(rdb), "苏州市")["2020-06"] == "received"
     ok(kc(rdb, "undo", 1))
     assert _months(_grid(rdb), "苏州市")["2020-06"] == "missing"
 
 
-def test_a_record_is_not_a_return(rdb: Path) -> None:
+def test_a_record_is_not_a_return(rdb: Db) -> None:
     ok(kc(rdb, "record", "TECH_MANAGER_TEAMS", "3", "--month", "2020-06", "--unit", "苏州"))
     assert _months(_grid(rdb), "苏州市")["2020-06"] == "missing"
 
 
-def test_a_late_correction_of_an_on_time_return(rdb: Path, tmp_path: Path) -> None:
+def test_a_late_correction_of_an_on_time_return(rdb: Db, tmp_path: Path) -> None:
     """The return arrived on time; a correction sent later does not make it late."""
     _send(rdb, tmp_path, "苏州", "2020-06", "2020-07-05", value=5)
     _send(rdb, tmp_path, "苏州", "2020-06", "2020-07-20", "--replace", value=6)
     assert _months(_grid(rdb), "苏州市")["2020-06"] == "received"
 
 
-def test_a_consolidated_sheet_fills_several_cells(rdb: Path, tmp_path: Path) -> None:
+def test_a_consolidated_sheet_fills_several_cells(rdb: Db, tmp_path: Path) -> None:
     from returns_helpers import long_workbook
 
     path = long_workbook(
@@ -128,7 +129,7 @@ def test_a_consolidated_sheet_fills_several_cells(rdb: Path, tmp_path: Path) -> 
     assert (months["2020-04"], months["2020-05"], months["2020-06"]) == ("late", "received", "missing")
 
 
-def test_received_date_must_be_iso(rdb: Path, tmp_path: Path) -> None:
+def test_received_date_must_be_iso(rdb: Db, tmp_path: Path) -> None:
     path = fill(template(rdb, tmp_path / "sz.xlsx", "苏州", "2020-06"), {"E6": 1})
     result = kc(rdb, "import", path, "--received", "2020/07/01")
     assert result.exit_code == 2

@@ -9,6 +9,7 @@ import pytest
 from returns_helpers import (
     OPERATOR,
     SHEET,
+    Db,
     counts,
     db_files,
     explain,
@@ -28,22 +29,22 @@ from kctrack.i18n import tr
 
 
 @pytest.fixture
-def rdb(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return returns_db(request, monkeypatch)
+def rdb(db: Db, monkeypatch: pytest.MonkeyPatch) -> Db:
+    return returns_db(db, monkeypatch)
 
 
-def _suzhou(db: Path, month: str = "2020-06") -> float:
+def _suzhou(db: Db, month: str = "2020-06") -> float:
     return share(status_json(db, month), "TECH_MANAGER_TEAMS", "苏州市")["actual"]
 
 
-def _form(db: Path, folder: Path, name: str, month: str, cells: dict, unit: str = "苏州") -> Path:
+def _form(db: Db, folder: Path, name: str, month: str, cells: dict, unit: str = "苏州") -> Path:
     return fill(template(db, folder / name, unit, month), cells)
 
 
 # -- 累计完成 only ----------------------------------------------------------------------------
 
 
-def test_cumulative_only_derives_the_month(rdb: Path, tmp_path: Path) -> None:
+def test_cumulative_only_derives_the_month(rdb: Db, tmp_path: Path) -> None:
     may = _form(rdb, tmp_path, "may.xlsx", "2020-05", {"F6": 10})
     june = _form(rdb, tmp_path, "june.xlsx", "2020-06", {"F6": 16})
     ok(kc(rdb, "import", may))
@@ -54,7 +55,7 @@ def test_cumulative_only_derives_the_month(rdb: Path, tmp_path: Path) -> None:
     assert _suzhou(rdb, "2020-06") == 16
 
 
-def test_cumulative_only_for_two_months_in_one_run(rdb: Path, tmp_path: Path) -> None:
+def test_cumulative_only_for_two_months_in_one_run(rdb: Db, tmp_path: Path) -> None:
     may = _form(rdb, tmp_path, "may.xlsx", "2020-05", {"F6": 10})
     june = _form(rdb, tmp_path, "june.xlsx", "2020-06", {"F6": 16})
     ok(kc(rdb, "import", june, may))  # the order on the command line does not matter
@@ -65,7 +66,7 @@ def test_cumulative_only_for_two_months_in_one_run(rdb: Path, tmp_path: Path) ->
     assert _suzhou(rdb) == 16
 
 
-def test_cumulative_over_several_earlier_months(rdb: Path, tmp_path: Path) -> None:
+def test_cumulative_over_several_earlier_months(rdb: Db, tmp_path: Path) -> None:
     """April 3 + May 4 (this_month), then June cumulative 12 → June's amount 12 − 7 = 5."""
     ok(kc(rdb, "import", _form(rdb, tmp_path, "apr.xlsx", "2020-04", {"E6": 3})))
     ok(kc(rdb, "import", _form(rdb, tmp_path, "may.xlsx", "2020-05", {"E6": 4})))
@@ -74,7 +75,7 @@ def test_cumulative_over_several_earlier_months(rdb: Path, tmp_path: Path) -> No
     assert _suzhou(rdb) == 12
 
 
-def test_both_columns_filled_uses_this_month(rdb: Path, tmp_path: Path) -> None:
+def test_both_columns_filled_uses_this_month(rdb: Db, tmp_path: Path) -> None:
     ok(kc(rdb, "import", _form(rdb, tmp_path, "may.xlsx", "2020-05", {"E6": 10})))
     ok(kc(rdb, "import", _form(rdb, tmp_path, "june.xlsx", "2020-06", {"E6": 4, "F6": 14})))
     record = history(rdb)[-1]["records"][0]
@@ -85,7 +86,7 @@ def test_both_columns_filled_uses_this_month(rdb: Path, tmp_path: Path) -> None:
 # -- re-import and corrections --------------------------------------------------------------------
 
 
-def test_reimport_of_the_same_file_changes_nothing(rdb: Path, tmp_path: Path) -> None:
+def test_reimport_of_the_same_file_changes_nothing(rdb: Db, tmp_path: Path) -> None:
     path = _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5, "E7": "完成"})
     ok(kc(rdb, "import", path))
     before, rows = db_files(rdb), counts(rdb)
@@ -97,7 +98,7 @@ def test_reimport_of_the_same_file_changes_nothing(rdb: Path, tmp_path: Path) ->
     assert _suzhou(rdb) == 5
 
 
-def test_reimport_of_a_renamed_copy_is_still_skipped(rdb: Path, tmp_path: Path) -> None:
+def test_reimport_of_a_renamed_copy_is_still_skipped(rdb: Db, tmp_path: Path) -> None:
     """The same bytes under another name: recognised by its hash."""
     path = _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5})
     ok(kc(rdb, "import", path))
@@ -108,7 +109,7 @@ def test_reimport_of_a_renamed_copy_is_still_skipped(rdb: Path, tmp_path: Path) 
     assert counts(rdb)["batch"] == 1
 
 
-def test_correction_without_replace_is_refused(rdb: Path, tmp_path: Path) -> None:
+def test_correction_without_replace_is_refused(rdb: Db, tmp_path: Path) -> None:
     path = _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5})
     ok(kc(rdb, "import", path))
     fill(path, {"E6": 7})
@@ -122,7 +123,7 @@ def test_correction_without_replace_is_refused(rdb: Path, tmp_path: Path) -> Non
     assert _suzhou(rdb) == 5
 
 
-def test_correction_with_replace_supersedes_then_undo_restores(rdb: Path, tmp_path: Path) -> None:
+def test_correction_with_replace_supersedes_then_undo_restores(rdb: Db, tmp_path: Path) -> None:
     path = _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5, "E7": "完成"})
     ok(kc(rdb, "import", path))
     corrected = _form(rdb, tmp_path, "sz-corrected.xlsx", "2020-06", {"E6": 7})  # milestone no longer claimed
@@ -165,7 +166,7 @@ def test_correction_with_replace_supersedes_then_undo_restores(rdb: Path, tmp_pa
     assert db_files(rdb) == before
 
 
-def test_undo_of_a_superseded_batch_is_refused(rdb: Path, tmp_path: Path) -> None:
+def test_undo_of_a_superseded_batch_is_refused(rdb: Db, tmp_path: Path) -> None:
     ok(kc(rdb, "import", _form(rdb, tmp_path, "a.xlsx", "2020-06", {"E6": 5})))
     ok(kc(rdb, "import", _form(rdb, tmp_path, "b.xlsx", "2020-06", {"E6": 6}), "--replace"))
     result = kc(rdb, "undo", 1)
@@ -174,7 +175,7 @@ def test_undo_of_a_superseded_batch_is_refused(rdb: Path, tmp_path: Path) -> Non
     assert _suzhou(rdb) == 6
 
 
-def test_undo_of_an_import_batch(rdb: Path, tmp_path: Path) -> None:
+def test_undo_of_an_import_batch(rdb: Db, tmp_path: Path) -> None:
     ok(kc(rdb, "import", _form(rdb, tmp_path, "may.xlsx", "2020-05", {"E6": 2})))
     ok(kc(rdb, "import", _form(rdb, tmp_path, "june.xlsx", "2020-06", {"E6": 5})))
     ok(kc(rdb, "undo", 2))
@@ -185,7 +186,7 @@ def test_undo_of_an_import_batch(rdb: Path, tmp_path: Path) -> None:
     assert _suzhou(rdb) == 6
 
 
-def test_undo_of_a_record_batch(rdb: Path) -> None:
+def test_undo_of_a_record_batch(rdb: Db) -> None:
     ok(kc(rdb, "record", "TECH_MANAGER_TEAMS", "3", "--month", "2020-06", "--unit", "苏州"))
     ok(kc(rdb, "record", "TECH_MANAGER_TEAMS", "4", "--month", "2020-06", "--unit", "苏州"))  # a correction
     assert _suzhou(rdb) == 4
@@ -199,13 +200,13 @@ def test_undo_of_a_record_batch(rdb: Path) -> None:
     assert kc(rdb, "undo", 1).exit_code == 1
 
 
-def test_undo_of_no_such_batch(rdb: Path) -> None:
+def test_undo_of_no_such_batch(rdb: Db) -> None:
     result = kc(rdb, "undo", 99)
     assert result.exit_code == 1
     assert tr("undo_no_batch", "zh", batch=99) in result.stderr
 
 
-def test_history_filters_by_target_and_unit(rdb: Path, tmp_path: Path) -> None:
+def test_history_filters_by_target_and_unit(rdb: Db, tmp_path: Path) -> None:
     ok(kc(rdb, "import", _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5})))
     ok(kc(rdb, "import", _form(rdb, tmp_path, "wx.xlsx", "2020-06", {"E6": 4}, unit="无锡")))
     ok(kc(rdb, "import", _form(rdb, tmp_path, "talent.xlsx", "2020-06", {"E6": 50}, unit="人才服务中心")))
@@ -218,7 +219,7 @@ def test_history_filters_by_target_and_unit(rdb: Path, tmp_path: Path) -> None:
 # -- explain -------------------------------------------------------------------------------------
 
 
-def test_explain_names_the_cell_of_each_figure(rdb: Path, tmp_path: Path) -> None:
+def test_explain_names_the_cell_of_each_figure(rdb: Db, tmp_path: Path) -> None:
     may = _form(rdb, tmp_path, "may.xlsx", "2020-05", {"E6": 2})
     june = _form(rdb, tmp_path, "june.xlsx", "2020-06", {"E6": 5})
     ok(kc(rdb, "import", may, june))
@@ -237,7 +238,7 @@ def test_explain_names_the_cell_of_each_figure(rdb: Path, tmp_path: Path) -> Non
     assert explain(rdb, "TECH_MANAGER_TEAMS", "--unit", "苏州", "--as-of", "2020-05")["total"] == 2
 
 
-def test_explain_after_a_correction(rdb: Path, tmp_path: Path) -> None:
+def test_explain_after_a_correction(rdb: Db, tmp_path: Path) -> None:
     first = _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5})
     ok(kc(rdb, "import", first))
     corrected = _form(rdb, tmp_path, "sz-v2.xlsx", "2020-06", {"F6": 7})  # only 累计 this time
@@ -254,7 +255,7 @@ def test_explain_after_a_correction(rdb: Path, tmp_path: Path) -> None:
     assert [(r["batch"], r["counts"], r["why_not"]) for r in e["records"]] == [(2, False, "undone"), (1, True, None)]
 
 
-def test_explain_a_record_names_the_command(rdb: Path) -> None:
+def test_explain_a_record_names_the_command(rdb: Db) -> None:
     ok(kc(rdb, "record", "EXPERT_POOL", "40", "--month", "2020-05"))
     e = explain(rdb, "EXPERT_POOL", "--as-of", "2020-06")
     assert [(r["value"], r["source"], r["counts"]) for r in e["records"]] == [
@@ -262,7 +263,7 @@ def test_explain_a_record_names_the_command(rdb: Path) -> None:
     ]
 
 
-def test_reimport_after_undo_imports_again(rdb: Path, tmp_path: Path) -> None:
+def test_reimport_after_undo_imports_again(rdb: Db, tmp_path: Path) -> None:
     path = _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5})
     ok(kc(rdb, "import", path))
     ok(kc(rdb, "undo", 1))

@@ -14,6 +14,7 @@ from returns_helpers import (
     HEADER_EN,
     PLAN_CODE,
     SHEET,
+    Db,
     counts,
     history,
     kc,
@@ -30,8 +31,8 @@ from returns_helpers import (
 
 
 @pytest.fixture
-def rdb(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return returns_db(request, monkeypatch)
+def rdb(db: Db, monkeypatch: pytest.MonkeyPatch) -> Db:
+    return returns_db(db, monkeypatch)
 
 
 # What each unit types in 本月完成 for every target row of its form (milestone rows get 完成).
@@ -112,7 +113,7 @@ def _fill_form(path: Path, value: int | None) -> int:
     return n
 
 
-def test_round_trip_every_unit(rdb: Path, tmp_path: Path) -> None:
+def test_round_trip_every_unit(rdb: Db, tmp_path: Path) -> None:
     forms = tmp_path / "forms"
     ok(kc(rdb, "template", forms, "--all-units", "--month", "2020-06"))
     for code, name in ALL_UNITS.items():
@@ -149,7 +150,7 @@ def test_round_trip_every_unit(rdb: Path, tmp_path: Path) -> None:
     assert {(m["state"], m["done_on"]) for m in status["milestones"]} == {("done", "2020-06")}
 
 
-def test_round_trip_city_status_of_its_own(rdb: Path, tmp_path: Path) -> None:
+def test_round_trip_city_status_of_its_own(rdb: Db, tmp_path: Path) -> None:
     path = template(rdb, tmp_path / "无锡.xlsx", "无锡", "2020-05")
     wb = openpyxl.load_workbook(path)
     wb[SHEET]["E6"] = 7
@@ -164,7 +165,7 @@ def test_round_trip_city_status_of_its_own(rdb: Path, tmp_path: Path) -> None:
     assert milestone_row(status, "M_CITY_SPECIAL_BODIES")["state"] == "pending"
 
 
-def test_provincial_centre_return(rdb: Path, tmp_path: Path) -> None:
+def test_provincial_centre_return(rdb: Db, tmp_path: Path) -> None:
     """人才服务中心 reports EXPERT_POOL (500 persons by July), not split."""
     path = template(rdb, tmp_path / "人才.xlsx", "人才中心", "2020-06")  # an alias of the unit
     assert template_codes(path) == ["EXPERT_POOL"]
@@ -198,7 +199,7 @@ def test_provincial_centre_return(rdb: Path, tmp_path: Path) -> None:
     assert batch["records"][0]["cell"] == f"{SHEET}!E6"
 
 
-def test_provincial_office_targets_and_milestones(rdb: Path, tmp_path: Path) -> None:
+def test_provincial_office_targets_and_milestones(rdb: Db, tmp_path: Path) -> None:
     """企业工作办公室 records its targets and the milestones nobody else is responsible for."""
     path = template(rdb, tmp_path / "企工办.xlsx", "企工办", "2020-04")
     codes = template_codes(path)
@@ -222,7 +223,7 @@ def test_provincial_office_targets_and_milestones(rdb: Path, tmp_path: Path) -> 
     assert milestone_row(status, "M_2020_04_DRAFT_PLAN")["state"] == "pending"
 
 
-def test_english_template_round_trip(rdb: Path, tmp_path: Path) -> None:
+def test_english_template_round_trip(rdb: Db, tmp_path: Path) -> None:
     path = tmp_path / "suzhou-en.xlsx"
     ok(kc(rdb, "--lang", "en", "template", path, "--unit", "苏州", "--month", "2020-07"))
     wb = openpyxl.load_workbook(path)
@@ -236,7 +237,7 @@ def test_english_template_round_trip(rdb: Path, tmp_path: Path) -> None:
     assert milestone_row(status, "M_CITY_SPECIAL_BODIES")["done_on"] == "2020-07"
 
 
-def test_english_headers_on_a_hand_made_sheet(rdb: Path, tmp_path: Path) -> None:
+def test_english_headers_on_a_hand_made_sheet(rdb: Db, tmp_path: Path) -> None:
     path = sheet_workbook(
         tmp_path / "en.xlsx",
         [
@@ -253,7 +254,7 @@ def test_english_headers_on_a_hand_made_sheet(rdb: Path, tmp_path: Path) -> None
     assert batch["records"][0]["note"] == "four new teams"
 
 
-def test_english_template_without_its_hidden_sheet(rdb: Path, tmp_path: Path) -> None:
+def test_english_template_without_its_hidden_sheet(rdb: Db, tmp_path: Path) -> None:
     """The visible labels of the English form (Reporting unit / Month) name the unit and month by themselves."""
     path = tmp_path / "suzhou-en.xlsx"
     ok(kc(rdb, "--lang", "en", "template", path, "--unit", "苏州", "--month", "2020-07"))
@@ -266,7 +267,7 @@ def test_english_template_without_its_hidden_sheet(rdb: Path, tmp_path: Path) ->
     assert share(status_json(rdb, "2020-07"), "TECH_MANAGER_TEAMS", "苏州市")["actual"] == 9
 
 
-def test_chinese_template_without_its_hidden_sheet(rdb: Path, tmp_path: Path) -> None:
+def test_chinese_template_without_its_hidden_sheet(rdb: Db, tmp_path: Path) -> None:
     path = template(rdb, tmp_path / "sz.xlsx", "苏州", "2020-07")
     wb = openpyxl.load_workbook(path)
     del wb["_kctrack"]
@@ -276,7 +277,7 @@ def test_chinese_template_without_its_hidden_sheet(rdb: Path, tmp_path: Path) ->
     assert share(status_json(rdb, "2020-07"), "TECH_MANAGER_TEAMS", "苏州市")["actual"] == 9
 
 
-def test_template_without_month_filled_in_by_the_unit(rdb: Path, tmp_path: Path) -> None:
+def test_template_without_month_filled_in_by_the_unit(rdb: Db, tmp_path: Path) -> None:
     path = template(rdb, tmp_path / "sz.xlsx", "苏州", None)
     wb = openpyxl.load_workbook(path)
     wb[SHEET]["B3"] = "2020年6月"
@@ -286,7 +287,7 @@ def test_template_without_month_filled_in_by_the_unit(rdb: Path, tmp_path: Path)
     assert [(b["unit"], b["month"]) for b in history(rdb)] == [("suzhou", "2020-06")]
 
 
-def test_template_without_month_and_the_month_on_the_command_line(rdb: Path, tmp_path: Path) -> None:
+def test_template_without_month_and_the_month_on_the_command_line(rdb: Db, tmp_path: Path) -> None:
     """The unit left 月份 blank; the analyst gives --month. The hint beside the blank cell is not a month."""
     path = template(rdb, tmp_path / "sz.xlsx", "苏州", None)
     wb = openpyxl.load_workbook(path)
@@ -297,7 +298,7 @@ def test_template_without_month_and_the_month_on_the_command_line(rdb: Path, tmp
     assert [(b["unit"], b["month"]) for b in history(rdb)] == [("suzhou", "2020-06")]
 
 
-def test_template_without_month_left_blank_says_the_month_is_missing(rdb: Path, tmp_path: Path) -> None:
+def test_template_without_month_left_blank_says_the_month_is_missing(rdb: Db, tmp_path: Path) -> None:
     path = template(rdb, tmp_path / "sz.xlsx", "苏州", None)
     wb = openpyxl.load_workbook(path)
     wb[SHEET]["E6"] = 5
@@ -308,7 +309,7 @@ def test_template_without_month_left_blank_says_the_month_is_missing(rdb: Path, 
     assert "请填写月份，如 2020-06 →" not in result.stderr  # the hint is not read as the month
 
 
-def test_lower_case_code_is_accepted(rdb: Path, tmp_path: Path) -> None:
+def test_lower_case_code_is_accepted(rdb: Db, tmp_path: Path) -> None:
     path = sheet_workbook(
         tmp_path / "lower.xlsx",
         [("指标编号", "本月完成"), (" tech_manager_teams ", 2)],

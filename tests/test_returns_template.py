@@ -14,11 +14,16 @@ from returns_helpers import (
     HEADER_ZH,
     PLAN_CODE,
     SHEET,
+    Db,
     kc,
     ok,
     returns_db,
     template,
 )
+
+# The form is laid out from the plan read from the database; reading it from PostgreSQL is exercised by
+# every import test on PostgreSQL (each fills a template), so the layout is checked on SQLite alone.
+pytestmark = pytest.mark.sqlite_only
 
 TITLE_ZH = "2020年服务企业科技创新专项行动（苏科协发〔2020〕71号）月报"
 TMT_NAME_ZH = "企业和园区科协行业型“技术经理人团队”"
@@ -26,12 +31,12 @@ CSB_NAME_ZH = "市级科协会同有关工信部门成立专门机构"
 
 
 @pytest.fixture
-def rdb(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return returns_db(request, monkeypatch)
+def rdb(db: Db, monkeypatch: pytest.MonkeyPatch) -> Db:
+    return returns_db(db, monkeypatch)
 
 
 @pytest.fixture
-def suzhou(rdb: Path, tmp_path: Path) -> openpyxl.Workbook:
+def suzhou(rdb: Db, tmp_path: Path) -> openpyxl.Workbook:
     return openpyxl.load_workbook(template(rdb, tmp_path / "苏州.xlsx", "苏州", "2020-06"))
 
 
@@ -43,7 +48,7 @@ def _covers(dv, ref: str) -> bool:
     return any(ref in rng for rng in dv.sqref.ranges)
 
 
-def test_template_prints_what_it_wrote(rdb: Path, tmp_path: Path) -> None:
+def test_template_prints_what_it_wrote(rdb: Db, tmp_path: Path) -> None:
     out = tmp_path / "sz.xlsx"
     result = ok(kc(rdb, "template", out, "--unit", "苏州", "--month", "2020-06"))
     assert result.stdout.strip() == f"已生成 {out}（suzhou，2 行）"
@@ -122,7 +127,7 @@ def test_template_print_setup(suzhou: openpyxl.Workbook) -> None:
     assert ws.freeze_panes == "A6"
 
 
-def test_template_in_english(rdb: Path, tmp_path: Path) -> None:
+def test_template_in_english(rdb: Db, tmp_path: Path) -> None:
     out = tmp_path / "sz-en.xlsx"
     ok(kc(rdb, "--lang", "en", "template", out, "--unit", "Suzhou", "--month", "2020-06"))  # --lang after --db
     wb = openpyxl.load_workbook(out)
@@ -137,7 +142,7 @@ def test_template_in_english(rdb: Path, tmp_path: Path) -> None:
     assert ws["C7"].value == "milestone"
 
 
-def test_template_without_month_leaves_it_to_the_unit(rdb: Path, tmp_path: Path) -> None:
+def test_template_without_month_leaves_it_to_the_unit(rdb: Db, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(template(rdb, tmp_path / "sz.xlsx", "苏州", None))
     ws = wb[SHEET]
     assert ws["B3"].value is None
@@ -146,7 +151,7 @@ def test_template_without_month_leaves_it_to_the_unit(rdb: Path, tmp_path: Path)
     assert [r[1] for r in wb["_kctrack"].iter_rows(values_only=True)][2] in (None, "")
 
 
-def test_template_all_units_one_file_per_unit(rdb: Path, tmp_path: Path) -> None:
+def test_template_all_units_one_file_per_unit(rdb: Db, tmp_path: Path) -> None:
     out = tmp_path / "forms"
     result = ok(kc(rdb, "template", out, "--all-units", "--month", "2020-06"))
     expected = {f"{PLAN_CODE}_{name}_{code}_2020-06.xlsx" for code, name in ALL_UNITS.items()}
@@ -163,21 +168,21 @@ def test_template_all_units_one_file_per_unit(rdb: Path, tmp_path: Path) -> None
     assert [(talent.cell(r, 1).value, talent.cell(r, 4).value) for r in (6, 7)] == [("EXPERT_POOL", 500), (None, None)]
 
 
-def test_template_all_units_without_month_names_files_yyyy_mm(rdb: Path, tmp_path: Path) -> None:
+def test_template_all_units_without_month_names_files_yyyy_mm(rdb: Db, tmp_path: Path) -> None:
     out = tmp_path / "forms"
     ok(kc(rdb, "template", out, "--all-units"))
     assert (out / f"{PLAN_CODE}_苏州市_suzhou_YYYY-MM.xlsx").exists()
     assert len(list(out.iterdir())) == 22
 
 
-def test_template_month_outside_the_plan(rdb: Path, tmp_path: Path) -> None:
+def test_template_month_outside_the_plan(rdb: Db, tmp_path: Path) -> None:
     result = kc(rdb, "template", tmp_path / "x.xlsx", "--unit", "苏州", "--month", "2021-01")
     assert result.exit_code == 1
     assert "月份 2021-01 不在计划期 2020-04 … 2020-12 之内" in result.stderr
     assert not (tmp_path / "x.xlsx").exists()
 
 
-def test_template_needs_a_unit_and_an_xlsx_name(rdb: Path, tmp_path: Path) -> None:
+def test_template_needs_a_unit_and_an_xlsx_name(rdb: Db, tmp_path: Path) -> None:
     result = kc(rdb, "template", tmp_path / "x.xlsx", "--month", "2020-06")
     assert result.exit_code == 2
     assert "请用 --unit 指定填报单位" in result.stderr
