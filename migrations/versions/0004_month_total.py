@@ -8,6 +8,7 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-29
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
