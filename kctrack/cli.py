@@ -392,16 +392,14 @@ def import_(
             render.import_changes_table(console(s), plan, r.changes, s.lang)
     for f, u, m, b in r.skipped:
         typer.echo(tr("imp_skipped", s.lang, file=f, unit=plan.unit_name(u, s.lang), month=m, batch=b), err=True)
+    counts = r.counts()
     typer.echo(
         tr(
             "imp_summary",
             s.lang,
             files=r.files,
             returns=r.returns,
-            new=r.count("new"),
-            changed=r.count("changed"),
-            unchanged=r.count("unchanged"),
-            removed=r.count("removed"),
+            **{k: counts[k] for k in ("new", "changed", "unchanged", "removed")},
             rejected=r.rejected,
         ),
         err=True,

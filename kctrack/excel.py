@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -137,12 +138,18 @@ def formula_cells_without_value(path: Path, sheet: str) -> set[tuple[int, int]]:
 
 def cell_ref(row: int, col: int) -> str:
     """A1-style reference of a 0-based row and column."""
+    return f"{column_letters(col)}{row + 1}"
+
+
+@functools.cache
+def column_letters(col: int) -> str:
+    """A, B, …, Z, AA, … of a 0-based column."""
     letters = ""
     col += 1
     while col:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
+    return letters
 
 
 def norm_text(value: Any) -> str:

@@ -186,7 +186,7 @@ def _resp(plan: Any, task: Any, lang: str) -> str:
 def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, LineChart, Reference
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     rep = data.report
@@ -202,15 +202,30 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
 
     fills = {state: PatternFill("solid", fgColor=colour) for state, colour in FILL.items()}
 
+    # Each combination of number format and state colour is one named cell style, made once: setting a
+    # cell's border, fill and format one by one makes openpyxl hash them again for every cell, which was
+    # most of the export's time at national scale (250,000 cells).
+    styles: dict[tuple[str | None, str | None], str] = {}
+
+    def style(fmt: str | None, state: str | None) -> str:
+        name = styles.get((fmt, state))
+        if name is None:
+            name = styles[(fmt, state)] = f"kctrack {len(styles) + 1}"
+            wb.add_named_style(
+                NamedStyle(
+                    name=name,
+                    border=border,
+                    fill=fills[state] if state else PatternFill(),
+                    number_format=fmt or "General",
+                )
+            )
+        return name
+
     def put(ws: Any, row: int, col: int, value: Any, fmt: str | None = None, state: str | None = None) -> Any:
         cell = ws.cell(row, col, value)
         if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
             cell.data_type = "s"  # text that looks like a formula stays text
-        if fmt:
-            cell.number_format = fmt
-        if state:
-            cell.fill = fills[state]
-        cell.border = border
+        cell.style = style(fmt, state)
         return cell
 
     def sheet(key: str, title_row: bool = True) -> Any:

@@ -8,6 +8,7 @@ the database as JSON, so that the commands that only read (``status``,
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -79,13 +80,17 @@ class Target:
     checkpoints: tuple[tuple[str, float], ...] = ()
     rules: tuple[Rule, ...] = ()
 
-    @property
+    @functools.cached_property
     def reporters(self) -> tuple[str, ...]:
         """The units that report this target: the split's units, else the responsible ones."""
         return tuple(u for u, _ in self.breakdown) if self.breakdown else self.responsible
 
+    @functools.cached_property
+    def _quotas(self) -> dict[str, float]:
+        return dict(self.breakdown)
+
     def quota(self, unit: str) -> float | None:
-        return dict(self.breakdown).get(unit)
+        return self._quotas.get(unit)
 
 
 @dataclass(frozen=True)

@@ -632,12 +632,13 @@ def grid_table(console: Console, g: Any, lang: str) -> None:
 
 
 def import_json(plan: Plan, r: Any, lang: str) -> dict[str, Any]:
+    counts = r.counts()
     return {
         "dry_run": r.dry_run,
         "files": r.files,
         "returns": r.returns,
         "batches": r.batches,
-        "counts": {k: r.count(k) for k in ("new", "changed", "unchanged", "removed")} | {"rejected": r.rejected},
+        "counts": {k: counts[k] for k in ("new", "changed", "unchanged", "removed")} | {"rejected": r.rejected},
         "changes": [
             {
                 "code": c.code,

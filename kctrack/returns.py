@@ -17,6 +17,7 @@ from typing import Any
 from kctrack.errors import DataError, KctrackError
 from kctrack.excel import (
     DONE_WORDS,
+    Sheet,
     Workbook,
     cell_ref,
     formula_cells_without_value,
@@ -46,6 +47,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _HEADER = {alias.lower(): key for key, aliases in COLUMNS.items() for alias in aliases}
 TOTAL_WORDS = {"合计", "总计", "小计", "total", "sum"}
+_INF = float("inf")
+_UNSEEN, _BLANK = object(), object()  # markers of the per-sheet caches of units and months
 
 
 def show(value: Any) -> str:
@@ -66,7 +69,7 @@ def _header_key(value: Any) -> str | None:
 # -- reading ------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One figure of a return, placed at its cells."""
 
@@ -76,8 +79,26 @@ class Row:
     this_month: float | None
     cumulative: float | None
     note: str | None
-    where: str  # file!sheet!cell of the figure
-    cells: dict[str, str] = field(default_factory=dict)  # column key → cell ref
+    sheet: str  # file!sheet
+    r: int  # 0-based row of the sheet
+    columns: dict[str, int]  # the sheet's column key → 0-based column (shared by its rows)
+
+    @property
+    def value_key(self) -> str:
+        return "this_month" if self.this_month is not None else "cumulative"
+
+    @property
+    def cell(self) -> str:
+        """The cell of the figure (本月, else 累计)."""
+        return cell_ref(self.r, self.columns[self.value_key])
+
+    @property
+    def where(self) -> str:
+        """file!sheet!cell of the figure."""
+        return f"{self.sheet}!{self.cell}"
+
+    def cell_of(self, key: str) -> str | None:
+        return cell_ref(self.r, self.columns[key]) if key in self.columns else None
 
 
 @dataclass
@@ -191,84 +212,130 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
                     end=plan.end,
                 )
                 month_text = None
-        blank_formulas: set[tuple[int, int]] | None = None
-        seen: dict[tuple[str, str, str], str] = {}
+        seen: dict[tuple[str, str, str], tuple[int, int]] = {}
         returns: dict[tuple[str, str], Return] = {}
-        # a consolidated sheet repeats the same few units, months and codes: parse each once
-        units_seen: dict[Any, str | None] = {}
-        months_seen: dict[Any, str | None] = {}
-        c_code, c_tm, c_cu, c_unit, c_month, c_note, c_name = (
-            columns.get(k) for k in ("code", "this_month", "cumulative", "unit", "month", "note", "name")
+        where_sheet = f"{wb.path}!{sheet.name}"
+        # a consolidated sheet repeats the same few codes, units and months: parse each once
+        codes_seen: dict[Any, tuple[str, Target | Milestone | None, bool]] = {}
+        units_seen: dict[Any, Any] = {}
+        months_seen: dict[Any, Any] = {}
+        start, end = plan.start, plan.end
+        allowed: dict[tuple[str, str], bool] = {}
+        c_code = columns["code"]
+        c_tm, c_cu, c_unit, c_month, c_note, c_name = (
+            columns.get(k) for k in ("this_month", "cumulative", "unit", "month", "note", "name")
         )
-        for r in range(hr + 1, len(sheet.rows)):
-            row = sheet.rows[r]
+        blank_formulas_of = _BlankFormulas(wb, sheet)
 
-            def ref(key: str, r: int = r, columns: dict[str, int] = columns) -> str:
-                return cell_ref(r, columns[key])
+        def figure(
+            r: int,
+            c: int,
+            raw: Any,
+            is_milestone: bool,
+            sheet_name: str = sheet.name,
+            blanks: _BlankFormulas = blank_formulas_of,
+        ) -> tuple[float | None, bool]:
+            """(the figure of a cell or None, whether it is wrong) — a wrong one is reported."""
+            if raw is None or (raw.__class__ is str and not raw.strip()):
+                if (r, c) in blanks():
+                    problem(cell_ref(r, c), None, "imp_formula_no_value", sheet_name)
+                    return None, True
+                return None, False
+            if is_milestone:
+                text = norm_text(raw).lower()
+                if text in DONE_WORDS or raw == 1:
+                    return 1.0, False
+                if text in ("0", "否", "no", "未完成"):
+                    return None, False
+                problem(cell_ref(r, c), raw, "imp_milestone_value", sheet_name)
+                return None, True
+            number = parse_number(raw)
+            if number is None:
+                problem(cell_ref(r, c), raw, "imp_not_number", sheet_name, value=show(raw))
+                return None, True
+            if number < 0:
+                problem(cell_ref(r, c), raw, "imp_negative", sheet_name, value=show(raw))
+                return None, True
+            return number, False
 
-            code_raw = _at(row, c_code)
-            tm_raw, cu_raw = _at(row, c_tm), _at(row, c_cu)
-            if is_blank(code_raw):
+        width = max(columns.values()) + 1
+        rows = sheet.rows
+        for r in range(hr + 1, len(rows)):
+            row = rows[r]
+            if len(row) < width:
+                row = [*row, *([None] * (width - len(row)))]
+            code_raw = row[c_code]
+            tm_raw = row[c_tm] if c_tm is not None else None
+            cu_raw = row[c_cu] if c_cu is not None else None
+            if code_raw is None or (code_raw.__class__ is str and not code_raw.strip()):
                 if is_blank(tm_raw) and is_blank(cu_raw):
                     continue
                 if norm_text(_at(row, c_name)).lower() in TOTAL_WORDS or norm_text(row[0]).lower() in TOTAL_WORDS:
                     continue
-                problem(ref("code"), None, "imp_no_code")
+                problem(cell_ref(r, c_code), None, "imp_no_code")
                 continue
-            code = norm_text(code_raw).upper()
-            if code.lower() in TOTAL_WORDS:
+            known = codes_seen.get(code_raw) if code_raw.__class__ is str else None
+            if known is None:
+                code = norm_text(code_raw).upper()
+                is_total = code.lower() in TOTAL_WORDS
+                known = (code, None if is_total else plan.find_code(code), is_total)
+                if code_raw.__class__ is str:
+                    codes_seen[code_raw] = known
+            code, item, is_total = known
+            if is_total:
                 continue
-            item = plan.find_code(code)
             if item is None:
                 close = difflib.get_close_matches(
                     code, [t.code for t in plan.targets] + [m.code for m in plan.milestones], n=1
                 )
-                problem(ref("code"), code_raw, "imp_unknown_code", code=code, suggestion=close[0] if close else "")
-                continue
-            # unit and month of the row: its own columns, else the sheet's, else the command line's
-            row_unit = unit_code
-            raw_unit = _at(row, c_unit)
-            if not is_blank(raw_unit):
-                if raw_unit not in units_seen:
-                    units_seen[raw_unit] = plan.find_unit(norm_text(raw_unit))
-                row_unit = units_seen[raw_unit]
-                if row_unit is None:
-                    problem(ref("unit"), raw_unit, "imp_unknown_unit", unit=norm_text(raw_unit))
-                    continue
-            elif sheet_unit is not None and unit_code is None:
-                continue  # already reported
-            if row_unit is None:
-                problem(ref("code"), None, "imp_no_unit")
-                continue
-            row_month = month_text
-            raw_month = _at(row, c_month)
-            if not is_blank(raw_month):
-                if raw_month not in months_seen:
-                    months_seen[raw_month] = parse_month(raw_month, year)
-                row_month = months_seen[raw_month]
-                if row_month is None:
-                    problem(ref("month"), raw_month, "imp_bad_month", value=norm_text(raw_month))
-                    continue
-            elif sheet_month is not None and month_text is None:
-                continue
-            if row_month is None:
-                problem(ref("code"), None, "imp_no_month")
-                continue
-            month_cell = ref("month") if not is_blank(raw_month) else (sheet_month[1] if sheet_month else None)
-            if not plan.start <= row_month <= plan.end:
                 problem(
-                    month_cell or ref("code"),
-                    row_month,
-                    "imp_month_outside",
-                    value=row_month,
-                    start=plan.start,
-                    end=plan.end,
+                    cell_ref(r, c_code), code_raw, "imp_unknown_code", code=code, suggestion=close[0] if close else ""
                 )
                 continue
-            if not plan.reports(row_unit, item.code):
+            # unit and month of the row: its own columns, else the sheet's, else the command line's
+            raw_unit = row[c_unit] if c_unit is not None else None
+            row_unit = units_seen.get(raw_unit, _UNSEEN)
+            if row_unit is _UNSEEN:
+                row_unit = units_seen[raw_unit] = _BLANK if is_blank(raw_unit) else plan.find_unit(norm_text(raw_unit))
+            if row_unit is _BLANK:
+                if sheet_unit is not None and unit_code is None:
+                    continue  # already reported
+                row_unit = unit_code
+            elif row_unit is None:
+                problem(cell_ref(r, c_unit), raw_unit, "imp_unknown_unit", unit=norm_text(raw_unit))  # type: ignore[arg-type]
+                continue
+            if row_unit is None:
+                problem(cell_ref(r, c_code), None, "imp_no_unit")
+                continue
+            raw_month = row[c_month] if c_month is not None else None
+            row_month = months_seen.get(raw_month, _UNSEEN)
+            if row_month is _UNSEEN:
+                row_month = months_seen[raw_month] = _BLANK if is_blank(raw_month) else parse_month(raw_month, year)
+            month_given = row_month is not _BLANK
+            if not month_given:
+                if sheet_month is not None and month_text is None:
+                    continue
+                row_month = month_text
+            elif row_month is None:
+                problem(cell_ref(r, c_month), raw_month, "imp_bad_month", value=norm_text(raw_month))  # type: ignore[arg-type]
+                continue
+            if row_month is None:
+                problem(cell_ref(r, c_code), None, "imp_no_month")
+                continue
+            if not start <= row_month <= end:
+                if month_given:
+                    month_cell = cell_ref(r, c_month)  # type: ignore[arg-type]
+                else:
+                    month_cell = (sheet_month[1] if sheet_month else None) or cell_ref(r, c_code)
+                problem(month_cell, row_month, "imp_month_outside", value=row_month, start=plan.start, end=plan.end)
+                continue
+            ok = allowed.get((row_unit, code))
+            if ok is None:
+                ok = allowed[(row_unit, code)] = plan.reports(row_unit, item.code)
+            if not ok:
                 reporters = _reporters(item, plan)
                 problem(
-                    ref("code"),
+                    cell_ref(r, c_code),
                     code,
                     "imp_not_reporter",
                     code=code,
@@ -276,77 +343,68 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
                     units=" ".join(plan.unit_name(u, "zh") for u in reporters),
                 )
                 continue
-            # the figures
-            figures: dict[str, float | None] = {}
+            # the figures: a number typed as a number is the common case, taken without parsing
+            is_milestone = item.__class__ is Milestone
+            this_month = cumulative = None
             bad = False
-            for key in ("this_month", "cumulative"):
-                if key not in columns:
-                    figures[key] = None
-                    continue
-                raw = tm_raw if key == "this_month" else cu_raw
-                if is_blank(raw):
-                    if sheet.has_formulas:
-                        if blank_formulas is None:
-                            blank_formulas = formula_cells_without_value(wb.path, sheet.name)
-                        if (r, columns[key]) in blank_formulas:
-                            problem(ref(key), None, "imp_formula_no_value")
-                            bad = True
-                    figures[key] = None
-                    continue
-                if isinstance(item, Milestone):
-                    text = norm_text(raw).lower()
-                    if text in DONE_WORDS or raw == 1:
-                        figures[key] = 1.0
-                    elif text in ("0", "否", "no", "未完成"):
-                        figures[key] = None
-                    else:
-                        problem(ref(key), raw, "imp_milestone_value")
-                        bad = True
-                    continue
-                number = parse_number(raw)
-                if number is None:
-                    problem(ref(key), raw, "imp_not_number", value=show(raw))
-                    bad = True
-                elif number < 0:
-                    problem(ref(key), raw, "imp_negative", value=show(raw))
-                    bad = True
+            if c_tm is not None:
+                if not is_milestone and (tm_raw.__class__ is float or tm_raw.__class__ is int) and 0 <= tm_raw < _INF:
+                    this_month = float(tm_raw)
                 else:
-                    figures[key] = number
-            if bad or (figures["this_month"] is None and figures["cumulative"] is None):
+                    this_month, bad = figure(r, c_tm, tm_raw, is_milestone)
+            if c_cu is not None:
+                if not is_milestone and (cu_raw.__class__ is float or cu_raw.__class__ is int) and 0 <= cu_raw < _INF:
+                    cumulative = float(cu_raw)
+                else:
+                    cumulative, bad_cu = figure(r, c_cu, cu_raw, is_milestone)
+                    bad = bad or bad_cu
+            if bad or (this_month is None and cumulative is None):
                 continue
             key3 = (code, row_unit, row_month)
-            value_key = "this_month" if figures["this_month"] is not None else "cumulative"
+            value_col = c_tm if this_month is not None else c_cu
             if key3 in seen:
                 problem(
-                    ref(value_key),
-                    tm_raw if value_key == "this_month" else cu_raw,
+                    cell_ref(r, value_col),  # type: ignore[arg-type]
+                    tm_raw if this_month is not None else cu_raw,
                     "imp_duplicate",
                     code=code,
-                    first=seen[key3],
+                    first=cell_ref(*seen[key3]),
                 )
                 continue
-            value_ref = seen[key3] = ref(value_key)
-            note = _at(row, c_note)
+            seen[key3] = (r, value_col)  # type: ignore[assignment]
+            note = row[c_note] if c_note is not None else None
             ret = returns.get((row_unit, row_month))
             if ret is None:
                 ret = returns[(row_unit, row_month)] = Return(wb.path, sheet.name, wb.sha256, row_unit, row_month)
             ret.rows.append(
                 Row(
-                    code=code,
-                    unit=row_unit,
-                    month=row_month,
-                    this_month=figures["this_month"],
-                    cumulative=figures["cumulative"],
-                    note=None if is_blank(note) else norm_text(note),
-                    where=f"{wb.path}!{sheet.name}!{value_ref}",
-                    cells={
-                        k: value_ref if k == value_key else ref(k) for k in ("this_month", "cumulative") if k in columns
-                    },
+                    code,
+                    row_unit,
+                    row_month,
+                    this_month,
+                    cumulative,
+                    None if note is None or (note.__class__ is str and not note.strip()) else norm_text(note),
+                    where_sheet,
+                    r,
+                    columns,
                 )
             )
         out.returns += returns.values()
     if not found:
         out.problems.append(Problem(wb.path, None, None, None, DataError("imp_no_header", rows=HEADER_SCAN_ROWS)))
+
+
+class _BlankFormulas:
+    """The formula cells of a sheet saved without a result, read (with openpyxl) only when first asked."""
+
+    def __init__(self, wb: Workbook, sheet: Sheet) -> None:
+        self.wb, self.sheet = wb, sheet
+        self.cells: set[tuple[int, int]] | None = None if sheet.has_formulas else set()
+
+    def __call__(self) -> set[tuple[int, int]]:
+        if self.cells is None:
+            self.cells = formula_cells_without_value(self.wb.path, self.sheet.name)
+        return self.cells
 
 
 def _at(row: list[Any], c: int | None) -> Any:
@@ -408,10 +466,10 @@ def template_rows(plan: Plan, unit: str) -> list[tuple[Target | Milestone, float
     """What concerns a unit: the targets it reports (with its quota where split) and its milestones."""
     rows: list[tuple[Target | Milestone, float | None]] = []
     for t in plan.targets:
-        if unit in t.reporters:
+        if plan.reports(unit, t.code):
             rows.append((t, t.quota(unit) if t.breakdown else t.value))
     for m in plan.milestones:
-        if unit in _reporters(m, plan):
+        if plan.reports(unit, m.code):
             rows.append((m, None))
     return rows
 

@@ -7,6 +7,7 @@ write, and raise :class:`~kctrack.errors.KctrackError` for anything wrong.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -244,7 +245,7 @@ def template(
 # -- import -------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     code: str
     unit: str
@@ -276,7 +277,11 @@ class ImportResult:
     plan: Plan | None = None
 
     def count(self, kind: str) -> int:
-        return sum(1 for c in self.changes if c.kind == kind)
+        return self.counts().get(kind, 0)
+
+    def counts(self) -> Counter[str]:
+        """Changes by kind (new, changed, unchanged, removed)."""
+        return Counter(c.kind for c in self.changes)
 
 
 def import_returns(
@@ -318,6 +323,9 @@ def import_returns(
             for (code, unit_code, m), v in current.items():
                 series.setdefault((code, unit_code), {})[m] = v
             to_write: list[tuple[Any, list[store.NewRecord], list[int]]] = []
+            # the running totals are kept only when some row gives a cumulative figure
+            track = any(row.cumulative is not None for ret in read.returns for row in ret.rows)
+            changes = result.changes
             seen_returns: dict[tuple[str, str], str] = {}
             for ret in sorted(read.returns, key=lambda r: (r.month, r.unit, str(r.file))):
                 key = (ret.unit, ret.month)
@@ -363,44 +371,43 @@ def import_returns(
                     continue
                 records = []
                 problems_before = len(result.problems)
+                at_file = f"{ret.file}!"
                 for row in ret.rows:
-                    known = series.setdefault((row.code, row.unit), {})
-                    prev = sum(v for m, v in known.items() if m < row.month)
                     value = row.this_month
-                    if row.cumulative is not None and row.cumulative + 1e-9 < prev:
-                        result.problems.append(
-                            Problem(
-                                ret.file,
-                                ret.sheet,
-                                row.cells.get("cumulative"),
-                                row.cumulative,
-                                DataError("imp_cumulative_down", value=_n(row.cumulative), previous=_n(prev)),
-                            )
-                        )
-                        continue
-                    if value is None and row.cumulative is not None:
-                        value = row.cumulative - prev
+                    if track:
+                        known = series.get((row.code, row.unit))
+                        if known is None:
+                            known = series[(row.code, row.unit)] = {}
+                        if row.cumulative is not None:
+                            prev = sum(v for m, v in known.items() if m < row.month)
+                            if row.cumulative + 1e-9 < prev:
+                                result.problems.append(
+                                    Problem(
+                                        ret.file,
+                                        ret.sheet,
+                                        row.cell_of("cumulative"),
+                                        row.cumulative,
+                                        DataError("imp_cumulative_down", value=_n(row.cumulative), previous=_n(prev)),
+                                    )
+                                )
+                                continue
+                            if value is None:
+                                value = row.cumulative - prev
+                        assert value is not None
+                        known[row.month] = value
                     assert value is not None
-                    known[row.month] = value
+                    cell = f"{ret.sheet}!{row.cell}"
                     records.append(
-                        store.NewRecord(
-                            row.code,
-                            row.unit,
-                            row.month,
-                            value,
-                            row.cumulative,
-                            row.note,
-                            row.where.split("!", 1)[1] if "!" in row.where else row.where,
-                        )
+                        store.NewRecord(row.code, row.unit, row.month, value, row.cumulative, row.note, cell)
                     )
-                    result.changes.append(
+                    changes.append(
                         Change(
                             row.code,
                             row.unit,
                             row.month,
                             current.get((row.code, row.unit, row.month)),
                             value,
-                            row.where,
+                            at_file + cell,
                         )
                     )
                 if len(result.problems) > problems_before:

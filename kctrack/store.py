@@ -97,14 +97,19 @@ class Connection:
     def __init__(self, loc: Location, raw: Any) -> None:
         self.loc = loc
         self.raw = raw
-        self._sql: dict[str, str] = {}
+        self._sql: dict[tuple[str, bool], str] = {}
 
-    def _q(self, sql: str) -> str:
-        if self.loc.dialect == "sqlite":
+    def _q(self, sql: str, positional: bool = False) -> str:
+        """The SQL in the driver's own parameter style (``:name`` as written; ``?``/``%s`` for tuples)."""
+        if self.loc.dialect == "sqlite" and not positional:
             return sql
-        q = self._sql.get(sql)
+        q = self._sql.get((sql, positional))
         if q is None:
-            q = self._sql[sql] = _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+            if self.loc.dialect == "sqlite":
+                q = _PARAM.sub("?", sql)
+            else:
+                q = _PARAM.sub("%s" if positional else r"%(\1)s", sql.replace("%", "%%"))
+            self._sql[(sql, positional)] = q
         return q
 
     def execute(self, sql: str, params: dict[str, Any] | None = None) -> Any:
@@ -124,15 +129,17 @@ class Connection:
         row = self.one(sql, params)
         return row[0] if row else None
 
-    def many(self, sql: str, rows: Sequence[dict[str, Any]]) -> None:
+    def many(self, sql: str, rows: Sequence[dict[str, Any]] | Sequence[tuple[Any, ...]]) -> None:
+        """Run one statement for many rows: dicts by ``:name``, or tuples in the order the names appear."""
         if not rows:
             return
+        q = self._q(sql, positional=isinstance(rows[0], tuple))
         try:
             if self.loc.dialect == "sqlite":
-                self.raw.executemany(sql, rows)
+                self.raw.executemany(q, rows)
             else:
                 with self.raw.cursor() as cur:
-                    cur.executemany(self._q(sql), rows)
+                    cur.executemany(q, rows)
         except Exception as exc:
             raise _db_error(exc, self.loc) from exc
 
@@ -375,7 +382,7 @@ def _upsert(conn: Connection, table: str, row: dict[str, Any]) -> None:
 # -- writes ----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class NewRecord:
     target_code: str
     unit_code: str
@@ -412,50 +419,27 @@ def write_batches(conn: Connection, batches: Sequence[NewBatch]) -> list[int]:
     executemany, and the figures in force and the month totals are brought up
     to date once for the whole call.
     """
+    if not batches:
+        return []
     op = operator()
-    ids: list[int] = []
-    rows: list[dict[str, Any]] = []
-    for b in batches:
-        at = b.created or now()
-        batch_id = int(
-            conn.scalar(
-                "INSERT INTO batch (created, operator, kind, source, sheet, sha256, unit_code, month, received, reason)"
-                " VALUES (:created, :op, :kind, :source, :sheet, :sha, :unit, :month, :received, :reason) RETURNING id",
-                {
-                    "created": at,
-                    "op": op,
-                    "kind": b.kind,
-                    "source": b.source,
-                    "sheet": b.sheet,
-                    "sha": b.sha256,
-                    "unit": b.unit_code,
-                    "month": b.month,
-                    "received": b.received,
-                    "reason": b.reason,
-                },
-            )
-        )
-        ids.append(batch_id)
-        rows += [
-            {
-                "b": batch_id,
-                "t": r.target_code,
-                "u": r.unit_code,
-                "m": r.month,
-                "v": r.value,
-                "c": r.cumulative,
-                "n": r.note,
-                "cell": r.cell,
-                "at": at,
-            }
-            for r in b.records
-        ]
-    if not ids:
-        return ids
+    ids = new_ids(conn, "batch", len(batches))
+    at = now()
+    conn.many(
+        "INSERT INTO batch (id, created, operator, kind, source, sheet, sha256, unit_code, month, received, reason)"
+        " VALUES (:id, :created, :op, :kind, :source, :sheet, :sha, :unit, :month, :received, :reason)",
+        [
+            (i, b.created or at, op, b.kind, b.source, b.sheet, b.sha256, b.unit_code, b.month, b.received, b.reason)
+            for i, b in zip(ids, batches, strict=True)
+        ],
+    )
     conn.many(
         "INSERT INTO record (batch_id, target_code, unit_code, month, value, cumulative, note, cell, recorded_at)"
         " VALUES (:b, :t, :u, :m, :v, :c, :n, :cell, :at)",
-        rows,
+        [
+            (i, r.target_code, r.unit_code, r.month, r.value, r.cumulative, r.note, r.cell, b.created or at)
+            for i, b in zip(ids, batches, strict=True)
+            for r in b.records
+        ],
     )
     # the new records become current; on SQLite the ids of one write are consecutive (writers are
     # serialised), on PostgreSQL other writers' ids may interleave, so the ids are named
@@ -478,8 +462,25 @@ def write_batches(conn: Connection, batches: Sequence[NewBatch]) -> list[int]:
             conn.execute("UPDATE batch SET superseded_by = :new WHERE id = :old", {"new": batch_id, "old": old})
             refresh_current(conn, old)
             superseded.append(old)
-    refresh_month_totals(conn, {r["t"] for r in rows} | batch_targets(conn, superseded))
+    refresh_month_totals(conn, {r.target_code for b in batches for r in b.records} | batch_targets(conn, superseded))
     return ids
+
+
+def new_ids(conn: Connection, table: str, n: int) -> list[int]:
+    """Ids for n new rows of a table, taken inside the caller's write transaction.
+
+    SQLite: the next ids after the highest (writers are serialised and rows are
+    never deleted).  PostgreSQL: drawn from the column's sequence, so that other
+    sessions' inserts never collide with them.
+    """
+    if conn.loc.dialect == "sqlite":
+        lo = int(conn.scalar(f"SELECT COALESCE(MAX(id), 0) FROM {table}"))
+        return list(range(lo + 1, lo + n + 1))
+    rows = conn.all(
+        f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, :n) ORDER BY 1",
+        {"n": n},
+    )
+    return [int(r[0]) for r in rows]
 
 
 def write_batch(conn: Connection, records: Iterable[NewRecord], **batch: Any) -> int:
