@@ -4,21 +4,126 @@ Every failure reaches the user as one line (or one list) on stderr and an exit
 code: 1 for bad data, 2 for bad usage.
 """
 
+import difflib
 import functools
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from kctrack import service
-from kctrack.errors import KctrackError
+from kctrack.errors import KctrackError, UsageError
 from kctrack.i18n import lang_from_env, tr
 
+
+class _Group(TyperGroup):
+    """The command group, with click's own usage errors told in the user's language.
+
+    Unknown commands and options, missing arguments, options without their
+    value and values not among the choices get the same treatment as kctrack's
+    own errors: one message in Chinese (or English with ``--lang en``), the
+    usage line, exit code 2.
+    """
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, list(self.commands), n=1)
+            raise UsageError("cli_no_command", name=name, suggestion=close[0] if close else "")
+        return super().resolve_command(ctx, args)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:  # type: ignore[override]
+        argv = list(sys.argv[1:] if args is None else args)
+        lang = _lang_of(argv)
+        try:
+            rv = super().main(argv, prog_name, complete_var, False, windows_expand_args, **extra)
+        except KctrackError as exc:
+            typer.echo(exc.render(lang), err=True)
+            rv = exc.exit_code
+        except typer.Abort:
+            typer.echo(tr("cli_aborted", lang), err=True)
+            rv = 1
+        except typer.TyperException as exc:  # click's usage errors
+            typer.echo(_usage_error(exc, lang), err=True)
+            rv = getattr(exc, "exit_code", 2)
+        code = rv if isinstance(rv, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _lang_of(argv: list[str]) -> str:
+    """The language asked for, before the options are parsed: --lang, else KCTRACK_LANG, else Chinese."""
+    for i, arg in enumerate(argv):
+        value = (
+            arg.split("=", 1)[1]
+            if arg.startswith("--lang=")
+            else argv[i + 1]
+            if arg == "--lang" and i + 1 < len(argv)
+            else None
+        )
+        if value in ("zh", "en"):
+            return value
+    return lang_from_env()
+
+
+_NOT_ONE_OF = re.compile(r"'(?P<value>.*)' is not one of (?P<choices>.+?)\.?$")
+_EXTRA = re.compile(r"unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)")
+
+
+def _usage_error(exc: Any, lang: str) -> str:
+    """A click usage error as kctrack says it: usage line, help hint, the problem."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return str(exc.format_message())
+    kind = type(exc).__name__
+    param = getattr(exc, "param", None)
+    if param is not None:
+        name = " / ".join(param.opts) if param.param_type_name == "option" else param.name
+    detail = str(getattr(exc, "message", "") or "").removeprefix("Value error, ")
+    if kind == "NoSuchOption":
+        possible = sorted(exc.possibilities or [])
+        text = tr("cli_no_option", lang, option=exc.option_name, suggestion=" ".join(possible))
+    elif kind == "MissingParameter" and param is not None:
+        key = "cli_missing_option" if param.param_type_name == "option" else "cli_missing_argument"
+        text = tr(key, lang, name=name)
+    elif kind == "BadParameter" and param is not None:
+        match = _NOT_ONE_OF.search(detail)
+        if match:
+            choices = match["choices"].replace("'", "").split(", ")
+            sep = "、" if lang == "zh" else ", "
+            text = tr("cli_not_a_choice", lang, param=name, value=match["value"], choices=sep.join(choices))
+        else:
+            text = tr("cli_bad_value", lang, param=name, detail=detail)
+    elif kind == "BadOptionUsage" and "requires an argument" in detail:
+        text = tr("cli_needs_value", lang, option=exc.option_name)
+    elif match := _EXTRA.search(detail):
+        text = tr("cli_extra_arguments", lang, args=match["args"])
+    else:
+        text = tr("cli_usage_error", lang, detail=exc.format_message())
+    ctx = getattr(exc, "ctx", None)
+    if ctx is None:
+        return text
+    usage = " ".join([ctx.command_path, *ctx.command.collect_usage_pieces(ctx)])
+    lines = [tr("cli_usage", lang, usage=usage), tr("cli_try_help", lang, command=ctx.command_path), "", text]
+    return "\n".join(lines)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="kctrack",
     help="kctrack：2020年服务企业科技创新专项行动（苏科协发〔2020〕71号）指标跟踪。\n\n"
     "kctrack: KPI tracker for the 2020 special action for serving enterprise technology innovation.",

@@ -464,6 +464,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "✔ done  ● on track  ▲ behind  ✖ off track  ! overdue  ○ pending",
     ),
     "and_more": ("… 共 {n} 个单位", "… {n} units in all"),
+    # the command line's own usage errors (unknown command or option, missing argument, bad value)
+    "cli_usage": ("用法：{usage}", "Usage: {usage}"),
+    "cli_try_help": ("运行 “{command} -h” 查看帮助。", "Try '{command} -h' for help."),
+    "cli_no_command": ("没有 “{name}” 这个命令{hint_zh}", "No such command '{name}'{hint_en}"),
+    "cli_no_option": ("没有 “{option}” 这个选项{hint_zh}", "No such option '{option}'{hint_en}"),
+    "cli_missing_argument": ("缺少参数 {name}。", "Missing argument {name}."),
+    "cli_missing_option": ("缺少选项 {name}。", "Missing option {name}."),
+    "cli_needs_value": ("选项 {option} 后面要跟一个值。", "Option {option} requires a value."),
+    "cli_not_a_choice": (
+        "{param} 的值 “{value}” 无效，可选：{choices}。",
+        "Invalid value '{value}' for {param}: choose one of {choices}.",
+    ),
+    "cli_bad_value": ("{param} 的值无效：{detail}", "Invalid value for {param}: {detail}"),
+    "cli_extra_arguments": ("多余的参数：{args}", "Unexpected extra argument(s): {args}"),
+    "cli_usage_error": ("用法错误：{detail}", "Usage error: {detail}"),
+    "cli_aborted": ("已中止。", "Aborted."),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     # states

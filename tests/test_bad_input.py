@@ -192,5 +192,6 @@ def test_parser_usage_errors(seeded: Db, args: list[str]) -> None:
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert result.stdout == ""
-    assert "Error" in result.stderr
+    assert result.stderr.startswith("用法：kctrack")  # in the user's language (Chinese by default)
+    assert "Error" not in result.stderr
     assert db_state(seeded) == before
