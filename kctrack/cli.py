@@ -26,16 +26,18 @@ class _Group(TyperGroup):
     """The command group, with click's own usage errors told in the user's language.
 
     Unknown commands and options, missing arguments, options without their
-    value and values not among the choices get the same treatment as kctrack's
-    own errors: one message in Chinese (or English with ``--lang en``), the
-    usage line, exit code 2.
+    value and values that are not among the choices get the same treatment as
+    kctrack's own errors: one message in Chinese (or English with ``--lang en``),
+    after the usage line where the parser knows it, exit code 2.
     """
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
             close = difflib.get_close_matches(name, list(self.commands), n=1)
-            raise UsageError("cli_no_command", name=name, suggestion=close[0] if close else "")
+            exc = UsageError("cli_no_command", name=name, suggestion=close[0] if close else "")
+            exc.ctx = ctx  # type: ignore[attr-defined]  # for the usage line
+            raise exc
         return super().resolve_command(ctx, args)
 
     def main(
@@ -46,21 +48,22 @@ class _Group(TyperGroup):
         standalone_mode: bool = True,
         windows_expand_args: bool = True,
         **extra: Any,
-    ) -> Any:  # type: ignore[override]
-        argv = list(sys.argv[1:] if args is None else args)
-        lang = _lang_of(argv)
+    ) -> Any:
+        lang = _lang_of(list(sys.argv[1:] if args is None else args))
         try:
-            rv = super().main(argv, prog_name, complete_var, False, windows_expand_args, **extra)
-        except KctrackError as exc:
-            typer.echo(exc.render(lang), err=True)
-            rv = exc.exit_code
+            # not standalone: click's exceptions come here instead of being printed in English; the
+            # commands return None (see `handled`), so an int here is the code of a typer.Exit
+            rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+            code = rv if isinstance(rv, int) else 0
+        except KctrackError as exc:  # raised by the group itself (an unknown command)
+            code = exc.exit_code
+            typer.echo(_with_usage(exc.render(lang), getattr(exc, "ctx", None), lang), err=True)
         except typer.Abort:
+            code = 1
             typer.echo(tr("cli_aborted", lang), err=True)
-            rv = 1
         except typer.TyperException as exc:  # click's usage errors
+            code = getattr(exc, "exit_code", 2)
             typer.echo(_usage_error(exc, lang), err=True)
-            rv = getattr(exc, "exit_code", 2)
-        code = rv if isinstance(rv, int) else 0
         if standalone_mode:
             sys.exit(code)
         return code
@@ -81,18 +84,22 @@ def _lang_of(argv: list[str]) -> str:
     return lang_from_env()
 
 
+# The vendored click of typer exposes neither its exception classes nor its messages' parts as
+# public API: the errors are told apart by class name and, for a few, by click's English wording.
+# Anything not recognised still gets kctrack's framing, with click's own text as the detail.
 _NOT_ONE_OF = re.compile(r"'(?P<value>.*)' is not one of (?P<choices>.+?)\.?$")
+_NOT_INTEGER = re.compile(r"valid integer")
+_NOT_NUMBER = re.compile(r"valid number")
 _EXTRA = re.compile(r"unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)")
 
 
 def _usage_error(exc: Any, lang: str) -> str:
     """A click usage error as kctrack says it: usage line, help hint, the problem."""
-    if type(exc).__name__ == "NoArgsIsHelpError":
-        return str(exc.format_message())
     kind = type(exc).__name__
+    if kind == "NoArgsIsHelpError":
+        return str(exc.format_message())  # plain `kctrack`: the help itself
     param = getattr(exc, "param", None)
-    if param is not None:
-        name = " / ".join(param.opts) if param.param_type_name == "option" else param.name
+    name = "" if param is None else " / ".join(param.opts) if param.param_type_name == "option" else param.name
     detail = str(getattr(exc, "message", "") or "").removeprefix("Value error, ")
     if kind == "NoSuchOption":
         possible = sorted(exc.possibilities or [])
@@ -101,11 +108,14 @@ def _usage_error(exc: Any, lang: str) -> str:
         key = "cli_missing_option" if param.param_type_name == "option" else "cli_missing_argument"
         text = tr(key, lang, name=name)
     elif kind == "BadParameter" and param is not None:
-        match = _NOT_ONE_OF.search(detail)
-        if match:
+        if match := _NOT_ONE_OF.search(detail):
             choices = match["choices"].replace("'", "").split(", ")
             sep = "、" if lang == "zh" else ", "
             text = tr("cli_not_a_choice", lang, param=name, value=match["value"], choices=sep.join(choices))
+        elif _NOT_INTEGER.search(detail):
+            text = tr("cli_not_integer", lang, param=name)
+        elif _NOT_NUMBER.search(detail):
+            text = tr("cli_not_number", lang, param=name)
         else:
             text = tr("cli_bad_value", lang, param=name, detail=detail)
     elif kind == "BadOptionUsage" and "requires an argument" in detail:
@@ -114,12 +124,15 @@ def _usage_error(exc: Any, lang: str) -> str:
         text = tr("cli_extra_arguments", lang, args=match["args"])
     else:
         text = tr("cli_usage_error", lang, detail=exc.format_message())
-    ctx = getattr(exc, "ctx", None)
+    return _with_usage(text, getattr(exc, "ctx", None), lang)
+
+
+def _with_usage(text: str, ctx: Any, lang: str) -> str:
+    """The message after the command's usage line and the -h hint (when the parser got that far)."""
     if ctx is None:
         return text
     usage = " ".join([ctx.command_path, *ctx.command.collect_usage_pieces(ctx)])
-    lines = [tr("cli_usage", lang, usage=usage), tr("cli_try_help", lang, command=ctx.command_path), "", text]
-    return "\n".join(lines)
+    return "\n".join([tr("cli_usage", lang, usage=usage), tr("cli_try_help", lang, command=ctx.command_path), "", text])
 
 
 app = typer.Typer(
@@ -195,9 +208,9 @@ def handled(fn: F) -> F:
     """Turn a KctrackError into its message on stderr and its exit code."""
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
-            return fn(*args, **kwargs)
+            fn(*args, **kwargs)  # a command's result is what it prints; its exit code comes from typer.Exit
         except KctrackError as exc:
             s = settings(kwargs.get("ctx"))
             typer.echo(exc.render(s.lang), err=True)

@@ -210,7 +210,9 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     def style(fmt: str | None, state: str | None) -> str:
         name = styles.get((fmt, state))
         if name is None:
-            name = styles[(fmt, state)] = f"kctrack {len(styles) + 1}"
+            # named for what they look like: they show in Excel's gallery of cell styles
+            look = [state or "plain", {NUM: "number", PCT: "percent"}.get(fmt or "", fmt or "")]
+            name = styles[(fmt, state)] = " ".join(["kctrack", *filter(None, look)])
             wb.add_named_style(
                 NamedStyle(
                     name=name,

@@ -476,6 +476,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{param} 的值 “{value}” 无效，可选：{choices}。",
         "Invalid value '{value}' for {param}: choose one of {choices}.",
     ),
+    "cli_not_integer": ("{param} 要填一个整数。", "{param} must be a whole number."),
+    "cli_not_number": ("{param} 要填一个数。", "{param} must be a number."),
     "cli_bad_value": ("{param} 的值无效：{detail}", "Invalid value for {param}: {detail}"),
     "cli_extra_arguments": ("多余的参数：{args}", "Unexpected extra argument(s): {args}"),
     "cli_usage_error": ("用法错误：{detail}", "Usage error: {detail}"),

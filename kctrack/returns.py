@@ -294,37 +294,43 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
                 continue
             # unit and month of the row: its own columns, else the sheet's, else the command line's
             raw_unit = row[c_unit] if c_unit is not None else None
-            row_unit = units_seen.get(raw_unit, _UNSEEN)
+            # cached by value and type: 1, 1.0 and True are equal keys but not the same cell
+            unit_key = raw_unit if raw_unit.__class__ is str else (raw_unit.__class__, raw_unit)
+            row_unit = units_seen.get(unit_key, _UNSEEN)
             if row_unit is _UNSEEN:
-                row_unit = units_seen[raw_unit] = _BLANK if is_blank(raw_unit) else plan.find_unit(norm_text(raw_unit))
+                row_unit = units_seen[unit_key] = _BLANK if is_blank(raw_unit) else plan.find_unit(norm_text(raw_unit))
             if row_unit is _BLANK:
                 if sheet_unit is not None and unit_code is None:
                     continue  # already reported
                 row_unit = unit_code
             elif row_unit is None:
-                problem(cell_ref(r, c_unit), raw_unit, "imp_unknown_unit", unit=norm_text(raw_unit))  # type: ignore[arg-type]
+                assert c_unit is not None  # the unit came from its column
+                problem(cell_ref(r, c_unit), raw_unit, "imp_unknown_unit", unit=norm_text(raw_unit))
                 continue
             if row_unit is None:
                 problem(cell_ref(r, c_code), None, "imp_no_unit")
                 continue
             raw_month = row[c_month] if c_month is not None else None
-            row_month = months_seen.get(raw_month, _UNSEEN)
+            month_key = raw_month if raw_month.__class__ is str else (raw_month.__class__, raw_month)
+            row_month = months_seen.get(month_key, _UNSEEN)
             if row_month is _UNSEEN:
-                row_month = months_seen[raw_month] = _BLANK if is_blank(raw_month) else parse_month(raw_month, year)
+                row_month = months_seen[month_key] = _BLANK if is_blank(raw_month) else parse_month(raw_month, year)
             month_given = row_month is not _BLANK
             if not month_given:
                 if sheet_month is not None and month_text is None:
                     continue
                 row_month = month_text
             elif row_month is None:
-                problem(cell_ref(r, c_month), raw_month, "imp_bad_month", value=norm_text(raw_month))  # type: ignore[arg-type]
+                assert c_month is not None  # the month came from its column
+                problem(cell_ref(r, c_month), raw_month, "imp_bad_month", value=norm_text(raw_month))
                 continue
             if row_month is None:
                 problem(cell_ref(r, c_code), None, "imp_no_month")
                 continue
             if not start <= row_month <= end:
                 if month_given:
-                    month_cell = cell_ref(r, c_month)  # type: ignore[arg-type]
+                    assert c_month is not None
+                    month_cell = cell_ref(r, c_month)
                 else:
                     month_cell = (sheet_month[1] if sheet_month else None) or cell_ref(r, c_code)
                 problem(month_cell, row_month, "imp_month_outside", value=row_month, start=plan.start, end=plan.end)
@@ -362,16 +368,17 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
                 continue
             key3 = (code, row_unit, row_month)
             value_col = c_tm if this_month is not None else c_cu
+            assert value_col is not None  # a figure came from its column
             if key3 in seen:
                 problem(
-                    cell_ref(r, value_col),  # type: ignore[arg-type]
+                    cell_ref(r, value_col),
                     tm_raw if this_month is not None else cu_raw,
                     "imp_duplicate",
                     code=code,
                     first=cell_ref(*seen[key3]),
                 )
                 continue
-            seen[key3] = (r, value_col)  # type: ignore[assignment]
+            seen[key3] = (r, value_col)
             note = row[c_note] if c_note is not None else None
             ret = returns.get((row_unit, row_month))
             if ret is None:

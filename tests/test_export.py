@@ -467,6 +467,18 @@ def test_targets_sheet_matches_status(xp_set: DataSet) -> None:
         assert state == STATE["zh"][t["state"]], code
 
 
+def test_figures_carry_their_number_formats_and_borders(xp_demo: DataSet) -> None:
+    # thousands separators on every figure, one decimal and a % sign on the completion rate, a thin
+    # border on every cell of the table; the state colour only where there is a state
+    ws = load(xp_demo.xlsx)["指标明细"]
+    for r in range(5, 5 + len(xp_demo.status["targets"])):
+        assert [ws.cell(r, c).number_format for c in range(5, 10)] == ["#,##0.##"] * 5, r
+        assert ws.cell(r, 10).number_format == '0.0"%"'
+        assert all(ws.cell(r, c).border.left.style == "thin" for c in range(1, 13)), r
+        assert ws.cell(r, 1).fill.fill_type is None
+        assert ws.cell(r, 11).fill.fill_type == "solid"
+
+
 def _summary_expected(ds: DataSet) -> list[tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]]:
     """The 15 tasks in order, each with its targets (status order) or else its milestones."""
     ms_task = {m["code"]: m["task"] for m in ds.plan["milestones"]}

@@ -271,3 +271,22 @@ def test_reimport_after_undo_imports_again(rdb: Db, tmp_path: Path) -> None:
     result = ok(kc(rdb, "import", path))
     assert "已导入，批次 2" in result.stderr
     assert _suzhou(rdb) == 5
+
+
+def test_one_import_of_several_returns_numbers_its_batches_after_the_last(rdb: Db, tmp_path: Path) -> None:
+    # batch ids are taken up front for the whole import: after a record (batch 1) and an undone one (2),
+    # two returns in one run become batches 3 and 4, each holding its own unit's figure and cell
+    ok(kc(rdb, "record", "TECH_MANAGER_TEAMS", "1", "--month", "2020-05", "--unit", "苏州"))
+    ok(kc(rdb, "record", "TECH_MANAGER_TEAMS", "9", "--month", "2020-05", "--unit", "无锡"))
+    ok(kc(rdb, "undo", 2))
+    sz = _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5})
+    wx = _form(rdb, tmp_path, "wx.xlsx", "2020-06", {"E6": 7}, unit="无锡")
+    result = ok(kc(rdb, "import", sz, wx))
+    assert "已导入，批次 3, 4" in result.stderr
+    batches = {b["id"]: b for b in history(rdb)}
+    assert sorted(batches) == [1, 2, 3, 4]
+    imported = {b["source"]: b for b in batches.values() if b["id"] >= 3}
+    assert [(r["value"], r["cell"]) for r in imported[str(sz)]["records"]] == [(5, f"{SHEET}!E6")]
+    assert [(r["value"], r["cell"]) for r in imported[str(wx)]["records"]] == [(7, f"{SHEET}!E6")]
+    assert _suzhou(rdb) == 6
+    assert share(status_json(rdb, "2020-06"), "TECH_MANAGER_TEAMS", "无锡市")["actual"] == 7

@@ -22,12 +22,28 @@ def usage_error(*args: str, env: dict[str, str | None] | None = None) -> list[st
 
 
 def test_unknown_command_suggests_the_close_one() -> None:
-    assert usage_error("improt", "x.xlsx") == ["没有 “improt” 这个命令（是否想输入 import？）"]
-    assert usage_error("--lang", "en", "improt") == ["No such command 'improt'; did you mean import?"]
+    assert usage_error("improt", "x.xlsx") == [
+        "用法：kctrack [OPTIONS] COMMAND [ARGS]...",
+        "运行 “kctrack -h” 查看帮助。",
+        "没有 “improt” 这个命令（是否想输入 import？）",
+    ]
+    assert usage_error("--lang", "en", "improt")[-1] == "No such command 'improt'; did you mean import?"
 
 
 def test_unknown_command_without_a_close_one() -> None:
-    assert usage_error("frobnicate") == ["没有 “frobnicate” 这个命令"]
+    assert usage_error("frobnicate")[-1] == "没有 “frobnicate” 这个命令"
+
+
+def test_missing_option_names_it() -> None:
+    assert usage_error("record", "FIRMS_SERVED", "5")[-1] == "缺少选项 --month / -m。"
+    assert usage_error("--lang", "en", "record", "FIRMS_SERVED", "5")[-1] == "Missing option --month / -m."
+
+
+def test_not_a_whole_number() -> None:
+    lines = usage_error("undo", "abc")
+    assert lines[0] == "用法：kctrack undo [OPTIONS] {batch}"
+    assert lines[-1] == "batch 要填一个整数。"
+    assert usage_error("--lang", "en", "undo", "abc")[-1] == "batch must be a whole number."
 
 
 def test_unknown_option_with_usage_and_help_hint() -> None:
