@@ -573,7 +573,7 @@ def history(
     Example: kctrack history --target TECH_MANAGER_TEAMS --format json
     """
     s = settings(ctx)
-    plan, batches = service.history(s.db, target, unit)
+    plan, batches = service.history(s.db, target, unit, records=format is not TableFormat.table)
     from kctrack import render
 
     if format is TableFormat.json:

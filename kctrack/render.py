@@ -522,7 +522,7 @@ def history_table(console: Console, plan: Plan, batches: list[Any], lang: str) -
             source,
             plan.unit_name(b.unit, lang) if b.unit else " ".join(plan.unit_name(u, lang) for u in sorted(units)),
             b.month or " ".join(sorted(months)),
-            str(len(b.records)),
+            str(b.count),
             state,
         )
     console.print(table)

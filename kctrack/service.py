@@ -469,13 +469,16 @@ def _received(text: str | None) -> str:
 # -- history, undo, explain ------------------------------------------------------------------
 
 
-def history(db: str | None, target: str | None, unit: str | None) -> tuple[Plan, list[store.BatchInfo]]:
+def history(
+    db: str | None, target: str | None, unit: str | None, records: bool = True
+) -> tuple[Plan, list[store.BatchInfo]]:
+    """Every batch; ``records=False`` attaches only what a table of batches shows (their counts)."""
     opened = store.open_db(db)
     try:
         plan = plan_of(opened.conn)
         code = plan.resolve_code(target).code if target else None
         unit_code = plan.resolve_unit(unit) if unit else None
-        return plan, store.batches(opened.conn, code, unit_code)
+        return plan, store.batches(opened.conn, code, unit_code, records="all" if records else "unplaced")
     finally:
         opened.conn.close()
 
@@ -588,7 +591,7 @@ def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: 
         plan = plan_of(conn)
         month = as_of_month(as_of, plan)
         report = compute(plan, month, store.totals_by_unit(conn, month), store.totals_by_month(conn))
-        batches = store.batches(conn, noted_only=True) if fmt == "xlsx" else []
+        batches = store.batches(conn, records="noted") if fmt == "xlsx" else []
         db_display = conn.loc.display
     finally:
         conn.close()

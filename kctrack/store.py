@@ -618,12 +618,14 @@ _BATCH_COLS = (
 
 
 def batches(
-    conn: Connection, target: str | None = None, unit: str | None = None, *, noted_only: bool = False
+    conn: Connection, target: str | None = None, unit: str | None = None, *, records: str = "all"
 ) -> list[BatchInfo]:
     """Every batch, oldest first, with its records; optionally only those touching a target or unit.
 
-    ``noted_only``: attach only the records that carry a note (the export lists those), and count
-    the others in ``count``: a year of returns is a million records nobody reads one by one.
+    ``records``: which records to attach — ``"all"``; ``"noted"``, those that carry a note (the
+    export lists those); ``"unplaced"``, those of batches that name no unit or month (a ``record``:
+    the history table shows their unit and month).  ``count`` counts them all: a year of national
+    returns is a million records nobody reads one by one.
     """
     where, params = [], {}
     if target:
@@ -642,8 +644,10 @@ def batches(
     for bid, n in conn.all(f"SELECT r.batch_id, count(*) FROM record r WHERE {rec_cond} GROUP BY r.batch_id", params):
         if bid in by_id:
             by_id[bid].count = int(n)
-    if noted_only:
+    if records == "noted":
         rec_cond += " AND r.note IS NOT NULL"
+    elif records == "unplaced":
+        rec_cond += " AND r.batch_id IN (SELECT id FROM batch WHERE unit_code IS NULL OR month IS NULL)"
     for row in conn.all(
         "SELECT r.batch_id, r.id, r.target_code, r.unit_code, r.month, r.value, r.cumulative, r.note, r.cell"
         f" FROM record r WHERE {rec_cond} ORDER BY r.id",

@@ -290,3 +290,16 @@ def test_one_import_of_several_returns_numbers_its_batches_after_the_last(rdb: D
     assert [(r["value"], r["cell"]) for r in imported[str(wx)]["records"]] == [(7, f"{SHEET}!E6")]
     assert _suzhou(rdb) == 6
     assert share(status_json(rdb, "2020-06"), "TECH_MANAGER_TEAMS", "无锡市")["actual"] == 7
+
+
+def test_history_table_counts_each_batch_and_places_a_record(rdb: Db, tmp_path: Path) -> None:
+    # the table loads only counts for imported returns, and the records of a `record` batch (whose
+    # unit and month are on its record, not on the batch)
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5, "E7": "完成"})))  # a figure, a milestone
+    ok(kc(rdb, "record", "TECH_MANAGER_TEAMS", "3", "--month", "2020-07", "--unit", "无锡"))
+    out = ok(kc(rdb, "--no-color", "history", env={"COLUMNS": "200"})).stdout
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in out.splitlines() if line.startswith("│")]
+    assert [(r[0], r[4], r[5], r[6]) for r in rows] == [
+        ("1", "苏州市", "2020-06", "2"),
+        ("2", "无锡市", "2020-07", "1"),
+    ]
