@@ -10,6 +10,8 @@ JSON of the same figures.
 from __future__ import annotations
 
 import json
+import math
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -219,16 +221,37 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
                     border=border,
                     fill=fills[state] if state else PatternFill(),
                     number_format=fmt or "General",
+                    alignment=Alignment(vertical="top"),  # figures line up with the first line of wrapped text
                 )
             )
         return name
+
+    NUM = "#,##0.##"
+    PCT = '0.0"%"'
+    # what the layout needs to show every figure and every wrapped text whole: a figure wider than its
+    # column prints as ###, and rows are not made taller for wrapped text by every reader (LibreOffice)
+    widths: dict[tuple[str, int], int] = {}  # (sheet, column) → characters
+    heights: dict[tuple[str, int], int] = {}  # (sheet, row) → lines
 
     def put(ws: Any, row: int, col: int, value: Any, fmt: str | None = None, state: str | None = None) -> Any:
         cell = ws.cell(row, col, value)
         if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
             cell.data_type = "s"  # text that looks like a formula stays text
         cell.style = style(fmt, state)
+        if fmt is not None and isinstance(value, int | float) and not isinstance(value, bool):
+            shown = f"{value:.1f}%" if fmt == PCT else f"{value:,.2f}".rstrip("0").rstrip(".")
+            if len(shown) + 2 > widths.get((ws.title, col), 0):
+                widths[(ws.title, col)] = len(shown) + 2
         return cell
+
+    def wrapped(cell: Any) -> int:
+        """Wrap a cell's text; returns the lines it takes in its column (and the row will be that tall)."""
+        cell.alignment = wrap
+        width = cell.parent.column_dimensions[cell.column_letter].width or 10
+        n = text_lines(str(cell.value or ""), width)
+        key = (cell.parent.title, cell.row)
+        heights[key] = max(heights.get(key, 1), n)
+        return n
 
     def sheet(key: str, title_row: bool = True) -> Any:
         ws = wb.active if key == "summary" else wb.create_sheet()
@@ -256,8 +279,7 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         ws.freeze_panes = ws.cell(row + 1, 1)
         ws.print_title_rows = f"{row}:{row}"
 
-    NUM = "#,##0.##"
-    PCT = '0.0"%"'
+    code_w = max([30, *(len(t.code) + 2 for t in plan.targets), *(len(m.code) + 2 for m in plan.milestones)])
 
     # 总表 / Summary --------------------------------------------------------------------------
     ws = sheet("summary")
@@ -280,23 +302,30 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         for i, (kind, obj) in enumerate(items or [("-", None)]):
             if i == 0:
                 put(ws, r, 1, task.no).alignment = Alignment(horizontal="center", vertical="top")
-                put(ws, r, 2, task.short.get(lang)).alignment = wrap
-                put(ws, r, 3, _resp(plan, task, lang)).alignment = wrap
-                put(
-                    ws, r, 4, "、".join(task.participating) if lang == "zh" else ", ".join(task.participating)
-                ).alignment = wrap
-                put(ws, r, 5, task.time_node).alignment = wrap
+                sep = "、" if lang == "zh" else ", "
+                task_cells = [
+                    put(ws, r, 2, task.short.get(lang)),
+                    put(ws, r, 3, _resp(plan, task, lang)),
+                    put(ws, r, 4, sep.join(task.participating)),
+                    put(ws, r, 5, task.time_node),
+                ]
+                # merged down the task's rows below: what they need is checked once the rows are known
+                task_lines = max(
+                    text_lines(str(c.value or ""), ws.column_dimensions[c.column_letter].width) for c in task_cells
+                )
+                for c in task_cells:
+                    c.alignment = wrap
             else:
                 for c in range(1, 6):
                     put(ws, r, c, None)
             if kind == "t":
-                put(ws, r, 6, obj.target.name.get(lang)).alignment = wrap
+                wrapped(put(ws, r, 6, obj.target.name.get(lang)))
                 put(ws, r, 7, obj.target.value, NUM)
                 put(ws, r, 8, obj.actual, NUM)
                 put(ws, r, 9, round(obj.percent, 4), PCT, obj.state)
                 put(ws, r, 10, tr("state_" + obj.state, lang), state=obj.state)
             elif kind == "m":
-                put(ws, r, 6, obj.milestone.name.get(lang)).alignment = wrap
+                wrapped(put(ws, r, 6, obj.milestone.name.get(lang)))
                 put(ws, r, 7, None)
                 put(ws, r, 8, obj.done_on)
                 put(ws, r, 9, None)
@@ -305,6 +334,9 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
                 for c in range(6, 11):
                     put(ws, r, c, None)
             r += 1
+        have = sum(heights.get((ws.title, row_no), 1) for row_no in range(start, r))
+        if task_lines > have:  # the task's text needs more lines than its targets' rows give: the last grows
+            heights[(ws.title, r - 1)] = heights.get((ws.title, r - 1), 1) + task_lines - have
         if r - start > 1:
             for c in range(1, 6):
                 ws.merge_cells(start_row=start, start_column=c, end_row=r - 1, end_column=c)
@@ -326,7 +358,7 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         "state",
         "task",
     ]
-    header(ws, 4, keys, [30, 34, 8, 10, 12, 12, 12, 12, 12, 10, 10, 6])
+    header(ws, 4, keys, [code_w, 34, 8, 10, 12, 12, 12, 12, 12, 10, 10, 6])
     for i, row in enumerate(rep.targets):
         r = 5 + i
         t = row.target
@@ -362,7 +394,7 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     # 分市 / By city ------------------------------------------------------------------------------
     ws = sheet("by_city")
     keys = ["code", "unit", "quota", "expected", "actual", "percent", "state"]
-    header(ws, 4, keys, [30, 14, 10, 10, 10, 10, 10])
+    header(ws, 4, keys, [code_w, 14, 10, 10, 10, 10, 10])
     r = 5
     for row in rep.targets:
         shares = [s for s in row.breakdown if s.target is not None]
@@ -394,7 +426,7 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
 
     months = months_between(plan.start, plan.end)
     keys = ["code", "target_name", "series", *[f"!{m}" for m in months]]
-    header(ws, 4, keys, [30, 30, 10, *[10] * len(months)])
+    header(ws, 4, keys, [code_w, 30, 10, *[10] * len(months)])
     r = 5
     rows_of: dict[str, int] = {}
     for row in rep.targets:
@@ -438,11 +470,11 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     # 里程碑 / Milestones -------------------------------------------------------------------------
     ws = sheet("milestones")
     keys = ["code", "milestone", "task", "due", "done_on", "state"]
-    header(ws, 4, keys, [30, 50, 6, 10, 10, 10])
+    header(ws, 4, keys, [code_w, 50, 6, 10, 10, 10])
     for i, mrow in enumerate(rep.milestones):
         r = 5 + i
         put(ws, r, 1, mrow.milestone.code)
-        put(ws, r, 2, mrow.milestone.name.get(lang)).alignment = wrap
+        wrapped(put(ws, r, 2, mrow.milestone.name.get(lang)))
         put(ws, r, 3, mrow.milestone.task)
         put(ws, r, 4, mrow.milestone.due)
         put(ws, r, 5, mrow.done_on)
@@ -501,5 +533,22 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     for letter, w in zip("ABCDEFGHIJ", (8, 26, 12, 8, 40, 14, 10, 8, 10, 30), strict=True):
         ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, w)
 
+    for (title, col), need in widths.items():
+        dim = wb[title].column_dimensions[get_column_letter(col)]
+        if (dim.width or 0) < need:
+            dim.width = need
+    for (title, row_no), n in heights.items():
+        if n > 1:
+            wb[title].row_dimensions[row_no].height = LINE_PT * n
+
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+
+
+LINE_PT = 16  # points a line of 11-point text takes, Chinese included
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines a text takes wrapped in a column ``width`` characters wide (a Chinese character is two)."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+    return max(1, math.ceil(shown / max(1.0, width - 1)))

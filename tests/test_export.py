@@ -479,6 +479,24 @@ def test_figures_carry_their_number_formats_and_borders(xp_demo: DataSet) -> Non
         assert ws.cell(r, 11).fill.fill_type == "solid"
 
 
+def test_every_figure_fits_its_column_and_wrapped_text_its_row(xp_demo: DataSet) -> None:
+    # a figure wider than its column prints as ### (1,166,666.67 patent pushes expected by October did,
+    # in a column 10 wide); a row is not made taller for wrapped text by every reader, so it is set
+    wb = load(xp_demo.xlsx)
+    for ws in wb:
+        for row in ws.iter_rows(min_row=5):
+            for c in row:
+                if c.number_format == "#,##0.##" and isinstance(c.value, int | float):
+                    shown = f"{c.value:,.2f}".rstrip("0").rstrip(".")
+                    assert ws.column_dimensions[c.column_letter].width >= len(shown) + 1, (ws.title, c.coordinate)
+    summary = wb["总表"]
+    row3 = next(r for r in range(5, summary.max_row + 1) if summary.cell(r, 1).value == 3)
+    # task 3's participating units (省级学会、市县科协、企业科协: 28 half-widths) take two lines of column D (22)
+    assert summary.cell(row3, 4).value == "省级学会、市县科协、企业科协"
+    assert summary.column_dimensions["D"].width == 22
+    assert summary.row_dimensions[row3].height >= 2 * 16
+
+
 def _summary_expected(ds: DataSet) -> list[tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]]:
     """The 15 tasks in order, each with its targets (status order) or else its milestones."""
     ms_task = {m["code"]: m["task"] for m in ds.plan["milestones"]}
