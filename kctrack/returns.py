@@ -92,11 +92,6 @@ class Row:
         """The cell of the figure (本月, else 累计)."""
         return cell_ref(self.r, self.columns[self.value_key])
 
-    @property
-    def where(self) -> str:
-        """file!sheet!cell of the figure."""
-        return f"{self.sheet}!{self.cell}"
-
     def cell_of(self, key: str) -> str | None:
         return cell_ref(self.r, self.columns[key]) if key in self.columns else None
 

@@ -276,9 +276,6 @@ class ImportResult:
     dry_run: bool = False
     plan: Plan | None = None
 
-    def count(self, kind: str) -> int:
-        return self.counts().get(kind, 0)
-
     def counts(self) -> Counter[str]:
         """Changes by kind (new, changed, unchanged, removed)."""
         return Counter(c.kind for c in self.changes)
@@ -327,23 +324,16 @@ def import_returns(
             track = any(row.cumulative is not None for ret in read.returns for row in ret.rows)
             changes = result.changes
             seen_returns: dict[tuple[str, str], str] = {}
+
+            def refuse(ret: Any, error: str, **params: Any) -> None:
+                """A whole return refused, named by its file and sheet."""
+                err = DataError(error, unit=plan.unit_name(ret.unit, "zh"), month=ret.month, **params)
+                result.problems.append(Problem(ret.file, ret.sheet, None, None, err))
+
             for ret in sorted(read.returns, key=lambda r: (r.month, r.unit, str(r.file))):
                 key = (ret.unit, ret.month)
                 if key in seen_returns:
-                    result.problems.append(
-                        Problem(
-                            ret.file,
-                            ret.sheet,
-                            None,
-                            None,
-                            DataError(
-                                "imp_return_twice",
-                                unit=plan.unit_name(ret.unit, "zh"),
-                                month=ret.month,
-                                other=seen_returns[key],
-                            ),
-                        )
-                    )
+                    refuse(ret, "imp_return_twice", other=seen_returns[key])
                     continue
                 seen_returns[key] = f"{ret.file}!{ret.sheet}"
                 earlier = live.get(key, [])
@@ -352,22 +342,7 @@ def import_returns(
                     result.skipped.append((str(ret.file), ret.unit, ret.month, same[-1][0]))
                     continue
                 if earlier and not replace:
-                    b = earlier[-1]
-                    result.problems.append(
-                        Problem(
-                            ret.file,
-                            ret.sheet,
-                            None,
-                            None,
-                            DataError(
-                                "imp_already",
-                                unit=plan.unit_name(ret.unit, "zh"),
-                                month=ret.month,
-                                batch=b[0],
-                                source=b[2],
-                            ),
-                        )
-                    )
+                    refuse(ret, "imp_already", batch=earlier[-1][0], source=earlier[-1][2])
                     continue
                 records = []
                 problems_before = len(result.problems)

@@ -14,6 +14,9 @@ from planmaker import make_plan, write_long_workbook, write_plan
 pytestmark = pytest.mark.slow
 
 
+RECORD = ("record", "TECH_MANAGER_TEAMS", "3", "--month", "2020-05", "--unit", "苏州")
+
+
 def kctrack(db: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kctrack", "--db", db, *args],
@@ -101,13 +104,7 @@ def test_a_writer_that_finds_the_database_busy_fails_cleanly(tmp_path: Path) -> 
     try:
         r = kctrack(
             db,
-            "record",
-            "TECH_MANAGER_TEAMS",
-            "3",
-            "--month",
-            "2020-05",
-            "--unit",
-            "苏州",
+            *RECORD,
             env={"KCTRACK_BUSY_TIMEOUT": "1"},
         )
     finally:
@@ -118,7 +115,7 @@ def test_a_writer_that_finds_the_database_busy_fails_cleanly(tmp_path: Path) -> 
     assert "数据库正被其他进程写入" in r.stderr
     assert sqlite3.connect(db).execute("SELECT count(*) FROM record").fetchone()[0] == 0
     # and once the lock is gone the same command goes through
-    assert kctrack(db, "record", "TECH_MANAGER_TEAMS", "3", "--month", "2020-05", "--unit", "苏州").returncode == 0
+    assert kctrack(db, *RECORD).returncode == 0
 
 
 def test_a_writer_that_finds_the_postgresql_database_busy_fails_cleanly(pg_url: str) -> None:
@@ -131,13 +128,7 @@ def test_a_writer_that_finds_the_postgresql_database_busy_fails_cleanly(pg_url: 
     try:
         r = kctrack(
             pg_url,
-            "record",
-            "TECH_MANAGER_TEAMS",
-            "3",
-            "--month",
-            "2020-05",
-            "--unit",
-            "苏州",
+            *RECORD,
             env={"KCTRACK_BUSY_TIMEOUT": "1"},
         )
     finally:
@@ -149,4 +140,4 @@ def test_a_writer_that_finds_the_postgresql_database_busy_fails_cleanly(pg_url: 
     with psycopg.connect(conninfo) as con:
         assert con.execute("SELECT count(*) FROM record").fetchone()[0] == 0
     # and once the lock is gone the same command goes through
-    assert kctrack(pg_url, "record", "TECH_MANAGER_TEAMS", "3", "--month", "2020-05", "--unit", "苏州").returncode == 0
+    assert kctrack(pg_url, *RECORD).returncode == 0
