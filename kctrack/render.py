@@ -11,8 +11,8 @@ import io
 import json
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.table import Table
@@ -21,6 +21,8 @@ from rich.text import Text
 from kctrack.i18n import tr
 from kctrack.plan import Plan
 from kctrack.status import Report, TargetRow, num
+
+T = TypeVar("T")
 
 STATE_STYLE = {
     "done": "bold green",
@@ -295,9 +297,9 @@ def targets_table(console: Console, plan: Plan, lang: str) -> None:
         table.add_column(tr("h_" + key, lang), justify=justify)  # type: ignore[arg-type]
     for t in plan.targets:
         if t.breakdown:
-            resp = _some([f"{plan.unit_name(u, lang)} {fmt(q)}" for u, q in t.breakdown], lang, "；")
+            resp = _some(t.breakdown, lambda s: f"{plan.unit_name(s[0], lang)} {fmt(s[1])}", lang, "；")
         else:
-            resp = _some([plan.unit_name(u, lang) for u in t.responsible], lang, " ")
+            resp = _some(t.responsible, lambda u: plan.unit_name(u, lang), lang, " ")
         table.add_row(
             t.code,
             t.name.get(lang),
@@ -317,17 +319,20 @@ def targets_table(console: Console, plan: Plan, lang: str) -> None:
             m.name.get(lang),
             m.due,
             str(m.task or ""),
-            _some([plan.unit_name(u, lang) for u in m.responsible], lang, " "),
+            _some(m.responsible, lambda u: plan.unit_name(u, lang), lang, " "),
         )
     console.print(ms)
 
 
-def _some(items: list[str], lang: str, sep: str, show: int = 13) -> str:
-    """A list for a table cell: all of it up to ``show`` items (the 13 cities), else the first few and a count."""
+def _some(items: Sequence[T], name: Callable[[T], str], lang: str, sep: str, show: int = 13) -> str:
+    """A list for a table cell: all of it up to ``show`` items (the 13 cities), else the first few and a count.
+
+    Only the items shown are named: a national plan lists 320 cities on some targets.
+    """
     if len(items) <= show:
-        return sep.join(items)
+        return sep.join(map(name, items))
     more = tr("and_more", lang, n=len(items))
-    return sep.join(items[:3]) + sep + more
+    return sep.join(map(name, items[:3])) + sep + more
 
 
 def targets_flat(plan: Plan, lang: str) -> tuple[list[str], list[list[Any]]]:
