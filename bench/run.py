@@ -302,6 +302,23 @@ def benches(paths: gen.Paths, tmp: Path, sizes: tuple[int, ...]) -> list[Bench]:
             prepare_floor=no_floor_db,
         )
     )
+    schema_db = tmp / "floor-schema.db"
+
+    def fresh_schema_copy() -> None:
+        for f in gen._db_files(schema_db):
+            f.unlink(missing_ok=True)
+        shutil.copyfile(paths.empty, schema_db)
+
+    out.append(
+        Bench(
+            "import-schema",
+            "the same import against the database work kctrack's schema asks for (reported, no goal)",
+            kctrack("--db", str(work_db), "import", str(paths.workbook), "--received", "2021-01-05"),
+            py("floor_import_schema.py", str(paths.workbook), str(schema_db)),
+            prepare=fresh_copy,
+            prepare_floor=fresh_schema_copy,
+        )
+    )
     xlsx, floor_xlsx, shape = tmp / "export.xlsx", tmp / "floor-export.xlsx", tmp / "shape.json"
 
     def take_shape() -> None:
