@@ -160,6 +160,26 @@ class TableFormat(StrEnum):
     md = "md"
 
 
+# A table longer than this is not read line by line in a terminal (a national office's history is
+# 19,000 batches, and laying it out took rich 9 s): it lists the first rows and says how to see the
+# rest.  Machine formats (csv, json, md) list everything unless --limit is given.
+TABLE_ROWS = 300
+LIMIT_OPTION = typer.Option(
+    "--limit",
+    "-n",
+    min=0,
+    help=f"表格最多列出的行数，0 为全部（默认 {TABLE_ROWS}；csv/json/md 默认全部）"
+    f" / rows listed at most, 0 for all (default {TABLE_ROWS} for the table; csv, json and md list all)",
+)
+
+
+def rows_shown(limit: int | None, format: TableFormat, total: int) -> int:
+    """How many of ``total`` rows to list: ``--limit`` if given (0 = all), else all but a long table's."""
+    if limit is None:
+        limit = TABLE_ROWS if format is TableFormat.table else 0
+    return total if limit == 0 else min(limit, total)
+
+
 class PlanFormat(StrEnum):
     table = "table"
     json = "json"
@@ -616,11 +636,13 @@ def explain(
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看一个单位 / one unit only")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="截至月份 YYYY-MM / as-of month")] = None,
     format: Annotated[TableFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = TableFormat.table,
+    limit: Annotated[int | None, LIMIT_OPTION] = None,
 ) -> None:
     """说明一个数字的来历：逐条列出计入的记录及其来源单元格。
 
     How a status figure is made: each record behind it, with the cell or
-    command it came from.
+    command it came from.  The table lists at most 300 records (--limit);
+    the total counts them all.
 
     Example: kctrack explain TECH_MANAGER_TEAMS --unit 苏州 --as-of 2020-06
     """
@@ -628,6 +650,8 @@ def explain(
     e = service.explain(s.db, code, unit, as_of)
     from kctrack import render
 
+    total = len(e.records)
+    e.records = e.records[: rows_shown(limit, format, total)]
     if format is TableFormat.json:
         emit(render.to_json(render.explain_json(e)))
     elif format in (TableFormat.csv, TableFormat.md):
@@ -637,6 +661,8 @@ def explain(
         emit(render.to_csv(head, rows) if format is TableFormat.csv else render.to_markdown(head, rows))
     else:
         render.explain_table(console(s), e, s.lang)
+    if len(e.records) < total:
+        typer.echo(tr("explain_limited", s.lang, shown=f"{len(e.records):,}", total=f"{total:,}"), err=True)
 
 
 @app.command()

@@ -329,6 +329,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "batch_superseded": ("被批次 {by} 取代", "superseded by batch {by}"),
     "batch_replaces": ("取代批次 {ids}", "replaces batch {ids}"),
     "explain_title": ("{code} {name}：截至 {as_of} 累计 {total}", "{code} {name}: {total} up to {as_of}"),
+    "explain_limited": (
+        "只列出前 {shown} 条记录（共 {total} 条）：用 --unit 只看一个单位，或 --limit 0 列出全部。",
+        "listing the first {shown} of {total} records: --unit narrows to one unit, --limit 0 lists them all.",
+    ),
+    "history_limited": (
+        "只列出最近的 {shown} 个批次（共 {total} 个）：用 --target、--unit 缩小范围，或 --limit 0 列出全部。",
+        "listing the newest {shown} of {total} batches: --target or --unit narrow it, --limit 0 lists them all.",
+    ),
     "why_undone": ("已撤销", "undone"),
     "why_superseded": ("被更正版月报取代", "superseded by a corrected return"),
     "why_corrected": ("被更新的记录更正", "corrected by a newer record"),

@@ -255,6 +255,34 @@ def test_explain_after_a_correction(rdb: Db, tmp_path: Path) -> None:
     assert [(r["batch"], r["counts"], r["why_not"]) for r in e["records"]] == [(2, False, "undone"), (1, True, None)]
 
 
+def test_explain_table_lists_at_most_its_limit(rdb: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # three records: 苏州 May 2 and June 5, 无锡 June 4 (listed by unit code, then month: suzhou, suzhou, wuxi)
+    may = _form(rdb, tmp_path, "may.xlsx", "2020-05", {"E6": 2})
+    june = _form(rdb, tmp_path, "june.xlsx", "2020-06", {"E6": 5})
+    ok(kc(rdb, "import", may, june))
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "wx.xlsx", "2020-06", {"E6": 4}, unit="无锡")))
+    args = ("--no-color", "explain", "TECH_MANAGER_TEAMS", "--as-of", "2020-06")
+    cut = ok(kc(rdb, *args, "--limit", "2", env={"COLUMNS": "200"}))
+    rows = [line for line in cut.stdout.splitlines() if "2020-0" in line and "│" in line]
+    assert len(rows) == 2 and all("苏州市" in line for line in rows)
+    assert "无锡市" not in cut.stdout
+    assert "截至 2020-06 累计 11" in cut.stdout  # the total still counts every record
+    assert tr("explain_limited", "zh", shown="2", total="3") in cut.stderr
+    # --limit 0 lists all, with no notice; so does a limit above the count
+    for limit in ("0", "3"):
+        whole = ok(kc(rdb, *args, "--limit", limit, env={"COLUMNS": "200"}))
+        assert len([line for line in whole.stdout.splitlines() if "2020-0" in line and "│" in line]) == 3
+        assert whole.stderr == ""
+    # json lists every record unless told; told, it lists that many and keeps the whole total
+    assert len(explain(rdb, "TECH_MANAGER_TEAMS", "--as-of", "2020-06")["records"]) == 3
+    two = explain(rdb, "TECH_MANAGER_TEAMS", "--as-of", "2020-06", "--limit", "1")
+    assert (len(two["records"]), two["total"]) == (1, 11)
+    # the table's default limit applies with no --limit (300 in use; 2 here)
+    monkeypatch.setattr("kctrack.cli.TABLE_ROWS", 2)
+    default = ok(kc(rdb, "--lang", "en", *args, env={"COLUMNS": "200"}))
+    assert tr("explain_limited", "en", shown="2", total="3") in default.stderr
+
+
 def test_explain_a_record_names_the_command(rdb: Db) -> None:
     ok(kc(rdb, "record", "EXPERT_POOL", "40", "--month", "2020-05"))
     e = explain(rdb, "EXPERT_POOL", "--as-of", "2020-06")
