@@ -173,11 +173,11 @@ LIMIT_OPTION = typer.Option(
 )
 
 
-def rows_shown(limit: int | None, format: TableFormat, total: int) -> int:
-    """How many of ``total`` rows to list: ``--limit`` if given (0 = all), else all but a long table's."""
+def row_limit(limit: int | None, format: TableFormat) -> int | None:
+    """At most how many rows to list (None: all): ``--limit`` if given (0 = all), else a table's default."""
     if limit is None:
         limit = TABLE_ROWS if format is TableFormat.table else 0
-    return total if limit == 0 else min(limit, total)
+    return limit or None
 
 
 class PlanFormat(StrEnum):
@@ -584,16 +584,20 @@ def history(
     target: Annotated[str | None, typer.Option("--target", "-t", help="只看一个指标 / one target only")] = None,
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看一个单位 / one unit only")] = None,
     format: Annotated[TableFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = TableFormat.table,
+    limit: Annotated[int | None, LIMIT_OPTION] = None,
 ) -> None:
     """全部写入批次（导入文件或 record 命令）：时间、操作人、来源、增改内容。
 
     Every batch written (an imported return or a record command): when, who,
-    from where, what it added or replaced.
+    from where, what it added or replaced.  The table lists the newest 300
+    (--limit).
 
     Example: kctrack history --target TECH_MANAGER_TEAMS --format json
     """
     s = settings(ctx)
-    plan, batches = service.history(s.db, target, unit, records=format is not TableFormat.table)
+    plan, batches, total = service.history(
+        s.db, target, unit, records=format is not TableFormat.table, newest=row_limit(limit, format)
+    )
     from kctrack import render
 
     if format is TableFormat.json:
@@ -604,6 +608,8 @@ def history(
         emit(render.to_markdown(*render.history_flat(plan, batches, s.lang)))
     else:
         render.history_table(console(s), plan, batches, s.lang)
+    if len(batches) < total:
+        typer.echo(tr("history_limited", s.lang, shown=f"{len(batches):,}", total=f"{total:,}"), err=True)
 
 
 @app.command()
@@ -651,7 +657,7 @@ def explain(
     from kctrack import render
 
     total = len(e.records)
-    e.records = e.records[: rows_shown(limit, format, total)]
+    e.records = e.records[: row_limit(limit, format)]
     if format is TableFormat.json:
         emit(render.to_json(render.explain_json(e)))
     elif format in (TableFormat.csv, TableFormat.md):

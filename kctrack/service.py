@@ -445,15 +445,20 @@ def _received(text: str | None) -> str:
 
 
 def history(
-    db: str | None, target: str | None, unit: str | None, records: bool = True
-) -> tuple[Plan, list[store.BatchInfo]]:
-    """Every batch; ``records=False`` attaches only what a table of batches shows (their counts)."""
+    db: str | None, target: str | None, unit: str | None, records: bool = True, newest: int | None = None
+) -> tuple[Plan, list[store.BatchInfo], int]:
+    """The batches (the ``newest`` so many, or all) and how many there are in all.
+
+    ``records=False`` attaches only what a table of batches shows (their counts).
+    """
     opened = store.open_db(db)
     try:
         plan = plan_of(opened.conn)
         code = plan.resolve_code(target).code if target else None
         unit_code = plan.resolve_unit(unit) if unit else None
-        return plan, store.batches(opened.conn, code, unit_code, records="all" if records else "unplaced")
+        batches = store.batches(opened.conn, code, unit_code, records="all" if records else "unplaced", newest=newest)
+        total = len(batches) if newest is None else store.count_batches(opened.conn, code, unit_code)
+        return plan, batches, total
     finally:
         opened.conn.close()
 

@@ -618,25 +618,38 @@ _BATCH_COLS = (
 
 
 def batches(
-    conn: Connection, target: str | None = None, unit: str | None = None, *, records: str = "all"
+    conn: Connection,
+    target: str | None = None,
+    unit: str | None = None,
+    *,
+    records: str = "all",
+    newest: int | None = None,
 ) -> list[BatchInfo]:
     """Every batch, oldest first, with its records; optionally only those touching a target or unit.
 
     ``records``: which records to attach — ``"all"``; ``"noted"``, those that carry a note (the
     export lists those); ``"unplaced"``, those of batches that name no unit or month (a ``record``:
     the history table shows their unit and month).  ``count`` counts them all: a year of national
-    returns is a million records nobody reads one by one.
+    returns is a million records nobody reads one by one.  ``newest``: only the last so many
+    batches (still oldest first), and only their records are read.
     """
-    where, params = [], {}
-    if target:
-        where.append("r.target_code = :t")
-        params["t"] = target
-    if unit:
-        where.append("r.unit_code = :u")
-        params["u"] = unit
+    where, params = _touching(target, unit)
     cond = f"WHERE id IN (SELECT r.batch_id FROM record r WHERE {' AND '.join(where)})" if where else ""
-    out = [BatchInfo(*row) for row in conn.all(f"SELECT {_BATCH_COLS} FROM batch {cond} ORDER BY id", params)]
+    if newest is None:
+        out = [BatchInfo(*row) for row in conn.all(f"SELECT {_BATCH_COLS} FROM batch {cond} ORDER BY id", params)]
+    else:
+        sql = f"SELECT {_BATCH_COLS} FROM batch {cond} ORDER BY id DESC LIMIT :newest"
+        out = [BatchInfo(*row) for row in reversed(conn.all(sql, {**params, "newest": newest}))]
+        if not out:
+            return out
+        where.append("r.batch_id BETWEEN :lo AND :hi")
+        params.update(lo=out[0].id, hi=out[-1].id)
     by_id = {b.id: b for b in out}
+    if newest is not None:  # what the window's batches replaced may be older than the window
+        older = f"{cond} AND" if cond else "WHERE"
+        sql = f"SELECT id, superseded_by FROM batch {older} superseded_by BETWEEN :lo AND :hi AND id < :lo ORDER BY id"
+        for old_id, new_id in conn.all(sql, params):
+            by_id[new_id].supersedes.append(old_id)
     for b in out:
         if b.superseded_by in by_id:
             by_id[b.superseded_by].supersedes.append(b.id)
@@ -661,6 +674,25 @@ def batches(
                 )
             )
     return out
+
+
+def _touching(target: str | None, unit: str | None) -> tuple[list[str], dict[str, Any]]:
+    """Conditions on records ``r`` of a target and/or a unit."""
+    where, params = [], {}
+    if target:
+        where.append("r.target_code = :t")
+        params["t"] = target
+    if unit:
+        where.append("r.unit_code = :u")
+        params["u"] = unit
+    return where, params
+
+
+def count_batches(conn: Connection, target: str | None = None, unit: str | None = None) -> int:
+    """How many batches :func:`batches` would list with no ``newest``."""
+    where, params = _touching(target, unit)
+    cond = f" WHERE id IN (SELECT r.batch_id FROM record r WHERE {' AND '.join(where)})" if where else ""
+    return int(conn.scalar(f"SELECT count(*) FROM batch{cond}", params) or 0)
 
 
 def batch(conn: Connection, batch_id: int) -> BatchInfo | None:

@@ -320,6 +320,30 @@ def test_one_import_of_several_returns_numbers_its_batches_after_the_last(rdb: D
     assert share(status_json(rdb, "2020-06"), "TECH_MANAGER_TEAMS", "无锡市")["actual"] == 7
 
 
+def test_history_lists_the_newest_batches_up_to_its_limit(
+    rdb: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # batch 1: 苏州's June return; 2: a record for 无锡; 3: 苏州's corrected June return, replacing 1
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5})))
+    ok(kc(rdb, "record", "TECH_MANAGER_TEAMS", "3", "--month", "2020-07", "--unit", "无锡"))
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "sz-v2.xlsx", "2020-06", {"E6": 6}), "--replace"))
+    table = ok(kc(rdb, "--no-color", "history", "--limit", "2", env={"COLUMNS": "200"}))
+    ids = [line.split("│")[1].strip() for line in table.stdout.splitlines() if line.startswith("│")]
+    assert ids == ["2", "3"]  # the newest two, oldest first
+    assert tr("history_limited", "zh", shown="2", total="3") in table.stderr
+    # what batch 3 replaced is named though batch 1 is outside the window
+    assert tr("batch_replaces", "zh", ids="1") in table.stdout
+    (only,) = history(rdb, "--limit", "1")
+    assert (only["id"], only["supersedes"], [r["value"] for r in only["records"]]) == (3, [1], [6])
+    # json lists all unless told; a filter counts only what it matches
+    assert [b["id"] for b in history(rdb)] == [1, 2, 3]
+    mine = ok(kc(rdb, "history", "--unit", "苏州", "--limit", "1", env={"COLUMNS": "200"}))
+    assert tr("history_limited", "zh", shown="1", total="2") in mine.stderr
+    assert ok(kc(rdb, "history", "--limit", "0")).stderr == ""
+    monkeypatch.setattr("kctrack.cli.TABLE_ROWS", 1)
+    assert tr("history_limited", "en", shown="1", total="3") in ok(kc(rdb, "--lang", "en", "history")).stderr
+
+
 def test_history_table_counts_each_batch_and_places_a_record(rdb: Db, tmp_path: Path) -> None:
     # the table loads only counts for imported returns, and the records of a `record` batch (whose
     # unit and month are on its record, not on the batch)
