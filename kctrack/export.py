@@ -3,8 +3,8 @@
 Every figure comes from :func:`kctrack.status.compute` — the same numbers as
 ``kctrack status`` for the same as-of month — and every one is traceable with
 ``kctrack explain``.  Sheets: summary by the 15 tasks, targets, by city,
-monthly, milestones, sources, with native Excel charts.  Also Markdown, CSV and
-JSON of the same figures.
+monthly, milestones, sources, with native Excel charts, written with
+XlsxWriter.  Also Markdown, CSV and JSON of the same figures.
 """
 
 from __future__ import annotations
@@ -186,98 +186,116 @@ def _resp(plan: Any, task: Any, lang: str) -> str:
 
 
 def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.chart import BarChart, LineChart, Reference
-    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+    """The workbook, written with XlsxWriter: each look a cell can have is one format made once, and
+    the cells go straight into the file's XML (openpyxl built and styled an object per cell: 13 s for
+    the national workbook)."""
+    import xlsxwriter
 
     rep = data.report
     plan = rep.plan
-    thin = Side(style="thin", color="BFBFBF")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    head_fill = PatternFill("solid", fgColor="1F4E78")
-    head_font = Font(bold=True, color="FFFFFF")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    wb = Workbook()
-    wb.properties.creator = "kctrack"
-    wb.properties.title = tr("xp_title", lang, plan=plan.name.get(lang), doc=plan.document)
-
-    fills = {state: PatternFill("solid", fgColor=colour) for state, colour in FILL.items()}
-
-    # Each combination of number format and state colour is one named cell style, made once: setting a
-    # cell's border, fill and format one by one makes openpyxl hash them again for every cell, which was
-    # most of the export's time at national scale (250,000 cells).
-    styles: dict[tuple[str | None, str | None], str] = {}
-
-    def style(fmt: str | None, state: str | None) -> str:
-        name = styles.get((fmt, state))
-        if name is None:
-            # named for what they look like: they show in Excel's gallery of cell styles
-            look = [state or "plain", {NUM: "number", PCT: "percent"}.get(fmt or "", fmt or "")]
-            name = styles[(fmt, state)] = " ".join(["kctrack", *filter(None, look)])
-            wb.add_named_style(
-                NamedStyle(
-                    name=name,
-                    border=border,
-                    fill=fills[state] if state else PatternFill(),
-                    number_format=fmt or "General",
-                    alignment=Alignment(vertical="top"),  # figures line up with the first line of wrapped text
-                )
-            )
-        return name
+    title = tr("xp_title", lang, plan=plan.name.get(lang), doc=plan.document)
+    subtitle = tr("xp_subtitle", lang, as_of=rep.as_of, generated=data.generated.isoformat())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # text is written with write_string below; these options make sure no other path turns a text
+    # that begins with = into a formula or a URL-like one into a link (merged cells go through write)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
+    wb.set_properties({"title": title, "author": "kctrack"})
 
     NUM = "#,##0.##"
     PCT = '0.0"%"'
+    border = {"border": 1, "border_color": "#BFBFBF"}  # thin
+    head = wb.add_format(
+        {**border, "bold": True, "font_color": "#FFFFFF", "pattern": 1, "bg_color": "#1F4E78"}
+        | {"align": "center", "valign": "vcenter", "text_wrap": True}
+    )
+    list_head = wb.add_format({**border, "bold": True, "font_color": "#FFFFFF", "pattern": 1, "bg_color": "#1F4E78"})
+    title_font = wb.add_format({"bold": True, "font_size": 14})
+    bold_text = wb.add_format({"bold": True})
+
+    # Each look a cell can have (number format, state colour, bold, wrapped, centred) is one format,
+    # made once and shared by every cell that looks that way.
+    looks: dict[tuple[str | None, str | None, bool, bool, bool], Any] = {}
+
+    def look(num: str | None, state: str | None, bold: bool = False, wrap: bool = False, center: bool = False) -> Any:
+        key = (num, state, bold, wrap, center)
+        fmt = looks.get(key)
+        if fmt is None:
+            # valign top: figures line up with the first line of wrapped text
+            props: dict[str, Any] = {**border, "valign": "top"}
+            if num:
+                props["num_format"] = num
+            if state:
+                props |= {"pattern": 1, "bg_color": "#" + FILL[state]}
+            if bold:
+                props["bold"] = True
+            if wrap:
+                props["text_wrap"] = True
+            if center:
+                props["align"] = "center"
+            fmt = looks[key] = wb.add_format(props)
+        return fmt
+
     # what the layout needs to show every figure and every wrapped text whole: a figure wider than its
     # column prints as ###, and rows are not made taller for wrapped text by every reader (LibreOffice)
-    widths: dict[tuple[str, int], int] = {}  # (sheet, column) → characters
+    col_width: dict[tuple[str, int], int] = {}  # (sheet, column) → characters, from the headers
+    widths: dict[tuple[str, int], int] = {}  # (sheet, column) → characters the figures need
     heights: dict[tuple[str, int], int] = {}  # (sheet, row) → lines
 
-    def put(ws: Any, row: int, col: int, value: Any, fmt: str | None = None, state: str | None = None) -> Any:
-        cell = ws.cell(row, col, value)
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-            cell.data_type = "s"  # text that looks like a formula stays text
-        cell.style = style(fmt, state)
-        if fmt is not None and isinstance(value, int | float) and not isinstance(value, bool):
-            shown = f"{value:.1f}%" if fmt == PCT else f"{value:,.2f}".rstrip("0").rstrip(".")
-            if len(shown) + 2 > widths.get((ws.title, col), 0):
-                widths[(ws.title, col)] = len(shown) + 2
-        return cell
+    def put(
+        ws: Any,
+        row: int,
+        col: int,
+        value: Any,
+        num: str | None = None,
+        state: str | None = None,
+        *,
+        bold: bool = False,
+        wrap: bool = False,
+        center: bool = False,
+    ) -> None:
+        """One bordered cell, ``row`` and ``col`` counted from 1 as the sheet shows them."""
+        fmt = look(num, state, bold, wrap, center)
+        if value is None or value == "":
+            ws.write_blank(row - 1, col - 1, None, fmt)  # bordered, empty
+        elif isinstance(value, str):
+            ws.write_string(row - 1, col - 1, value, fmt)  # text that looks like a formula stays text
+        else:
+            ws.write_number(row - 1, col - 1, value, fmt)
+            if num is not None:
+                shown = f"{value:.1f}%" if num == PCT else f"{value:,.2f}".rstrip("0").rstrip(".")
+                if len(shown) + 2 > widths.get((ws.name, col), 0):
+                    widths[(ws.name, col)] = len(shown) + 2
 
-    def wrapped(cell: Any) -> int:
-        """Wrap a cell's text; returns the lines it takes in its column (and the row will be that tall)."""
-        cell.alignment = wrap
-        width = cell.parent.column_dimensions[cell.column_letter].width or 10
-        n = text_lines(str(cell.value or ""), width)
-        key = (cell.parent.title, cell.row)
+    def wrapped(ws: Any, row: int, col: int, text: str | None) -> None:
+        """A wrapped text; its row is made as tall as the lines it takes in its column."""
+        put(ws, row, col, text, wrap=True)
+        n = text_lines(text or "", col_width.get((ws.name, col), 10))
+        key = (ws.name, row)
         heights[key] = max(heights.get(key, 1), n)
-        return n
 
-    def sheet(key: str, title_row: bool = True) -> Any:
-        ws = wb.active if key == "summary" else wb.create_sheet()
-        ws.title = tr(f"xp_sheet_{key}", lang)
-        if title_row:
-            ws.cell(1, 1, tr("xp_title", lang, plan=plan.name.get(lang), doc=plan.document)).font = Font(
-                bold=True, size=14
-            )
-            ws.cell(2, 1, tr("xp_subtitle", lang, as_of=rep.as_of, generated=data.generated.isoformat()))
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    def sheet(key: str) -> Any:
+        ws = wb.add_worksheet(tr(f"xp_sheet_{key}", lang))
+        ws.write_string(0, 0, title, title_font)
+        ws.write_string(1, 0, subtitle)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)  # one page wide, as many long as it takes
         return ws
 
     def header(ws: Any, row: int, keys: list[str], widths: list[int]) -> None:
         for c, (k, w) in enumerate(zip(keys, widths, strict=True), start=1):
-            cell = ws.cell(row, c, tr(f"xp_h_{k}", lang) if not k.startswith("!") else k[1:])
-            cell.fill = head_fill
-            cell.font = head_font
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            cell.border = border
-            ws.column_dimensions[get_column_letter(c)].width = w
-        ws.freeze_panes = ws.cell(row + 1, 1)
-        ws.print_title_rows = f"{row}:{row}"
+            ws.write_string(row - 1, c - 1, tr(f"xp_h_{k}", lang) if not k.startswith("!") else k[1:], head)
+            col_width[(ws.name, c)] = w
+        ws.freeze_panes(row, 0)
+        ws.repeat_rows(row - 1)
+
+    def list_header(ws: Any, row: int, keys: list[str]) -> None:
+        for c, key in enumerate(keys):
+            ws.write_string(row - 1, c, tr(f"xp_h_{key}", lang), list_head)
+
+    def cm(x: float) -> int:
+        """Pixels (at 96 dpi) of a length in centimetres."""
+        return round(x * 96 / 2.54)
 
     code_w = max([30, *(len(t.code) + 2 for t in plan.targets), *(len(m.code) + 2 for m in plan.milestones)])
 
@@ -297,35 +315,28 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     ]
     header(ws, 4, keys, [6, 34, 18, 22, 10, 30, 12, 12, 10, 10])
     r = 5
+    sep = "、" if lang == "zh" else ", "
     for task, items in _summary(rep):
         start = r
+        texts = [task.short.get(lang), _resp(plan, task, lang), sep.join(task.participating), task.time_node]
+        # merged down the task's rows below: what they need is checked once the rows are known
+        task_lines = max(text_lines(str(t or ""), col_width[(ws.name, c)]) for c, t in enumerate(texts, start=2))
         for i, (kind, obj) in enumerate(items or [("-", None)]):
             if i == 0:
-                put(ws, r, 1, task.no).alignment = Alignment(horizontal="center", vertical="top")
-                sep = "、" if lang == "zh" else ", "
-                task_cells = [
-                    put(ws, r, 2, task.short.get(lang)),
-                    put(ws, r, 3, _resp(plan, task, lang)),
-                    put(ws, r, 4, sep.join(task.participating)),
-                    put(ws, r, 5, task.time_node),
-                ]
-                # merged down the task's rows below: what they need is checked once the rows are known
-                task_lines = max(
-                    text_lines(str(c.value or ""), ws.column_dimensions[c.column_letter].width) for c in task_cells
-                )
-                for c in task_cells:
-                    c.alignment = wrap
+                put(ws, r, 1, task.no, center=True)
+                for c, t in enumerate(texts, start=2):
+                    put(ws, r, c, t, wrap=True)
             else:
                 for c in range(1, 6):
                     put(ws, r, c, None)
             if kind == "t":
-                wrapped(put(ws, r, 6, obj.target.name.get(lang)))
+                wrapped(ws, r, 6, obj.target.name.get(lang))
                 put(ws, r, 7, obj.target.value, NUM)
                 put(ws, r, 8, obj.actual, NUM)
                 put(ws, r, 9, round(obj.percent, 4), PCT, obj.state)
                 put(ws, r, 10, tr("state_" + obj.state, lang), state=obj.state)
             elif kind == "m":
-                wrapped(put(ws, r, 6, obj.milestone.name.get(lang)))
+                wrapped(ws, r, 6, obj.milestone.name.get(lang))
                 put(ws, r, 7, None)
                 put(ws, r, 8, obj.done_on)
                 put(ws, r, 9, None)
@@ -334,13 +345,16 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
                 for c in range(6, 11):
                     put(ws, r, c, None)
             r += 1
-        have = sum(heights.get((ws.title, row_no), 1) for row_no in range(start, r))
+        have = sum(heights.get((ws.name, row_no), 1) for row_no in range(start, r))
         if task_lines > have:  # the task's text needs more lines than its targets' rows give: the last grows
-            heights[(ws.title, r - 1)] = heights.get((ws.title, r - 1), 1) + task_lines - have
+            heights[(ws.name, r - 1)] = heights.get((ws.name, r - 1), 1) + task_lines - have
         if r - start > 1:
-            for c in range(1, 6):
-                ws.merge_cells(start_row=start, start_column=c, end_row=r - 1, end_column=c)
-    ws.print_area = f"A1:J{r - 1}"
+            ws.merge_range(start - 1, 0, r - 2, 0, None, look(None, None, center=True))
+            put(ws, start, 1, task.no, center=True)  # merge_range blanks the range: the first cell again
+            for c, t in enumerate(texts, start=2):
+                ws.merge_range(start - 1, c - 1, r - 2, c - 1, None, look(None, None, wrap=True))
+                put(ws, start, c, t, wrap=True)
+    ws.print_area(0, 0, r - 2, 9)
 
     # 指标明细 / Targets -------------------------------------------------------------------------
     ws = sheet("targets")
@@ -380,16 +394,20 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         put(ws, r, 12, t.task)
     last_target_row = 4 + len(rep.targets)
     if rep.targets:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = tr("xp_chart_percent", lang)
-        chart.y_axis.title = "%"
-        chart.height = max(8, len(rep.targets) * 0.5)
-        chart.width = 18
-        chart.add_data(Reference(ws, min_col=10, min_row=4, max_row=last_target_row), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=last_target_row))
-        chart.legend = None
-        ws.add_chart(chart, "N4")
+        chart = wb.add_chart({"type": "bar"})
+        # the percent column J, titled by its header, one bar per target code (column A)
+        chart.add_series(
+            {
+                "name": [ws.name, 3, 9],
+                "values": [ws.name, 4, 9, last_target_row - 1, 9],
+                "categories": [ws.name, 4, 0, last_target_row - 1, 0],
+            }
+        )
+        chart.set_title({"name": tr("xp_chart_percent", lang)})
+        chart.set_x_axis({"name": "%"})  # a bar chart's value axis is its horizontal one
+        chart.set_legend({"none": True})
+        chart.set_size({"width": cm(18), "height": cm(max(8, len(rep.targets) * 0.5))})
+        ws.insert_chart("N4", chart)
 
     # 分市 / By city ------------------------------------------------------------------------------
     ws = sheet("by_city")
@@ -410,18 +428,18 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
             put(ws, r, 6, round(pct, 4), PCT, s.state)
             put(ws, r, 7, tr("state_" + (s.state or "pending"), lang), state=s.state)
             r += 1
-        bold = Font(bold=True)
-        put(ws, r, 1, row.target.code).font = bold
-        put(ws, r, 2, tr("xp_total", lang)).font = bold
-        put(ws, r, 3, sum(s.target or 0 for s in shares), NUM).font = bold
-        put(ws, r, 4, row.expected, NUM).font = bold
-        put(ws, r, 5, sum(s.actual for s in shares), NUM).font = bold
-        put(ws, r, 6, round(row.percent, 4), PCT, row.state).font = bold
-        put(ws, r, 7, tr("state_" + row.state, lang), state=row.state).font = bold
+        put(ws, r, 1, row.target.code, bold=True)
+        put(ws, r, 2, tr("xp_total", lang), bold=True)
+        put(ws, r, 3, sum(s.target or 0 for s in shares), NUM, bold=True)
+        put(ws, r, 4, row.expected, NUM, bold=True)
+        put(ws, r, 5, sum(s.actual for s in shares), NUM, bold=True)
+        put(ws, r, 6, round(row.percent, 4), PCT, row.state, bold=True)
+        put(ws, r, 7, tr("state_" + row.state, lang), state=row.state, bold=True)
         r += 2
 
     # 月度进展 / Monthly --------------------------------------------------------------------------
     ws = sheet("monthly")
+    from kctrack.schedule import expected as expected_at
     from kctrack.schedule import months_between
 
     months = months_between(plan.start, plan.end)
@@ -438,8 +456,6 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         put(ws, r + 1, 1, row.target.code)
         put(ws, r + 1, 2, row.target.name.get(lang))
         put(ws, r + 1, 3, tr("xp_expected", lang))
-        from kctrack.schedule import expected as expected_at
-
         for j, m in enumerate(months, start=4):
             cell = cells.get(m)
             put(ws, r, j, cell.actual if cell else None, NUM, cell.state if cell else None)
@@ -453,19 +469,21 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
             put(ws, r + 1, j, e, NUM)
         r += 2
     charts_at = r + 1
+    last_col = 2 + len(months)  # counted from 0: the last month's column
     for k, code in enumerate(c for c in HEADLINE if c in rows_of):
         rr = rows_of[code]
-        chart = LineChart()
-        chart.title = f"{code}"
-        chart.height, chart.width = 7, 14
-        for series_row in (rr, rr + 1):
-            chart.add_data(
-                Reference(ws, min_col=3, max_col=3 + len(months), min_row=series_row),
-                from_rows=True,
-                titles_from_data=True,
+        chart = wb.add_chart({"type": "line"})
+        chart.set_title({"name": code})
+        chart.set_size({"width": cm(14), "height": cm(7)})
+        for series_row in (rr - 1, rr):  # actual, expected (counted from 0)
+            chart.add_series(
+                {
+                    "name": [ws.name, series_row, 2],
+                    "values": [ws.name, series_row, 3, series_row, last_col],
+                    "categories": [ws.name, 3, 3, 3, last_col],  # the month headers
+                }
             )
-        chart.set_categories(Reference(ws, min_col=4, max_col=3 + len(months), min_row=4))
-        ws.add_chart(chart, f"{'A' if k % 2 == 0 else 'H'}{charts_at + (k // 2) * 16}")
+        ws.insert_chart(f"{'A' if k % 2 == 0 else 'H'}{charts_at + (k // 2) * 16}", chart)
 
     # 里程碑 / Milestones -------------------------------------------------------------------------
     ws = sheet("milestones")
@@ -474,7 +492,7 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     for i, mrow in enumerate(rep.milestones):
         r = 5 + i
         put(ws, r, 1, mrow.milestone.code)
-        wrapped(put(ws, r, 2, mrow.milestone.name.get(lang)))
+        wrapped(ws, r, 2, mrow.milestone.name.get(lang))
         put(ws, r, 3, mrow.milestone.task)
         put(ws, r, 4, mrow.milestone.due)
         put(ws, r, 5, mrow.done_on)
@@ -483,7 +501,7 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     # 数据来源 / Sources ---------------------------------------------------------------------------
     ws = sheet("sources")
     g = data.grid
-    ws.cell(4, 1, tr("title_returns", lang, as_of=g.as_of, day=plan.returns_due_day)).font = Font(bold=True)
+    ws.write_string(3, 0, tr("title_returns", lang, as_of=g.as_of, day=plan.returns_due_day), bold_text)
     header(ws, 5, ["unit", *[f"!{m}" for m in g.months]], [18, *[10] * len(g.months)])
     r = 6
     for u, months_state in g.cells.items():
@@ -493,12 +511,11 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
             put(ws, r, j, tr("xp_grid_" + st, lang), state=st)
         r += 1
     r += 1
-    ws.cell(r, 1, tr("xp_batches", lang)).font = Font(bold=True)
+    ws.write_string(r - 1, 0, tr("xp_batches", lang), bold_text)
     r += 1
-    bkeys = ["batch", "created", "operator", "kind", "source", "unit", "month", "records", "status", "reason"]
-    for col, key in enumerate(bkeys, start=1):
-        cell = ws.cell(r, col, tr(f"xp_h_{key}", lang))
-        cell.fill, cell.font, cell.border = head_fill, head_font, border
+    list_header(
+        ws, r, ["batch", "created", "operator", "kind", "source", "unit", "month", "records", "status", "reason"]
+    )
     for b in data.batches:
         r += 1
         state = "undone" if b.undone_at else ("superseded" if b.superseded_by else "live")
@@ -519,30 +536,27 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     noted = [(b, rec) for b in data.batches for rec in b.records if rec.get("note")]
     if noted:
         r += 2
-        ws.cell(r, 1, tr("xp_notes", lang)).font = Font(bold=True)
+        ws.write_string(r - 1, 0, tr("xp_notes", lang), bold_text)
         r += 1
-        for col, key in enumerate(["batch", "code", "unit", "month", "source", "note"], start=1):
-            cell = ws.cell(r, col, tr(f"xp_h_{key}", lang))
-            cell.fill, cell.font, cell.border = head_fill, head_font, border
+        list_header(ws, r, ["batch", "code", "unit", "month", "source", "note"])
         for b, rec in noted:
             r += 1
             source = b.source + (f"!{b.sheet}" if b.sheet else "") + (f"!{rec['cell']}" if rec.get("cell") else "")
             vals = [b.id, rec["target"], plan.unit_name(rec["unit"], lang), rec["month"], source, rec["note"]]
             for c, v in enumerate(vals, start=1):
                 put(ws, r, c, v)
-    for letter, w in zip("ABCDEFGHIJ", (8, 26, 12, 8, 40, 14, 10, 8, 10, 30), strict=True):
-        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, w)
+    for c, w in enumerate((8, 26, 12, 8, 40, 14, 10, 8, 10, 30), start=1):
+        col_width[(ws.name, c)] = max(col_width.get((ws.name, c), 0), w)
 
-    for (title, col), need in widths.items():
-        dim = wb[title].column_dimensions[get_column_letter(col)]
-        if (dim.width or 0) < need:
-            dim.width = need
-    for (title, row_no), n in heights.items():
+    sheets = {s.name: s for s in wb.worksheets()}
+    for key, need in widths.items():
+        col_width[key] = max(col_width.get(key, 0), need)
+    for (name, col), w in col_width.items():
+        sheets[name].set_column(col - 1, col - 1, w)
+    for (name, row_no), n in heights.items():
         if n > 1:
-            wb[title].row_dimensions[row_no].height = LINE_PT * n
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+            sheets[name].set_row(row_no - 1, LINE_PT * n)
+    wb.close()
 
 
 LINE_PT = 16  # points a line of 11-point text takes, Chinese included

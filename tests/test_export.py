@@ -429,6 +429,12 @@ def block(ws: Any, first: int, ncols: int) -> list[list[Any]]:
     return out
 
 
+def excel_width(chars: int) -> float:
+    """The width Excel stores for a column ``chars`` characters wide (Calibri 11: a digit is 7 pixels,
+    plus 5 pixels of padding, in 1/256ths of a digit): 22 → 159 px → 22.7109375."""
+    return (chars * 7 + 5) * 256 // 7 / 256
+
+
 def approx(x: float | None, tol: float = 1e-4) -> Any:
     return None if x is None else pytest.approx(x, abs=tol)
 
@@ -493,7 +499,7 @@ def test_every_figure_fits_its_column_and_wrapped_text_its_row(xp_demo: DataSet)
     row3 = next(r for r in range(5, summary.max_row + 1) if summary.cell(r, 1).value == 3)
     # task 3's participating units (省级学会、市县科协、企业科协: 28 half-widths) take two lines of column D (22)
     assert summary.cell(row3, 4).value == "省级学会、市县科协、企业科协"
-    assert summary.column_dimensions["D"].width == 22
+    assert summary.column_dimensions["D"].width == excel_width(22)
     assert summary.row_dimensions[row3].height >= 2 * 16
 
 
@@ -1111,8 +1117,9 @@ def test_lang_en_gives_english_sheet_names_and_headers(xp_demo: DataSet, tmp_pat
     assert {v for r in block(src, 6, 10) for v in r[1:]} <= set(GRID["en"].values())
     assert wb["Summary"]["C5"].value == "Talent Service Centre"
     # the charts refer to the English sheets
-    assert wb["Targets"]._charts[0].series[0].val.numRef.f == f"'Targets'!$J$5:$J${4 + len(rows)}"
-    assert all(s.val.numRef.f.startswith("'Monthly'!") for c in wb["Monthly"]._charts for s in c.series)
+    assert _ref_rows(wb["Targets"]._charts[0].series[0].val.numRef.f) == ("Targets", "J", 5, "J", 4 + len(rows))
+    assert all(_ref_rows(s.val.numRef.f)[0] == "Monthly" for c in wb["Monthly"]._charts for s in c.series)
+    assert len(wb["Monthly"]._charts) == 4
     # Markdown in English
     md = export(ds.db, tmp_path / "summary-en.md", ds.as_of, "--lang", "en").read_text(encoding="utf-8")
     tables = _md_tables(md)
@@ -1150,7 +1157,10 @@ def test_workbook_reads_back_cleanly_and_converts_to_pdf(xp_demo: DataSet, xp_ha
         for ws in wb:
             assert ws.page_setup.orientation == "landscape", ws.title
             assert int(ws.page_setup.paperSize) == 9, ws.title  # A4
-            assert int(ws.page_setup.fitToWidth) == 1 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+            # one page wide (fitToWidth left out is its default, 1), as many pages long as it takes
+            assert ws.page_setup.fitToWidth in (None, 1, "1"), ws.title
+            assert int(ws.page_setup.fitToHeight) == 0, ws.title
         summary = wb["总表"]
         assert summary.freeze_panes == "A5"
         assert summary.print_title_rows in ("$4:$4", "4:4")
