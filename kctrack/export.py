@@ -3,7 +3,9 @@
 Every figure comes from :func:`kctrack.status.compute` — the same numbers as
 ``kctrack status`` for the same as-of month — and every one is traceable with
 ``kctrack explain``.  Sheets: summary by the 15 tasks, targets, by city,
-monthly, milestones, sources, with native Excel charts, written with
+monthly, milestones, sources (the returns grid and the batches in force, i.e.
+the returns the figures rest on; the superseded and undone ones are counted,
+``kctrack history`` lists them), with native Excel charts.  Written with
 XlsxWriter.  Also Markdown, CSV and JSON of the same figures.
 """
 
@@ -44,6 +46,7 @@ class ExportData:
     batches: list[Any]  # kctrack.store.BatchInfo
     db: str
     generated: date
+    left_out: int = 0  # batches not in force (superseded, undone): `kctrack history` lists them
 
 
 def target_rows(report: Report, lang: str) -> list[dict[str, Any]]:
@@ -510,6 +513,7 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
             st = months_state[m]
             put(ws, r, j, tr("xp_grid_" + st, lang), state=st)
         r += 1
+    # the returns the figures rest on: the batches in force; the superseded and undone ones are history
     r += 1
     ws.write_string(r - 1, 0, tr("xp_batches", lang), bold_text)
     r += 1
@@ -533,6 +537,9 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         ]
         for c, v in enumerate(vals, start=1):
             put(ws, r, c, v)
+    if data.left_out:
+        r += 1
+        ws.write_string(r - 1, 0, tr("xp_batches_left_out", lang, n=data.left_out))
     noted = [(b, rec) for b in data.batches for rec in b.records if rec.get("note")]
     if noted:
         r += 2

@@ -405,6 +405,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xp_notes": ("备注", "Notes"),
     "xp_h_note": ("备注", "Note"),
     "xp_batches": ("数据批次", "Import batches"),
+    "xp_batches_left_out": (
+        "另有 {n} 个已被取代或已撤销的批次未列出；全部批次见 kctrack history",
+        "{n} superseded or undone batches are left out; kctrack history lists them all",
+    ),
     "xp_batch_live": ("有效", "live"),
     "xp_batch_undone": ("已撤销", "undone"),
     "xp_batch_superseded": ("已被取代", "superseded"),

@@ -571,12 +571,15 @@ def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: 
         plan = plan_of(conn)
         month = as_of_month(as_of, plan)
         report = compute(plan, month, store.totals_by_unit(conn, month), store.totals_by_month(conn))
-        batches = store.batches(conn, records="noted") if fmt == "xlsx" else []
+        # the sources sheet lists the returns the figures rest on (the batches in force) and says how
+        # many more are history only: `kctrack history` lists those
+        batches = store.batches(conn, records="noted", live=True) if fmt == "xlsx" else []
+        left_out = store.left_out_batches(conn) if fmt == "xlsx" else 0
         db_display = conn.loc.display
     finally:
         conn.close()
     grid = returns_grid(db, month) if fmt == "xlsx" else None
-    data = xp.ExportData(report, grid, batches, db_display, date.today())
+    data = xp.ExportData(report, grid, batches, db_display, date.today(), left_out)
     if fmt == "xlsx":
         xp.write_xlsx(out, data, lang)
     else:

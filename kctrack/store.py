@@ -617,6 +617,9 @@ _BATCH_COLS = (
 )
 
 
+_LIVE = "undone_at IS NULL AND superseded_by IS NULL"  # a batch in force: its figures can count
+
+
 def batches(
     conn: Connection,
     target: str | None = None,
@@ -624,6 +627,7 @@ def batches(
     *,
     records: str = "all",
     newest: int | None = None,
+    live: bool = False,
 ) -> list[BatchInfo]:
     """Every batch, oldest first, with its records; optionally only those touching a target or unit.
 
@@ -631,10 +635,16 @@ def batches(
     export lists those); ``"unplaced"``, those of batches that name no unit or month (a ``record``:
     the history table shows their unit and month).  ``count`` counts them all: a year of national
     returns is a million records nobody reads one by one.  ``newest``: only the last so many
-    batches (still oldest first), and only their records are read.
+    batches (still oldest first), and only their records are read.  ``live``: only the batches in
+    force (neither undone nor superseded), and only their records are read — at national scale
+    2,883 of 19,234 batches (:func:`left_out_batches` counts the rest); their ``supersedes`` stay empty.
     """
     where, params = _touching(target, unit)
-    cond = f"WHERE id IN (SELECT r.batch_id FROM record r WHERE {' AND '.join(where)})" if where else ""
+    batch_where = [f"id IN (SELECT r.batch_id FROM record r WHERE {' AND '.join(where)})"] if where else []
+    if live:
+        batch_where.append(_LIVE)
+        where.append(f"r.batch_id IN (SELECT id FROM batch WHERE {_LIVE})")
+    cond = f"WHERE {' AND '.join(batch_where)}" if batch_where else ""
     if newest is None:
         out = [BatchInfo(*row) for row in conn.all(f"SELECT {_BATCH_COLS} FROM batch {cond} ORDER BY id", params)]
     else:
@@ -689,10 +699,15 @@ def _touching(target: str | None, unit: str | None) -> tuple[list[str], dict[str
 
 
 def count_batches(conn: Connection, target: str | None = None, unit: str | None = None) -> int:
-    """How many batches :func:`batches` would list with no ``newest``."""
+    """How many batches :func:`batches` would list with no ``newest`` (nor ``live``)."""
     where, params = _touching(target, unit)
     cond = f" WHERE id IN (SELECT r.batch_id FROM record r WHERE {' AND '.join(where)})" if where else ""
     return int(conn.scalar(f"SELECT count(*) FROM batch{cond}", params) or 0)
+
+
+def left_out_batches(conn: Connection) -> int:
+    """How many batches are not in force (undone or superseded): history only."""
+    return int(conn.scalar(f"SELECT count(*) FROM batch WHERE NOT ({_LIVE})") or 0)
 
 
 def batch(conn: Connection, batch_id: int) -> BatchInfo | None:

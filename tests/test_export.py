@@ -153,6 +153,12 @@ HEADERS = {
 SERIES = {"zh": ("实际累计", "应完成"), "en": ("Actual", "Expected")}
 TOTAL = {"zh": "合计（全省）", "en": "Total (province)"}
 BATCHES_TITLE = {"zh": "数据批次", "en": "Import batches"}
+NOTES_TITLE = {"zh": "备注", "en": "Notes"}
+# the line under the batches in force, saying how many of history's batches are not listed
+LEFT_OUT = {
+    "zh": "另有 {n} 个已被取代或已撤销的批次未列出；全部批次见 kctrack history",
+    "en": "{n} superseded or undone batches are left out; kctrack history lists them all",
+}
 CSV_HEAD = [
     "code",
     "name",
@@ -288,13 +294,16 @@ def xp_demo(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Iterator[
         yield _collect("demo", db, "2020-09", folder)
 
 
-def _fill_return(src: Path, dest: Path, code: str, this_month: float) -> Path:
-    """A unit fills one row of its template (column E, 本月完成) and saves it under a new name."""
+def _fill_return(src: Path, dest: Path, code: str, this_month: float, note: str | None = None) -> Path:
+    """A unit fills one row of its template (column E, 本月完成; G, 备注) and saves it under a new name."""
     wb = openpyxl.load_workbook(src)
     ws = wb.worksheets[0]
     rows = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == code]
     assert len(rows) == 1, (code, rows)
     ws.cell(rows[0], 5).value = this_month
+    if note is not None:
+        assert ws.cell(5, 7).value == "备注"  # the template's header row
+        ws.cell(rows[0], 7).value = note
     wb.save(dest)
     return dest
 
@@ -626,9 +635,15 @@ def test_sources_sheet_matches_returns_and_history(xp_set: DataSet) -> None:
     title_row = 6 + len(grid) + 1
     assert ws.cell(title_row, 1).value == BATCHES_TITLE["zh"]
     assert values(ws, title_row + 1, 10) == HEADERS["zh"]["batches"]
-    batches = block(ws, title_row + 2, 10)
-    assert len(batches) == len(ds.history)  # one row per batch
-    for row, b in zip(batches, ds.history, strict=True):
+    # the batches in force, one row each, oldest first; the superseded and undone ones are counted below
+    live = [b for b in ds.history if b["state"] == "live"]
+    left_out = len(ds.history) - len(live)
+    first = title_row + 2
+    batches = [values(ws, first + i, 10) for i in range(len(live))]
+    if left_out:
+        assert values(ws, first + len(live), 10) == [LEFT_OUT["zh"].format(n=left_out), *[None] * 9]
+    assert len(block(ws, first, 10)) == len(live) + (1 if left_out else 0)  # nothing else in the list
+    for row, b in zip(batches, live, strict=True):
         source = b["source"] + (f"!{b['sheet']}" if b["sheet"] else "")
         want = [
             b["id"],
@@ -724,8 +739,62 @@ def test_hand_built_figures_by_hand(xp_hand: DataSet) -> None:
     assert grid["南京市"]["2020-07"] == "未到期"
     assert grid["南京市"]["2020-08"] == "未到期"
     assert [b["kind"] for b in ds.history] == ["record"] * 10 + ["import"] * 2 + ["record"]
-    batch_states = [r[8] for r in block(src, 6 + len(grid) + 3, 10)]
-    assert batch_states == ["有效"] * 9 + ["已撤销"] + ["有效"] * 3
+    # the batches the figures rest on: all but batch 10 (the mistaken 1000, undone), which is counted
+    # under the list; batch 4 (南京's 4, corrected by a later record) is still a batch in force
+    listed = block(src, 6 + len(grid) + 3, 10)
+    assert [r[0] for r in listed[:-1]] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13]
+    assert [r[8] for r in listed[:-1]] == ["有效"] * 12
+    assert listed[-1] == ["另有 1 个已被取代或已撤销的批次未列出；全部批次见 kctrack history", *[None] * 9]
+
+
+def test_sources_sheet_lists_the_batches_in_force(
+    empty_db: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sources sheet lists the returns the figures rest on, not the history behind them.
+
+    Four batches: 1, 无锡's July return (20 teams, note 初报); 2, its correction (25, note 更正),
+    imported with --replace, which supersedes 1; 3, a mistaken 1000 firms (note 误录), undone;
+    4, 苏州's 10 teams in May (note 苏州五月).  Listed: 2 and 4; under them, 2 left out; notes: only
+    those of 2 and 4.  TECH_MANAGER_TEAMS as of July: 25 + 10 = 35.
+    """
+    db = empty_db
+    monkeypatch.chdir(tmp_path)
+    xok(xk(db, "init"))
+    xok(xk(db, "template", "wuxi.xlsx", "--unit", "无锡", "--month", "2020-07"))
+    _fill_return(Path("wuxi.xlsx"), Path("wuxi-1.xlsx"), "TECH_MANAGER_TEAMS", 20, note="初报")
+    _fill_return(Path("wuxi.xlsx"), Path("wuxi-2.xlsx"), "TECH_MANAGER_TEAMS", 25, note="更正后 25 个")
+    xok(xk(db, "import", "wuxi-1.xlsx", "--received", "2020-08-05"))
+    xok(xk(db, "import", "wuxi-2.xlsx", "--received", "2020-08-06", "--replace"))
+    xok(xk(db, "record", "FIRMS_SERVED", "1000", "--month", "2020-05", "--unit", "企业创新服务中心", "--note", "误录"))
+    xok(xk(db, "undo", "3"))
+    xok(xk(db, "record", "TECH_MANAGER_TEAMS", "10", "--month", "2020-05", "--unit", "苏州", "--note", "苏州五月"))
+    history = json.loads(xok(xk(db, "history", "--format", "json")).stdout)["batches"]
+    assert [(b["id"], b["state"]) for b in history] == [(1, "superseded"), (2, "live"), (3, "undone"), (4, "live")]
+    tech = next(t for t in status_of(db, "2020-07")["targets"] if t["code"] == "TECH_MANAGER_TEAMS")
+    assert tech["actual"] == 35
+    names = {"zh": ("无锡市", "苏州市"), "en": ("Wuxi", "Suzhou")}
+    for lang in ("zh", "en"):
+        ws = load(export(db, tmp_path / f"summary-{lang}.xlsx", "2020-07", "--lang", lang))[SHEETS[lang][5]]
+        title_row = next(r for r in range(6, ws.max_row + 1) if ws.cell(r, 1).value == BATCHES_TITLE[lang])
+        assert values(ws, title_row + 1, 10) == HEADERS[lang]["batches"]
+        listed = block(ws, title_row + 2, 10)
+        assert len(listed) == 3, listed  # two batches and the line under them
+        assert [(r[0], r[3], r[4], r[5], r[6], r[7]) for r in listed[:2]] == [
+            (2, "import", "wuxi-2.xlsx!月报", names[lang][0], "2020-07", 1),
+            (4, "record", "kctrack record TECH_MANAGER_TEAMS 10 --month 2020-05", None, None, 1),
+        ], lang
+        assert {r[8] for r in listed[:2]} == {"有效" if lang == "zh" else "live"}
+        assert listed[2] == [LEFT_OUT[lang].format(n=2), *[None] * 9]
+        # the notes of the records in those batches only, a blank row below the list
+        notes_title = title_row + 2 + len(listed) + 1
+        assert ws.cell(notes_title, 1).value == NOTES_TITLE[lang]
+        notes = block(ws, notes_title + 2, 6)
+        assert [(r[0], r[1], r[2], r[3], r[5]) for r in notes] == [
+            (2, "TECH_MANAGER_TEAMS", names[lang][0], "2020-07", "更正后 25 个"),
+            (4, "TECH_MANAGER_TEAMS", names[lang][1], "2020-05", "苏州五月"),
+        ]
+        texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+        assert not texts & {"初报", "误录", "wuxi-1.xlsx!月报"}, lang
 
 
 # == 2. charts =======================================================================================
