@@ -540,7 +540,11 @@ def current_value(conn: Connection, target: str, unit: str, month: str) -> float
 
 def totals_by_unit(conn: Connection, as_of: str, unit: str | None = None) -> dict[tuple[str, str], float]:
     """Cumulative figures in force up to ``as_of``, per target and unit (one unit's with ``unit``)."""
-    sql = "SELECT target_code, unit_code, SUM(value) FROM current_value WHERE month <= :m"
+    # SQLite would walk the primary key (target, unit, month) for the GROUP BY and look every row's
+    # value up in the table; scanning the table and grouping in a temporary tree is 40 % faster at
+    # national scale (150,000 figures in force: 0.12 → 0.07 s)
+    scan = " NOT INDEXED" if conn.loc.dialect == "sqlite" else ""
+    sql = f"SELECT target_code, unit_code, SUM(value) FROM current_value{scan} WHERE month <= :m"
     params: dict[str, Any] = {"m": as_of}
     if unit is not None:
         sql += " AND unit_code = :u"
