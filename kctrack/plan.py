@@ -196,6 +196,7 @@ class Plan:
             self._index["reporters"] = {t.code: frozenset(t.reporters) for t in self.targets} | {
                 m.code: frozenset(m.responsible or (self.office,)) for m in self.milestones
             }
+            self._index["reporting"] = frozenset().union(*self._index["reporters"].values())
         return self._index
 
     def unit(self, code: str) -> Unit:
@@ -219,6 +220,10 @@ class Plan:
     def reports(self, unit: str, code: str) -> bool:
         """Whether a unit reports a target (its split's units, else its responsible ones) or a milestone."""
         return unit in self._lookup()["reporters"].get(code, ())
+
+    def reports_anything(self, unit: str) -> bool:
+        """Whether a unit reports any target or milestone (has a template, owes returns)."""
+        return unit in self._lookup()["reporting"]
 
     def find_code(self, code: str) -> Target | Milestone | None:
         idx = self._lookup()

@@ -524,24 +524,26 @@ class Grid:
 
 
 def returns_grid(db: str | None, as_of: str | None) -> Grid:
-    from kctrack.returns import template_rows
-    from kctrack.schedule import add_months, months_between
-
     opened = store.open_db(db)
     try:
         plan = plan_of(opened.conn)
-        month = as_of_month(as_of, plan)
-        rows = opened.conn.all(
-            "SELECT unit_code, month, MIN(COALESCE(received, substr(created, 1, 10))) FROM batch"
-            " WHERE kind = 'import' AND undone_at IS NULL GROUP BY unit_code, month"
-        )
+        return _returns_grid(opened.conn, plan, as_of_month(as_of, plan))
     finally:
         opened.conn.close()
+
+
+def _returns_grid(conn: store.Connection, plan: Plan, month: str) -> Grid:
+    from kctrack.schedule import add_months, months_between
+
+    rows = conn.all(
+        "SELECT unit_code, month, MIN(COALESCE(received, substr(created, 1, 10))) FROM batch"
+        " WHERE kind = 'import' AND undone_at IS NULL GROUP BY unit_code, month"
+    )
     received = {(u, m): r for u, m, r in rows}
     months = months_between(plan.start, plan.end)
     cells: dict[str, dict[str, str]] = {}
     for u in plan.units:
-        if not template_rows(plan, u.code):
+        if not plan.reports_anything(u.code):  # no template, no return due
             continue
         row = {}
         for m in months:
@@ -575,10 +577,10 @@ def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: 
         # many more are history only: `kctrack history` lists those
         batches = store.batches(conn, records="noted", live=True) if fmt == "xlsx" else []
         left_out = store.left_out_batches(conn) if fmt == "xlsx" else 0
+        grid = _returns_grid(conn, plan, month) if fmt == "xlsx" else None
         db_display = conn.loc.display
     finally:
         conn.close()
-    grid = returns_grid(db, month) if fmt == "xlsx" else None
     data = xp.ExportData(report, grid, batches, db_display, date.today(), left_out)
     if fmt == "xlsx":
         xp.write_xlsx(out, data, lang)
