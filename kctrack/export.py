@@ -193,6 +193,7 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     the cells go straight into the file's XML (openpyxl built and styled an object per cell: 13 s for
     the national workbook)."""
     import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
 
     rep = data.report
     plan = rep.plan
@@ -563,7 +564,11 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     for (name, row_no), n in heights.items():
         if n > 1:
             sheets[name].set_row(row_no - 1, LINE_PT * n)
-    wb.close()
+    try:
+        wb.close()
+    except FileCreateError as exc:  # the OSError of opening the file, wrapped
+        cause = exc.args[0] if exc.args else None
+        raise cause if isinstance(cause, OSError) else OSError(str(exc)) from exc
 
 
 LINE_PT = 16  # points a line of 11-point text takes, Chinese included

@@ -329,6 +329,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "batch_superseded": ("被批次 {by} 取代", "superseded by batch {by}"),
     "batch_replaces": ("取代批次 {ids}", "replaces batch {ids}"),
     "explain_title": ("{code} {name}：截至 {as_of} 累计 {total}", "{code} {name}: {total} up to {as_of}"),
+    "out_unwritable": (
+        "无法写入此文件（{reason}）：请换一个有写权限的文件夹或另一个文件名。",
+        "cannot write this file ({reason}): choose a folder you can write to, or another name.",
+    ),
     "explain_limited": (
         "只列出前 {shown} 条记录（共 {total} 条）：用 --unit 只看一个单位，或 --limit 0 列出全部。",
         "listing the first {shown} of {total} records: --unit narrows to one unit, --limit 0 lists them all.",

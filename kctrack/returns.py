@@ -27,6 +27,7 @@ from kctrack.excel import (
     parse_month,
     parse_number,
 )
+from kctrack.files import replacing
 from kctrack.plan import Milestone, Plan, Target
 
 TEMPLATE_VERSION = "1"
@@ -580,8 +581,8 @@ def write_template(path: Path, plan: Plan, unit: str, month: str | None, lang: s
         meta.cell(r, 2, v)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with replacing(path) as tmp:
+        wb.save(tmp)
     return len(rows)
 
 
@@ -600,7 +601,6 @@ def write_error_copies(problems: list[Problem], out_dir: Path, lang: str) -> lis
     for p in problems:
         if p.sheet and p.cell:
             by_file.setdefault(p.file, []).append(p)
-    out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for path, items in by_file.items():
         try:
@@ -616,6 +616,7 @@ def write_error_copies(problems: list[Problem], out_dir: Path, lang: str) -> lis
             cell.fill = red
             cell.comment = Comment(p.error.render(lang), "kctrack")
         dest = out_dir / f"{path.stem}.errors.xlsx"
-        wb.save(dest)
+        with replacing(dest) as tmp:
+            wb.save(tmp)
         written.append(dest)
     return written

@@ -15,6 +15,7 @@ from typing import Any
 
 from kctrack import store
 from kctrack.errors import DataError, UsageError
+from kctrack.files import replacing
 from kctrack.plan import Milestone, Plan, Text
 from kctrack.schedule import clip_month, is_month
 from kctrack.status import Report, compute
@@ -582,12 +583,12 @@ def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: 
     finally:
         conn.close()
     data = xp.ExportData(report, grid, batches, db_display, date.today(), left_out)
-    if fmt == "xlsx":
-        xp.write_xlsx(out, data, lang)
-    else:
-        text = {"md": xp.export_md, "csv": xp.export_csv, "json": xp.export_json}[fmt](data, lang)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+    with replacing(out) as tmp:
+        if fmt == "xlsx":
+            xp.write_xlsx(tmp, data, lang)
+        else:
+            text = {"md": xp.export_md, "csv": xp.export_csv, "json": xp.export_json}[fmt](data, lang)
+            tmp.write_text(text, encoding="utf-8")
     return fmt, month
 
 

@@ -1,0 +1,69 @@
+"""Files kctrack writes (exports, templates) are written whole or not at all, and a bad place is one message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Db, failed, kc, ok
+
+from kctrack import export as xp
+from kctrack.i18n import tr
+
+
+@pytest.fixture
+def demo(empty_db: Db) -> Db:
+    ok(kc(empty_db, "demo"))
+    return empty_db
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.mark.parametrize("name", ["summary.xlsx", "summary.md", "summary.csv", "summary.json"])
+def test_export_under_a_file_is_one_message_and_writes_nothing(demo: Db, tmp_path: Path, name: str) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    blocker = folder / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    out = blocker / name
+    line = failed(kc(demo, "export", out), 2)
+    assert line.startswith(f"{out}: ")
+    assert tr("out_unwritable", "zh", reason="")[:6] in line
+    assert blocker.read_text(encoding="utf-8") == "x"
+    assert sorted(p.name for p in folder.iterdir()) == ["not-a-folder"]
+
+
+def test_a_failed_export_keeps_the_earlier_file(demo: Db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "2020年度总结.xlsx"
+    ok(kc(demo, "export", out))
+    before = out.read_bytes()
+
+    def half_then_full_disk(path: Path, data: object, lang: str) -> None:
+        path.write_bytes(b"PK half a workbook")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xp, "write_xlsx", half_then_full_disk)
+    line = failed(kc(demo, "--lang", "en", "export", out), 2)
+    assert line == f"{out}: " + tr("out_unwritable", "en", reason="No space left on device")
+    assert out.read_bytes() == before  # the earlier export is whole
+    assert _leftovers(tmp_path) == []  # and the half one is gone
+
+
+def test_export_makes_missing_folders_and_replaces_its_own_file(demo: Db, tmp_path: Path) -> None:
+    out = tmp_path / "a" / "b" / "summary.md"
+    ok(kc(demo, "export", out))
+    first = out.read_text(encoding="utf-8")
+    ok(kc(demo, "export", out, "--as-of", "2020-06"))
+    assert out.read_text(encoding="utf-8") != first
+    assert "2020-06" in out.read_text(encoding="utf-8")
+    assert _leftovers(out.parent) == []
+
+
+def test_template_to_an_unwritable_place_is_one_message(demo: Db, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    line = failed(kc(demo, "template", blocker / "t.xlsx", "--unit", "苏州"), 2)
+    assert line.startswith(f"{blocker / 't.xlsx'}: ")
+    assert blocker.read_text(encoding="utf-8") == "x"
