@@ -41,7 +41,7 @@ def main(workbook: str, db: str) -> None:
     batch_of: dict[tuple[str, str], int] = {}
     records = []
     at = "2021-01-05T00:00:00"
-    for r, (code, unit, month, value, note) in enumerate(rows[1:], start=2):
+    for r, (code, unit, month, value, note) in enumerate((row[:5] for row in rows[1:]), start=2):
         unit = code_of[unit]
         b = batch_of.setdefault((unit, month), first + len(batch_of))
         records.append((b, code, unit, month, value, None, note or None, f"Sheet!D{r}", at))

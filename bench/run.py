@@ -437,7 +437,7 @@ def main() -> None:
         print(msg, file=sys.stderr, flush=True)
 
     info: dict[str, Any] = {"machine": machine()}
-    info["machine"]["bytecode_compiled"] = precompile()
+    info["machine"]["bytecode_compiled_in"] = precompile()
     starts = [run_once([sys.executable, "-c", "pass"], bench_env(), 30).seconds for _ in range(5)]
     info["machine"]["python_start_s"] = round(statistics.median(starts), 4)
     paths = gen.ensure(a.data, tuple(a.records), a.rows, a.regen, log=log)

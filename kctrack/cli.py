@@ -592,6 +592,8 @@ def history(
     from where, what it added or replaced.  The table lists the newest 300
     (--limit).
 
+    表格只列出最近的 300 个批次（--limit）。
+
     Example: kctrack history --target TECH_MANAGER_TEAMS --format json
     """
     s = settings(ctx)
@@ -601,7 +603,7 @@ def history(
     from kctrack import render
 
     if format is TableFormat.json:
-        emit(render.to_json(render.history_json(plan, batches)))
+        emit(render.to_json(render.history_json(plan, batches, total)))
     elif format is TableFormat.csv:
         emit(render.to_csv(*render.history_flat(plan, batches, s.lang)))
     elif format is TableFormat.md:
@@ -647,17 +649,17 @@ def explain(
     """说明一个数字的来历：逐条列出计入的记录及其来源单元格。
 
     How a status figure is made: each record behind it, with the cell or
-    command it came from.  The table lists at most 300 records (--limit);
-    the total counts them all.
+    command it came from.  The table lists the first 300 (--limit); the
+    total counts them all.
+
+    表格只列出前 300 条（--limit），合计仍计入全部记录。
 
     Example: kctrack explain TECH_MANAGER_TEAMS --unit 苏州 --as-of 2020-06
     """
     s = settings(ctx)
-    e = service.explain(s.db, code, unit, as_of)
+    e = service.explain(s.db, code, unit, as_of, row_limit(limit, format))
     from kctrack import render
 
-    total = len(e.records)
-    e.records = e.records[: row_limit(limit, format)]
     if format is TableFormat.json:
         emit(render.to_json(render.explain_json(e)))
     elif format in (TableFormat.csv, TableFormat.md):
@@ -667,8 +669,8 @@ def explain(
         emit(render.to_csv(head, rows) if format is TableFormat.csv else render.to_markdown(head, rows))
     else:
         render.explain_table(console(s), e, s.lang)
-    if len(e.records) < total:
-        typer.echo(tr("explain_limited", s.lang, shown=f"{len(e.records):,}", total=f"{total:,}"), err=True)
+    if len(e.records) < e.in_all:
+        typer.echo(tr("explain_limited", s.lang, shown=f"{len(e.records):,}", total=f"{e.in_all:,}"), err=True)
 
 
 @app.command()

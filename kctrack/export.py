@@ -261,8 +261,8 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         fmt = look(num, state, bold, wrap, center)
         if value is None or value == "":
             ws.write_blank(row - 1, col - 1, None, fmt)  # bordered, empty
-        elif isinstance(value, str):
-            ws.write_string(row - 1, col - 1, value, fmt)  # text that looks like a formula stays text
+        elif not isinstance(value, int | float) or isinstance(value, bool):
+            ws.write_string(row - 1, col - 1, str(value), fmt)  # text that looks like a formula stays text
         else:
             ws.write_number(row - 1, col - 1, value, fmt)
             if num is not None:
@@ -519,11 +519,10 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     ws.write_string(r - 1, 0, tr("xp_batches", lang), bold_text)
     r += 1
     list_header(
-        ws, r, ["batch", "created", "operator", "kind", "source", "unit", "month", "records", "status", "reason"]
+        ws, r, ["batch", "created", "operator", "kind", "source", "unit", "month", "records", "received", "reason"]
     )
     for b in data.batches:
         r += 1
-        state = "undone" if b.undone_at else ("superseded" if b.superseded_by else "live")
         vals = [
             b.id,
             b.created,
@@ -533,7 +532,7 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
             plan.unit_name(b.unit, lang) if b.unit else "",
             b.month or "",
             b.count,
-            tr("xp_batch_" + state, lang),
+            b.received or "",
             getattr(b, "reason", None) or "",
         ]
         for c, v in enumerate(vals, start=1):

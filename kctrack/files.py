@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,16 +17,21 @@ def replacing(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path`` to write to; it becomes ``path`` once the block ends without error.
 
     A write that fails leaves no half-written file, and a file already called ``path`` stays as it
-    was. A folder that cannot be made or written to is one UsageError naming the path.
+    was. A place that cannot be written (a folder, a folder that cannot be made or written to, a full
+    disk) is one UsageError naming the path.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp: Path | None = None
     try:
         try:
+            if not path.name or path.is_dir():
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             path.parent.mkdir(parents=True, exist_ok=True)
             yield tmp
             os.replace(tmp, path)
         except OSError as exc:
             raise UsageError("out_unwritable", where=str(path), reason=exc.strerror or str(exc)) from None
     finally:
-        with contextlib.suppress(OSError):  # gone once renamed; never made where the folder is not one
-            tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            with contextlib.suppress(OSError):  # gone once renamed; never made where the folder is not one
+                tmp.unlink(missing_ok=True)

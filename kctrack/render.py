@@ -437,8 +437,10 @@ def import_changes_table(console: Console, plan: Plan, changes: list[Any], lang:
     console.print(table)
 
 
-def history_json(plan: Plan, batches: list[Any]) -> dict[str, Any]:
+def history_json(plan: Plan, batches: list[Any], in_all: int | None = None) -> dict[str, Any]:
+    """The batches; ``batches_in_all`` says how many there are when only the newest --limit are listed."""
     return {
+        "batches_in_all": len(batches) if in_all is None else in_all,
         "batches": [
             {
                 "id": b.id,
@@ -460,7 +462,7 @@ def history_json(plan: Plan, batches: list[Any]) -> dict[str, Any]:
                 "records": [{**r, "value": num(r["value"]), "cumulative": num(r["cumulative"])} for r in b.records],
             }
             for b in batches
-        ]
+        ],
     }
 
 
@@ -539,6 +541,7 @@ def explain_json(e: Any) -> dict[str, Any]:
         "unit": e.unit,
         "as_of": e.as_of,
         "total": num(e.total),
+        "records_in_all": e.in_all,  # the records listed may be the first --limit of them
         "records": [
             {
                 "record": r["record"],

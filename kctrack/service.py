@@ -496,10 +496,12 @@ class Explanation:
     unit: str | None
     as_of: str
     total: float
-    records: list[dict[str, Any]]
+    records: list[dict[str, Any]]  # the first ``limit`` of them
+    in_all: int  # how many records there are
 
 
-def explain(db: str | None, code: str, unit: str | None, as_of: str | None) -> Explanation:
+def explain(db: str | None, code: str, unit: str | None, as_of: str | None, limit: int | None = None) -> Explanation:
+    """Every record behind a figure (the first ``limit`` of them); the total counts them all."""
     opened = store.open_db(db)
     try:
         plan = plan_of(opened.conn)
@@ -508,7 +510,7 @@ def explain(db: str | None, code: str, unit: str | None, as_of: str | None) -> E
         month = as_of_month(as_of, plan)
         rows = store.contributions(opened.conn, item.code, unit_code, month)
         total = sum(r["value"] for r in rows if r["counts"])
-        return Explanation(plan, item.code, unit_code, month, total, rows)
+        return Explanation(plan, item.code, unit_code, month, total, rows[:limit], len(rows))
     finally:
         opened.conn.close()
 

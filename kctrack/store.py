@@ -643,8 +643,7 @@ def batches(
     force (neither undone nor superseded), and only their records are read — at national scale
     2,883 of 19,234 batches (:func:`left_out_batches` counts the rest); their ``supersedes`` stay empty.
     """
-    where, params = _touching(target, unit)
-    batch_where = [f"id IN (SELECT r.batch_id FROM record r WHERE {' AND '.join(where)})"] if where else []
+    where, batch_where, params = _touching(target, unit)
     if live:
         batch_where.append(_LIVE)
         where.append(f"r.batch_id IN (SELECT id FROM batch WHERE {_LIVE})")
@@ -663,7 +662,8 @@ def batches(
         older = f"{cond} AND" if cond else "WHERE"
         sql = f"SELECT id, superseded_by FROM batch {older} superseded_by BETWEEN :lo AND :hi AND id < :lo ORDER BY id"
         for old_id, new_id in conn.all(sql, params):
-            by_id[new_id].supersedes.append(old_id)
+            if new_id in by_id:  # a filtered window has gaps: the replacing batch may not be listed
+                by_id[new_id].supersedes.append(old_id)
     for b in out:
         if b.superseded_by in by_id:
             by_id[b.superseded_by].supersedes.append(b.id)
@@ -690,8 +690,8 @@ def batches(
     return out
 
 
-def _touching(target: str | None, unit: str | None) -> tuple[list[str], dict[str, Any]]:
-    """Conditions on records ``r`` of a target and/or a unit."""
+def _touching(target: str | None, unit: str | None) -> tuple[list[str], list[str], dict[str, Any]]:
+    """Conditions on records ``r`` of a target and/or a unit, and on the batches holding such records."""
     where, params = [], {}
     if target:
         where.append("r.target_code = :t")
@@ -699,13 +699,14 @@ def _touching(target: str | None, unit: str | None) -> tuple[list[str], dict[str
     if unit:
         where.append("r.unit_code = :u")
         params["u"] = unit
-    return where, params
+    holding = [f"id IN (SELECT r.batch_id FROM record r WHERE {' AND '.join(where)})"] if where else []
+    return where, holding, params
 
 
 def count_batches(conn: Connection, target: str | None = None, unit: str | None = None) -> int:
     """How many batches :func:`batches` would list with no ``newest`` (nor ``live``)."""
-    where, params = _touching(target, unit)
-    cond = f" WHERE id IN (SELECT r.batch_id FROM record r WHERE {' AND '.join(where)})" if where else ""
+    _, holding, params = _touching(target, unit)
+    cond = f" WHERE {holding[0]}" if holding else ""
     return int(conn.scalar(f"SELECT count(*) FROM batch{cond}", params) or 0)
 
 

@@ -66,7 +66,6 @@ GRID = {
     "zh": {"received": "按时", "late": "迟报", "missing": "缺报", "not_due": "未到期"},
     "en": {"received": "received", "late": "late", "missing": "missing", "not_due": "not due"},
 }
-BATCH_STATE = {"zh": {"live": "有效", "undone": "已撤销", "superseded": "已被取代"}}
 SHEETS = {
     "zh": ["总表", "指标明细", "分市", "月度进展", "里程碑", "数据来源"],
     "en": ["Summary", "Targets", "By city", "Monthly", "Milestones", "Sources"],
@@ -103,7 +102,18 @@ HEADERS = {
         "monthly": ["编号", "指标", "系列", *MONTHS],
         "milestones": ["编号", "里程碑", "重点目标任务", "时间节点", "完成月份", "状态"],
         "sources": ["填报单位", *MONTHS],
-        "batches": ["批次", "时间", "操作人", "类型", "来源", "填报单位", "月份", "记录数", "状态", "锁定期修改原因"],
+        "batches": [
+            "批次",
+            "时间",
+            "操作人",
+            "类型",
+            "来源",
+            "填报单位",
+            "月份",
+            "记录数",
+            "收到日期",
+            "锁定期修改原因",
+        ],
     },
     "en": {
         "summary": [
@@ -145,7 +155,7 @@ HEADERS = {
             "Reporting unit",
             "Month",
             "Records",
-            "Status",
+            "Received",
             "Reason (locked month)",
         ],
     },
@@ -654,7 +664,7 @@ def test_sources_sheet_matches_returns_and_history(xp_set: DataSet) -> None:
             ds.unit_name(b["unit"]),
             b["month"] or "",
             len(b["records"]),
-            BATCH_STATE["zh"][b["state"]],
+            b["received"] or "",
             b["locked_change_reason"] or "",
         ]
         assert [
@@ -666,7 +676,7 @@ def test_sources_sheet_matches_returns_and_history(xp_set: DataSet) -> None:
             text(row[5]),
             text(row[6]),
             row[7],
-            row[8],
+            text(row[8]),
             text(row[9]),
         ] == want
 
@@ -743,7 +753,8 @@ def test_hand_built_figures_by_hand(xp_hand: DataSet) -> None:
     # under the list; batch 4 (南京's 4, corrected by a later record) is still a batch in force
     listed = block(src, 6 + len(grid) + 3, 10)
     assert [r[0] for r in listed[:-1]] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13]
-    assert [r[8] for r in listed[:-1]] == ["有效"] * 12
+    # when each came in: the two imported returns on 2020-08-05; a record command is not a return
+    assert [r[8] for r in listed[:-1]] == [None] * 9 + ["2020-08-05"] * 2 + [None]
     assert listed[-1] == ["另有 1 个已被取代或已撤销的批次未列出；全部批次见 kctrack history", *[None] * 9]
 
 
@@ -783,7 +794,7 @@ def test_sources_sheet_lists_the_batches_in_force(
             (2, "import", "wuxi-2.xlsx!月报", names[lang][0], "2020-07", 1),
             (4, "record", "kctrack record TECH_MANAGER_TEAMS 10 --month 2020-05", None, None, 1),
         ], lang
-        assert {r[8] for r in listed[:2]} == {"有效" if lang == "zh" else "live"}
+        assert [r[8] for r in listed[:2]] == ["2020-08-06", None]  # when the return came in; a record has none
         assert listed[2] == [LEFT_OUT[lang].format(n=2), *[None] * 9]
         # the notes of the records in those batches only, a blank row below the list
         notes_title = title_row + 2 + len(listed) + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -275,8 +276,8 @@ def test_explain_table_lists_at_most_its_limit(rdb: Db, tmp_path: Path, monkeypa
         assert whole.stderr == ""
     # json lists every record unless told; told, it lists that many and keeps the whole total
     assert len(explain(rdb, "TECH_MANAGER_TEAMS", "--as-of", "2020-06")["records"]) == 3
-    two = explain(rdb, "TECH_MANAGER_TEAMS", "--as-of", "2020-06", "--limit", "1")
-    assert (len(two["records"]), two["total"]) == (1, 11)
+    one = explain(rdb, "TECH_MANAGER_TEAMS", "--as-of", "2020-06", "--limit", "1")
+    assert (len(one["records"]), one["records_in_all"], one["total"]) == (1, 3, 11)
     # the table's default limit applies with no --limit (300 in use; 2 here)
     monkeypatch.setattr("kctrack.cli.TABLE_ROWS", 2)
     default = ok(kc(rdb, "--lang", "en", *args, env={"COLUMNS": "200"}))
@@ -342,6 +343,28 @@ def test_history_lists_the_newest_batches_up_to_its_limit(
     assert ok(kc(rdb, "history", "--limit", "0")).stderr == ""
     monkeypatch.setattr("kctrack.cli.TABLE_ROWS", 1)
     assert tr("history_limited", "en", shown="1", total="3") in ok(kc(rdb, "--lang", "en", "history")).stderr
+    # json says how many there are when it lists fewer
+    whole = json.loads(ok(kc(rdb, "history", "--format", "json", "--limit", "2")).stdout)
+    assert ([b["id"] for b in whole["batches"]], whole["batches_in_all"]) == ([2, 3], 3)
+
+
+def test_history_of_a_target_within_a_window(rdb: Db, tmp_path: Path) -> None:
+    # a filtered window has gaps: batch 3 (苏州's June return again, with only the milestone) replaces
+    # batch 1 but does not touch TECH_MANAGER_TEAMS, so the target's newest two are 2 and 4
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5, "E7": "完成"})))
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "wx6.xlsx", "2020-06", {"E6": 4}, unit="无锡")))
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "sz-v2.xlsx", "2020-06", {"E7": "完成"}), "--replace"))
+    ok(kc(rdb, "import", _form(rdb, tmp_path, "wx7.xlsx", "2020-07", {"E6": 6}, unit="无锡")))
+    assert [b["id"] for b in history(rdb, "--target", "TECH_MANAGER_TEAMS")] == [1, 2, 4]
+    window = json.loads(
+        ok(kc(rdb, "history", "--target", "TECH_MANAGER_TEAMS", "--limit", "2", "--format", "json")).stdout
+    )
+    assert [(b["id"], b["supersedes"]) for b in window["batches"]] == [(2, []), (4, [])]
+    assert window["batches_in_all"] == 3
+    table = ok(kc(rdb, "--no-color", "history", "--target", "TECH_MANAGER_TEAMS", "--limit", "2"))
+    assert tr("history_limited", "zh", shown="2", total="3") in table.stderr
+    # unfiltered, the newest two are 3 and 4, and 3 names the batch it replaced from outside the window
+    assert [(b["id"], b["supersedes"]) for b in history(rdb, "--limit", "2")] == [(3, [1]), (4, [])]
 
 
 def test_history_table_counts_each_batch_and_places_a_record(rdb: Db, tmp_path: Path) -> None:
