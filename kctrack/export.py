@@ -199,7 +199,7 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     plan = rep.plan
     title = tr("xp_title", lang, plan=plan.name.get(lang), doc=plan.document)
     subtitle = tr("xp_subtitle", lang, as_of=rep.as_of, generated=data.generated.isoformat())
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # the caller makes the folder and puts the file in place (kctrack.files.replacing)
     # text is written with write_string below; these options make sure no other path turns a text
     # that begins with = into a formula or a URL-like one into a link (merged cells go through write)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
@@ -208,11 +208,9 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     NUM = "#,##0.##"
     PCT = '0.0"%"'
     border = {"border": 1, "border_color": "#BFBFBF"}  # thin
-    head = wb.add_format(
-        {**border, "bold": True, "font_color": "#FFFFFF", "pattern": 1, "bg_color": "#1F4E78"}
-        | {"align": "center", "valign": "vcenter", "text_wrap": True}
-    )
-    list_head = wb.add_format({**border, "bold": True, "font_color": "#FFFFFF", "pattern": 1, "bg_color": "#1F4E78"})
+    head_look = {**border, "bold": True, "font_color": "#FFFFFF", "pattern": 1, "bg_color": "#1F4E78"}
+    head = wb.add_format(head_look | {"align": "center", "valign": "vcenter", "text_wrap": True})  # a table's
+    list_head = wb.add_format(head_look)  # a list's, under the returns grid
     title_font = wb.add_format({"bold": True, "font_size": 14})
     bold_text = wb.add_format({"bold": True})
 
@@ -286,8 +284,9 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         ws.fit_to_pages(1, 0)  # one page wide, as many long as it takes
         return ws
 
-    def header(ws: Any, row: int, keys: list[str], widths: list[int]) -> None:
-        for c, (k, w) in enumerate(zip(keys, widths, strict=True), start=1):
+    def header(ws: Any, row: int, keys: list[str], sizes: list[int]) -> None:
+        """A sheet's header row, frozen and repeated on every printed page; ``sizes``: column widths."""
+        for c, (k, w) in enumerate(zip(keys, sizes, strict=True), start=1):
             ws.write_string(row - 1, c - 1, tr(f"xp_h_{k}", lang) if not k.startswith("!") else k[1:], head)
             col_width[(ws.name, c)] = w
         ws.freeze_panes(row, 0)

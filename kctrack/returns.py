@@ -80,7 +80,6 @@ class Row:
     this_month: float | None
     cumulative: float | None
     note: str | None
-    sheet: str  # file!sheet
     r: int  # 0-based row of the sheet
     columns: dict[str, int]  # the sheet's column key → 0-based column (shared by its rows)
 
@@ -210,7 +209,6 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
                 month_text = None
         seen: dict[tuple[str, str, str], tuple[int, int]] = {}
         returns: dict[tuple[str, str], Return] = {}
-        where_sheet = f"{wb.path}!{sheet.name}"
         # a consolidated sheet repeats the same few codes, units and months: parse each once
         codes_seen: dict[Any, tuple[str, Target | Milestone | None, bool]] = {}
         units_seen: dict[Any, Any] = {}
@@ -387,7 +385,6 @@ def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None
                     this_month,
                     cumulative,
                     None if note is None or (note.__class__ is str and not note.strip()) else norm_text(note),
-                    where_sheet,
                     r,
                     columns,
                 )
