@@ -1,24 +1,41 @@
 """Reading workbooks safely and cell values leniently: pure functions over paths and values.
 
-* :func:`open_workbook` refuses what is not an .xlsx before any XML is parsed:
-  not a zip (a CSV or an .xls renamed), an encrypted workbook, an empty file,
-  a file or an uncompressed size over the limits, a zip bomb, XML with a
-  DOCTYPE (entity expansion).  Then python-calamine reads it (several times
-  faster than openpyxl); formula cells give their cached values.
-* :func:`parse_month` and :func:`parse_number` accept what people type.
+Opening a return is a pipeline, one named step each:
+
+1. :func:`expand_paths` — which files of a folder are read, and why each other
+   file is not (a CSV, a text file, an Office lock file).
+2. :func:`open_workbook` — the container is checked before any XML is parsed:
+   an empty file, a file or an uncompressed size over the limits, a zip bomb,
+   XML with a DOCTYPE (entity expansion), an encrypted workbook, a file that is
+   no spreadsheet.  Formats read, recognised by content (not by file name):
+   ``.xlsx``/``.xlsm`` (and their templates), ``.xlsb``, ``.xls`` and WPS
+   ``.et`` (OLE2 BIFF), ``.ods``.
+3. python-calamine reads the values (several times faster than openpyxl);
+   formula cells give the result saved with the file.
+4. For OOXML, the worksheet parts holding formulas or error values are
+   stream-parsed to say what each formula cell really holds
+   (:attr:`Sheet.formulas`), to put saved errors such as ``#REF!`` back as text
+   (calamine gives ``""`` for them), and whether the file asks to be
+   recalculated on load (:attr:`Workbook.recalc_on_load`).
+
+:func:`parse_month` and :func:`parse_number` accept what people type.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 import os
+import posixpath
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from kctrack.errors import DataError
 
@@ -26,27 +43,163 @@ MAX_FILE_BYTES = int(os.environ.get("KCTRACK_MAX_FILE_MB", "50")) * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = int(os.environ.get("KCTRACK_MAX_UNCOMPRESSED_MB", "500")) * 1024 * 1024
 MAX_RATIO = 200  # a real sheet compresses 5–20×; a zip bomb thousands of times
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An encrypted .xlsx/.xlsm is an OLE2 container with these streams (names stored in UTF-16LE).
+_ENCRYPTED_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+
+OOXML_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
+# Read when found in a folder; any other file of a folder is reported as not read.
+SPREADSHEET_SUFFIXES = OOXML_SUFFIXES | {".xlsb", ".xls", ".xlt", ".et", ".ett", ".ods", ".ots"}
+TEXT_TABLE_SUFFIXES = frozenset({".csv", ".tsv"})
+LOCK_PREFIX = "~$"  # Excel/WPS leave "~$name.xlsx" beside a workbook while it is open
+
+# What a formula cell's saved result is (the values of Sheet.formulas).
+FORMULA_VALUE = "value"  # a number, text or boolean was saved
+FORMULA_NONE = "none"  # no result saved at all (openpyxl writes formulas this way)
+FORMULA_ERROR = "error"  # a saved error: #REF!, #N/A, #DIV/0!, …
+FORMULA_EMPTY = "empty"  # the saved result is the empty string (e.g. =IF(A1="","",A1))
+
+# Workbook.kind: which reader the content called for.
+KIND_XLSX, KIND_XLSB, KIND_XLS, KIND_ODS = "xlsx", "xlsb", "xls", "ods"
+_ODS_MIMETYPES = (b"application/vnd.oasis.opendocument.spreadsheet",)  # a template adds "-template"
 
 
 @dataclass
 class Sheet:
+    """One visible worksheet.
+
+    ``rows``: the values from A1 to the last used cell, a list of rows of equal
+    length; an empty cell is ``""``; numbers are int or float, dates
+    ``datetime``; a saved error value is its text (``"#REF!"``).
+    ``merged``: merged ranges as 0-based ``(first_row, first_col, last_row,
+    last_col)``, inclusive (.xlsx, .xlsm, .xls; empty for .ods and .xlsb).
+    ``formulas``: 0-based ``(row, col)`` of every formula cell → what its saved
+    result is: :data:`FORMULA_VALUE` ``"value"``, :data:`FORMULA_NONE`
+    ``"none"``, :data:`FORMULA_ERROR` ``"error"``, :data:`FORMULA_EMPTY`
+    ``"empty"``.  Read for .xlsx/.xlsm only: empty for .xls, .xlsb and .ods
+    (their formula cells hold whatever result was saved, errors as ``""``).
+    """
+
     name: str
     rows: list[list[Any]]
-    has_formulas: bool
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass
 class Workbook:
+    """A workbook read by :func:`open_workbook`.
+
+    ``sheets``: the visible worksheets, in workbook order (the data).
+    ``hidden``: name → rows of every hidden or very hidden worksheet, and of a
+    visible one whose name starts with ``_`` (kctrack's ``_kctrack`` sheet):
+    not data, but readable.  Chart and macro sheets are in neither.
+    ``kind``: ``"xlsx"`` (also .xlsm and templates), ``"xlsb"``, ``"xls"``
+    (also WPS .et) or ``"ods"`` — by content, whatever the file is called.
+    ``recalc_on_load``: the file asks the spreadsheet program to recalculate
+    every formula when opened (``<calcPr fullCalcOnLoad="1">``, as XlsxWriter
+    and openpyxl write): its saved formula results are placeholders (often 0),
+    not figures.  Always False for .xls, .xlsb and .ods.
+    """
+
     path: Path
     sha256: str
     sheets: list[Sheet]
     hidden: dict[str, list[list[Any]]]
+    kind: str = KIND_XLSX
+    recalc_on_load: bool = False
+
+
+# -- 1. which files ------------------------------------------------------------------------
+
+
+def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files to read, and the files of a folder not read with the message key saying why.
+
+    A file named on the command line is always read (:func:`open_workbook`
+    says what is wrong with it).  A folder gives its regular files, sorted,
+    not its subfolders: a spreadsheet (by suffix, :data:`SPREADSHEET_SUFFIXES`)
+    is read; an Office lock file ``~$…`` is not (``xl_lock_file``), nor a CSV
+    (``xl_csv``), nor anything else (``xl_not_spreadsheet``).  Dot-files
+    (``.DS_Store``, macOS ``._name.xlsx``) are passed over in silence.
+    """
+    read: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for path in paths:
+        if not path.is_dir():
+            read.append(path)
+            continue
+        for item in sorted(path.iterdir()):
+            if item.name.startswith(".") or not item.is_file():
+                continue
+            reason = _skip_reason(item)
+            if reason is None:
+                read.append(item)
+            else:
+                skipped.append((item, reason))
+    return read, skipped
+
+
+def _skip_reason(path: Path) -> str | None:
+    """The message key saying why a file found in a folder is not read, or None to read it."""
+    if path.name.startswith(LOCK_PREFIX):
+        return "xl_lock_file"
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES:
+        return None
+    return "xl_csv" if suffix in TEXT_TABLE_SUFFIXES else "xl_not_spreadsheet"
+
+
+def _not_a_workbook(path: Path) -> str:
+    """The message key for a file whose content is no workbook that can be read."""
+    suffix = path.suffix.lower()
+    if path.name.startswith(LOCK_PREFIX):
+        return "xl_lock_file"
+    if suffix in OOXML_SUFFIXES:
+        return "xl_not_xlsx"
+    if suffix in TEXT_TABLE_SUFFIXES:
+        return "xl_csv"
+    return "xl_unreadable" if suffix in SPREADSHEET_SUFFIXES else "xl_not_spreadsheet"
+
+
+# -- 2. the container ----------------------------------------------------------------------
 
 
 def open_workbook(path: Path) -> Workbook:
-    """Check a file is a sane .xlsx and read every sheet's values."""
-    import hashlib
+    """Check a file is a sane workbook and read every sheet (see :class:`Workbook`, :class:`Sheet`).
 
+    Raises :class:`DataError` placed at the file (or ``file!part`` for a
+    DOCTYPE) with one of these keys: ``xl_missing``, ``xl_empty``,
+    ``xl_too_big`` (over :data:`MAX_FILE_BYTES`), ``xl_bomb`` (over
+    :data:`MAX_UNCOMPRESSED_BYTES`, or a ratio over :data:`MAX_RATIO`),
+    ``xl_doctype``, ``xl_ole`` (an encrypted workbook), ``xl_corrupt`` (a zip
+    that cannot be opened), ``xl_corrupt_detail`` (a part that cannot be read),
+    and when the content is no workbook: ``xl_not_xlsx`` (named .xlsx/.xlsm),
+    ``xl_csv``, ``xl_lock_file``, ``xl_unreadable`` (named as a spreadsheet,
+    e.g. .et or .xls) or ``xl_not_spreadsheet``.
+    """
+    where = str(path)
+    data = _read_bytes(path)
+    recalc = False
+    cells: dict[str, _SheetCells] = {}
+    if data[:8] == _OLE_MAGIC:
+        kind = _ole_kind(path, data)
+    elif data[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                kind, marked = _zip_kind(path, z)
+                if kind == KIND_XLSX:
+                    recalc, cells = _ooxml_cells(path, z, marked)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+            # a damaged, truncated, oddly compressed or password-protected zip member
+            raise DataError("xl_corrupt", where=where) from None
+    else:
+        raise DataError(_not_a_workbook(path), where=where)
+    sheets, hidden = _read_sheets(path, data, kind, cells)
+    return Workbook(path, hashlib.sha256(data).hexdigest(), sheets, hidden, kind, recalc)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, once checked to be a non-empty file within :data:`MAX_FILE_BYTES`."""
     where = str(path)
     try:
         size = path.stat().st_size
@@ -58,82 +211,376 @@ def open_workbook(path: Path) -> Workbook:
         raise DataError("xl_empty", where=where)
     if size > MAX_FILE_BYTES:
         raise DataError("xl_too_big", where=where, mb=MAX_FILE_BYTES // 2**20)
-    data = path.read_bytes()
-    if data[:8] == _OLE_MAGIC:
-        raise DataError("xl_ole", where=where)
-    if data[:2] != b"PK":
-        raise DataError("xl_not_xlsx", where=where)
-    formulas: set[str] = set()
     try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            total = sum(i.file_size for i in infos)
-            packed = sum(i.compress_size for i in infos) or 1
-            if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_RATIO and total > 10 * 2**20:
-                raise DataError("xl_bomb", where=where, mb=total // 2**20)
-            names = {i.filename for i in infos}
-            if "xl/workbook.xml" not in names:
-                raise DataError("xl_not_xlsx", where=where)
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels", ".vml")):
-                    doctype, formula = _scan_xml(z, info)
-                    if doctype:
-                        raise DataError("xl_doctype", where=f"{where}!{info.filename}")
-                    if formula and info.filename.startswith("xl/worksheets/"):
-                        formulas.add(info.filename)
-    except zipfile.BadZipFile:
-        raise DataError("xl_corrupt", where=where) from None
-    from python_calamine import CalamineWorkbook
+        return path.read_bytes()
+    except OSError:
+        raise DataError("xl_missing", where=where) from None
 
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        sheets: list[Sheet] = []
-        hidden: dict[str, list[list[Any]]] = {}
-        for meta in wb.sheets_metadata:
-            rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            if "Visible" not in str(meta.visible) or meta.name.startswith("_"):
-                hidden[meta.name] = rows
-            else:
-                sheets.append(Sheet(meta.name, rows, bool(formulas)))
-        wb.close()
-    except Exception as exc:  # calamine raises its own error types for damaged parts
-        raise DataError("xl_corrupt_detail", where=where, reason=str(exc).splitlines()[0][:200]) from None
-    return Workbook(path, hashlib.sha256(data).hexdigest(), sheets, hidden)
+
+def _ole_kind(path: Path, data: bytes) -> str:
+    """An OLE2 container: an encrypted .xlsx is refused (``xl_ole``); anything else may be BIFF (.xls, .et)."""
+    if any(name in data for name in _ENCRYPTED_STREAMS):
+        raise DataError("xl_ole", where=str(path))
+    return KIND_XLS
+
+
+def _zip_kind(path: Path, z: zipfile.ZipFile) -> tuple[str, set[str]]:
+    """(which workbook a zip holds, its XML parts holding a formula or an error value).
+
+    The sizes are checked first, then every XML part is scanned for a DOCTYPE.
+    """
+    where = str(path)
+    infos = z.infolist()
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_RATIO and total > 10 * 2**20:
+        raise DataError("xl_bomb", where=where, mb=total // 2**20)
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" in names:
+        kind = KIND_XLSX
+    elif "xl/workbook.bin" in names:
+        kind = KIND_XLSB
+    elif "content.xml" in names and _is_ods(z, names):
+        kind = KIND_ODS
+    else:
+        raise DataError(_not_a_workbook(path), where=where)
+    marked: set[str] = set()
+    for info in infos:
+        if info.filename.endswith(_XML_PARTS):
+            doctype, cells = _scan_xml(z, info)
+            if doctype:
+                raise DataError("xl_doctype", where=f"{where}!{info.filename}")
+            if cells:
+                marked.add(info.filename)
+    return kind, marked
+
+
+def _is_ods(z: zipfile.ZipFile, names: set[str]) -> bool:
+    """An OpenDocument spreadsheet (not a text document): by its ``mimetype`` member, if it has one."""
+    if "mimetype" not in names:
+        return True
+    return z.read("mimetype")[:100].strip().startswith(_ODS_MIMETYPES)
+
+
+_XML_PARTS = (".xml", ".rels", ".vml")  # the parts scanned for a DOCTYPE
+# A formula (<f>, also prefixed as <x:f>) or an error cell (t="e"): bytes searched, faster than a regex.
+_CELL_MARKS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b't="e"', b"t='e'")
 
 
 def _scan_xml(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[bool, bool]:
-    """(declares a DOCTYPE or entities, has a formula) for one XML part, read in chunks.
+    """(declares a DOCTYPE or entities, has a formula or an error cell) for one XML part, read in chunks.
 
     No genuine workbook part declares a DOCTYPE; refusing any, wherever it
     stands, keeps entity expansion out of every parser that reads the file later.
     """
-    doctype = formula = False
+    doctype = marked = False
     with z.open(info) as f:
         tail = b""
         while chunk := f.read(1 << 20):
             window = tail + chunk
             doctype = doctype or b"<!DOCTYPE" in window or b"<!ENTITY" in window
-            formula = formula or b"<f>" in window or b"<f " in window
+            marked = marked or any(mark in window for mark in _CELL_MARKS)
             if doctype:
                 break
             tail = chunk[-16:]
-    return doctype, formula
+    return doctype, marked
 
 
-def formula_cells_without_value(path: Path, sheet: str) -> set[tuple[int, int]]:
-    """(row, col), 0-based, of formula cells whose result was never saved (openpyxl writes such files)."""
-    from openpyxl import load_workbook
+# -- 3. the values -------------------------------------------------------------------------
 
-    wb = load_workbook(path, read_only=True, data_only=False)
+
+def _read_sheets(
+    path: Path, data: bytes, kind: str, cells: dict[str, _SheetCells]
+) -> tuple[list[Sheet], dict[str, list[list[Any]]]]:
+    """Every worksheet's values by calamine, with the saved errors put back from ``cells``."""
+    from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+    where = str(path)
+    sheets: list[Sheet] = []
+    hidden: dict[str, list[list[Any]]] = {}
     try:
-        out = set()
-        for r, row in enumerate(wb[sheet].iter_rows()):
-            for c, cell in enumerate(row):
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    out.add((r, c))
-        return out
-    finally:
-        wb.close()
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError:
+        raise DataError("xl_ole", where=where) from None
+    except Exception as exc:  # calamine raises its own error types for damaged parts
+        if kind == KIND_XLS:  # an OLE2 file calamine cannot read: a password, or not a workbook
+            key = "xl_ole" if path.suffix.lower() in OOXML_SUFFIXES else _not_a_workbook(path)
+            raise DataError(key, where=where) from None
+        raise DataError("xl_corrupt_detail", where=where, reason=_first_line(exc)) from None
+    try:
+        with wb:
+            for meta in wb.sheets_metadata:
+                if meta.typ != SheetTypeEnum.WorkSheet:
+                    continue  # a chart, macro or dialog sheet holds no figures
+                sheet = wb.get_sheet_by_name(meta.name)
+                rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+                found = cells.get(meta.name)
+                if found is not None:
+                    _put_saved_results(rows, found)
+                if meta.visible != SheetVisibleEnum.Visible or meta.name.startswith("_"):
+                    hidden[meta.name] = rows
+                else:
+                    merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []]
+                    sheets.append(Sheet(meta.name, rows, merged, found.kinds if found else {}))
+    except PasswordError:  # an .xls with a password may open and refuse its sheets
+        raise DataError("xl_ole", where=where) from None
+    except Exception as exc:
+        raise DataError("xl_corrupt_detail", where=where, reason=_first_line(exc)) from None
+    return sheets, hidden
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+def _put_saved_results(rows: list[list[Any]], found: _SheetCells) -> None:
+    """Saved error values as their text, empty-string formula results as ``""`` (rows stay rectangular)."""
+    width = max((len(row) for row in rows), default=0)
+    for (r, c), text in found.errors.items():
+        if r >= len(rows) or c >= width:
+            width = max(width, c + 1)
+            rows.extend([] for _ in range(r + 1 - len(rows)))
+            for row in rows:
+                row.extend([""] * (width - len(row)))
+        rows[r][c] = text
+    for (r, c), kind in found.kinds.items():
+        if kind == FORMULA_EMPTY and r < len(rows) and c < len(rows[r]):
+            rows[r][c] = ""
+
+
+# -- 4. what the cells hold (OOXML) --------------------------------------------------------
+
+
+@dataclass
+class _SheetCells:
+    """What the XML of one worksheet part says: formula kinds and error texts, 0-based (row, col)."""
+
+    kinds: dict[tuple[int, int], str] = field(default_factory=dict)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_REL_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+
+
+def _ooxml_cells(path: Path, z: zipfile.ZipFile, marked: set[str]) -> tuple[bool, dict[str, _SheetCells]]:
+    """(recalc_on_load, sheet name → its formula and error cells) of an OOXML workbook.
+
+    Only the worksheet parts that hold a formula or an error value are parsed:
+    ``marked`` for those :func:`_zip_kind` scanned, and a worksheet part named
+    otherwise is scanned here (for a DOCTYPE too).  A part that does not parse
+    raises ``xl_corrupt_detail``.
+    """
+    from xml.parsers.expat import ExpatError
+
+    import defusedxml.ElementTree as ET
+    from defusedxml import DefusedXmlException
+
+    where = str(path)
+    try:
+        book = ET.fromstring(z.read("xl/workbook.xml"), forbid_dtd=True)
+        recalc = any(
+            _local(el.tag) == "calcPr" and el.get("fullCalcOnLoad", "").lower() in ("1", "true") for el in book.iter()
+        )
+        parts = _sheet_parts(book, z)
+        out: dict[str, _SheetCells] = {}
+        for name, part in parts.items():
+            try:
+                info = z.getinfo(part)
+            except KeyError:
+                continue  # calamine reports a missing part
+            parse = part in marked
+            if not part.endswith(_XML_PARTS):
+                doctype, parse = _scan_xml(z, info)
+                if doctype:
+                    raise DataError("xl_doctype", where=f"{where}!{part}")
+            if parse:
+                with z.open(info) as stream:
+                    out[name] = _cell_results(stream)
+    except DefusedXmlException:
+        raise DataError("xl_doctype", where=where) from None
+    except (ET.ParseError, ExpatError) as exc:
+        raise DataError("xl_corrupt_detail", where=where, reason=_first_line(exc)) from None
+    return recalc, out
+
+
+def _sheet_parts(book: Any, z: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → zip member of its XML, from xl/workbook.xml and xl/_rels/workbook.xml.rels."""
+    import defusedxml.ElementTree as ET
+
+    try:
+        rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
+    except KeyError:
+        return {}
+    targets: dict[str, str] = {}
+    for rel in rels.iter():
+        if _local(rel.tag) == "Relationship" and rel.get("TargetMode") != "External":
+            target = rel.get("Target", "")
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[rel.get("Id", "")] = part
+    parts: dict[str, str] = {}
+    for el in book.iter():
+        if _local(el.tag) == "sheet":
+            rid = el.get(f"{{{_NS_REL}}}id") or el.get(f"{{{_NS_REL_STRICT}}}id") or ""
+            if rid in targets and el.get("name"):
+                parts[el.get("name")] = targets[rid]
+    return parts
+
+
+def _cell_results(stream: IO[bytes]) -> _SheetCells:
+    """Stream-parse one worksheet part: every formula cell's saved result, every error cell's text.
+
+    Reads ``<c r="E6" t="e"><f>…</f><v>#REF!</v></c>``; a cell or row without
+    ``r`` follows the one before it; the cells of an array formula's range
+    count as formula cells.  Expat is driven directly, holding no tree (memory
+    stays flat, and it is several times faster than ``iterparse`` on sheets of
+    many formulas); a DOCTYPE or entity declaration raises a
+    ``DefusedXmlException`` (the byte scan refused them already), malformed
+    XML an ``ExpatError``.
+    """
+    reader = _CellReader()
+    while chunk := stream.read(1 << 20):
+        reader.parser.Parse(chunk, False)
+    reader.parser.Parse(b"", True)
+    return reader.out
+
+
+class _CellReader:
+    """The expat handlers of :func:`_cell_results`: the state of the cell being read."""
+
+    def __init__(self) -> None:
+        from xml.parsers import expat
+
+        self.out = _SheetCells()
+        self.arrays: list[tuple[int, int, int, int]] = []
+        self.names: dict[str, str] = {}  # qualified name → local name
+        self.row = self.col = -1
+        self.ref: str | None = None  # the r="E6" of the cell being read, parsed only when it is kept
+        self.last_ref: str | None = None  # the row's last r="…", for a following cell without one
+        self.type = "n"
+        self.formula = self.in_inline = False
+        self.value: str | None = None
+        self.inline: str | None = None
+        self.text: list[str] = []
+        self.parser = expat.ParserCreate()
+        self.parser.buffer_text = True
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.StartDoctypeDeclHandler = self.refuse_doctype
+        self.parser.EntityDeclHandler = self.refuse_entity
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = self.names.get(name) or self.names.setdefault(name, name.rpartition(":")[2])
+        if tag == "c":
+            self.ref = attrs.get("r")
+            if self.ref is not None:
+                self.last_ref = self.ref
+            else:
+                if self.last_ref is not None:
+                    self.col = (_parse_ref(self.last_ref) or (0, self.col))[1]
+                    self.last_ref = None
+                self.col += 1
+            self.type = attrs.get("t", "n")
+            self.formula = False
+            self.value = self.inline = None
+        elif tag == "row":
+            r = attrs.get("r", "")
+            self.row = int(r) - 1 if r.isdigit() else self.row + 1
+            self.col = -1
+            self.last_ref = None
+        elif tag == "f":
+            self.formula = True
+            if attrs.get("t") in ("array", "dataTable") and (span := _parse_range(attrs.get("ref", ""))):
+                self.arrays.append(span)
+        elif tag == "v" or (tag == "t" and self.in_inline):
+            self.text = []
+            self.parser.CharacterDataHandler = self.text.append
+        elif tag == "is":
+            self.in_inline, self.inline = True, ""
+
+    def end(self, name: str) -> None:
+        tag = self.names[name]
+        if tag == "c":
+            self.close_cell()
+        elif tag == "v":
+            self.value = "".join(self.text)
+            self.parser.CharacterDataHandler = None
+        elif tag == "t" and self.in_inline:
+            self.inline = (self.inline or "") + "".join(self.text)
+            self.parser.CharacterDataHandler = None
+        elif tag == "is":
+            self.in_inline = False
+
+    def close_cell(self) -> None:
+        error = self.type == "e" and self.value and self.value.strip()
+        if not (error or self.formula or self.arrays):
+            return  # most cells: a plain value, nothing to record
+        r, c = (_parse_ref(self.ref) if self.ref else None) or (self.row, self.col)
+        if error:
+            self.out.errors[(r, c)] = error
+        if self.formula or any(r0 <= r <= r1 and c0 <= c <= c1 for r0, c0, r1, c1 in self.arrays):
+            self.out.kinds[(r, c)] = _saved_result(self.type, self.value, self.inline)
+
+    @staticmethod
+    def refuse_doctype(name: str, sysid: str | None, pubid: str | None, internal: bool) -> None:
+        from defusedxml import DTDForbidden
+
+        raise DTDForbidden(name, sysid, pubid)
+
+    @staticmethod
+    def refuse_entity(name: str, is_param: bool, value: Any, base: Any, sysid: Any, pubid: Any, notation: Any) -> None:
+        from defusedxml import EntitiesForbidden
+
+        raise EntitiesForbidden(name, value, base, sysid, pubid, notation)
+
+
+def _saved_result(t: str, value: str | None, inline: str | None) -> str:
+    """The kind of result a formula cell was saved with, from its type ``t`` and its ``<v>`` or ``<is>`` text."""
+    if t == "e":
+        return FORMULA_ERROR
+    if t == "inlineStr":
+        if inline is None:
+            return FORMULA_NONE
+        return FORMULA_EMPTY if inline == "" else FORMULA_VALUE
+    if value is None:
+        return FORMULA_NONE
+    if value == "":
+        return FORMULA_EMPTY if t == "str" else FORMULA_NONE
+    return FORMULA_VALUE
+
+
+def _local(tag: Any) -> str:
+    """An element's name without its namespace (transitional and strict OOXML alike)."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([1-9]\d{0,6})")
+
+
+@functools.lru_cache(maxsize=4096)
+def _column_index(letters: str) -> int:
+    """0-based column of ``A``, ``B``, …, ``XFD`` (any case)."""
+    col = 0
+    for letter in letters.upper():
+        col = col * 26 + ord(letter) - 64
+    return col - 1
+
+
+def _parse_ref(ref: str) -> tuple[int, int] | None:
+    """0-based (row, col) of an A1 reference such as ``E6`` or ``$E$6``; None if it is not one."""
+    match = _REF.fullmatch(ref)
+    return (int(match.group(2)) - 1, _column_index(match.group(1))) if match else None
+
+
+def _parse_range(ref: str) -> tuple[int, int, int, int] | None:
+    """0-based (first_row, first_col, last_row, last_col) of ``E1:E3`` or ``E1``; None if not one."""
+    first, _, last = ref.partition(":")
+    a, b = _parse_ref(first), _parse_ref(last or first)
+    return (*a, *b) if a and b else None
+
+
+# -- cells ---------------------------------------------------------------------------------
 
 
 def cell_ref(row: int, col: int) -> str:
