@@ -58,10 +58,10 @@ def test_template_sheet_has_title_unit_month_and_header(suzhou: openpyxl.Workboo
     ws = suzhou[SHEET]
     assert suzhou.sheetnames == [SHEET, "_kctrack"]
     assert ws["A1"].value == TITLE_ZH
-    assert "A1:G1" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A1:H1" in {str(r) for r in ws.merged_cells.ranges}
     assert (ws["A2"].value, ws["B2"].value) == ("填报单位", "苏州市")
     assert (ws["A3"].value, ws["B3"].value) == ("月份", "2020-06")
-    assert tuple(c.value for c in ws[5]) == HEADER_ZH
+    assert tuple(c.value for c in ws[5]) == (*HEADER_ZH, "上月累计")
 
 
 def test_template_has_one_row_per_target_of_the_unit(suzhou: openpyxl.Workbook) -> None:
@@ -70,8 +70,8 @@ def test_template_has_one_row_per_target_of_the_unit(suzhou: openpyxl.Workbook) 
     assert ws.max_row == 7
     rows = [tuple(c.value for c in ws[r]) for r in (6, 7)]
     assert rows == [
-        ("TECH_MANAGER_TEAMS", TMT_NAME_ZH, "个", 25, None, None, None),
-        ("M_CITY_SPECIAL_BODIES", CSB_NAME_ZH, "里程碑", None, None, None, None),
+        ("TECH_MANAGER_TEAMS", TMT_NAME_ZH, "个", 25, None, None, None, 0),  # H: 上月累计, none yet
+        ("M_CITY_SPECIAL_BODIES", CSB_NAME_ZH, "里程碑", None, None, None, None, None),
     ]
 
 
@@ -111,7 +111,7 @@ def test_template_hidden_sheet_names_plan_unit_month_version(suzhou: openpyxl.Wo
         ("plan", PLAN_CODE),
         ("unit", "suzhou"),
         ("month", "2020-06"),
-        ("template_version", "1"),
+        ("template_version", "2"),
     ]
 
 
@@ -122,7 +122,7 @@ def test_template_print_setup(suzhou: openpyxl.Workbook) -> None:
     assert int(ws.page_setup.fitToHeight) == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert int(ws.page_setup.paperSize) == 9  # A4
-    assert ws.print_area == "'月报'!$A$1:$G$7"
+    assert ws.print_area == "'月报'!$A$1:$H$7"
     assert ws.print_title_rows == "$5:$5"
     assert ws.freeze_panes == "A6"
 
@@ -133,7 +133,7 @@ def test_template_in_english(rdb: Db, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Return", "_kctrack"]
     ws = wb["Return"]
-    assert tuple(c.value for c in ws[5]) == HEADER_EN
+    assert tuple(c.value for c in ws[5]) == (*HEADER_EN, "cumulative_to_last_month")
     assert ws["A1"].value == (
         "2020 Special Action for Serving Enterprise Technology Innovation (苏科协发〔2020〕71号): monthly return"
     )
