@@ -46,8 +46,8 @@ def main(workbook: str, db: str) -> None:
         b = batch_of.setdefault((unit, month), first + len(batch_of))
         records.append((b, code, unit, month, value, None, note or None, f"Sheet!D{r}", at))
     conn.executemany(
-        "INSERT INTO batch (id, created, operator, kind, source, sheet, unit_code, month, received)"
-        " VALUES (?, ?, 'floor', 'import', ?, 'Sheet', ?, ?, '2021-01-05')",
+        "INSERT INTO batch (id, created, operator, kind, source, sheet, unit_code, month, received, run)"
+        " VALUES (?, ?, 'floor', 'import', ?, 'Sheet', ?, ?, '2021-01-05', 1)",
         [(b, at, workbook, unit, month) for (unit, month), b in batch_of.items()],
     )
     conn.executemany(
@@ -56,10 +56,11 @@ def main(workbook: str, db: str) -> None:
         records,
     )
     conn.execute(
-        "INSERT INTO current_value (target_code, unit_code, month, value, record_id)"
-        " SELECT target_code, unit_code, month, value, id FROM record WHERE batch_id BETWEEN ? AND ?"
+        "INSERT INTO current_value (target_code, unit_code, month, value, record_id, this_month, cumulative)"
+        " SELECT target_code, unit_code, month, value, id, value, cumulative FROM record WHERE batch_id BETWEEN ? AND ?"
         " ON CONFLICT (target_code, unit_code, month)"
-        " DO UPDATE SET value = excluded.value, record_id = excluded.record_id",
+        " DO UPDATE SET value = excluded.value, record_id = excluded.record_id,"
+        " this_month = excluded.this_month, cumulative = excluded.cumulative",
         (first, first + len(batch_of) - 1),
     )
     for (code,) in conn.execute("SELECT DISTINCT target_code FROM record WHERE batch_id >= ?", (first,)).fetchall():

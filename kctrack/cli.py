@@ -495,6 +495,10 @@ def import_(
     reason: Annotated[
         str | None, typer.Option("--reason", help="修改已锁定月份的原因 / why a locked month is changed")
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="警告也视为错误，全不写入 / refuse on any warning (above quota, gaps, totals)"),
+    ] = False,
 ) -> None:
     """导入月报：先全部校验，再在一个事务中全部写入（或全不写入）。
 
@@ -506,8 +510,7 @@ def import_(
     s = settings(ctx)
     from kctrack import render
 
-    progress = _progress(s, paths)
-    with progress as advance:
+    with _progress(s, paths) as advance:
         r = service.import_returns(
             s.db,
             paths,
@@ -515,46 +518,22 @@ def import_(
             month=month,
             dry_run=dry_run,
             replace=replace,
+            strict=strict,
             received=received,
             errors_out=errors_out,
             lang=s.lang,
             progress=advance,
             reason=reason,
         )
-    plan = r.plan
-    assert plan is not None
     if format is TableFormat.json:
-        emit(render.to_json(render.import_json(plan, r, s.lang)))
-    elif dry_run or r.problems:
-        if r.changes and format is TableFormat.table:
-            render.import_changes_table(console(s), plan, r.changes, s.lang)
-    for f, u, m, b in r.skipped:
-        typer.echo(tr("imp_skipped", s.lang, file=f, unit=plan.unit_name(u, s.lang), month=m, batch=b), err=True)
-    counts = r.counts()
-    typer.echo(
-        tr(
-            "imp_summary",
-            s.lang,
-            files=r.files,
-            returns=r.returns,
-            **{k: counts[k] for k in ("new", "changed", "unchanged", "removed")},
-            rejected=r.rejected,
-        ),
-        err=True,
-    )
+        emit(render.to_json(render.import_json(r, s.lang)))
+    elif (dry_run or r.problems) and r.changes and format is TableFormat.table:
+        assert r.plan is not None
+        render.import_changes_table(console(s), r.plan, r.changes, s.lang)
+    for line in render.import_summary(r, s.lang):
+        typer.echo(line, err=True)
     if r.problems:
-        typer.echo(tr("imp_nothing_written", s.lang), err=True)
-        for p in r.problems:
-            typer.echo(p.line(s.lang), err=True)
-        if r.error_copies:
-            typer.echo(tr("imp_error_copies", s.lang, paths=" ".join(map(str, r.error_copies))), err=True)
         raise typer.Exit(code=1)
-    if dry_run:
-        typer.echo(tr("imp_dry", s.lang), err=True)
-    elif r.batches:
-        ids = r.batches
-        shown = ", ".join(map(str, ids)) if len(ids) <= 5 else f"{ids[0]}–{ids[-1]}（{len(ids)}）"
-        typer.echo(tr("imp_done", s.lang, batches=shown), err=True)
 
 
 def _progress(s: Settings, paths: list[Path]) -> Any:
@@ -618,22 +597,32 @@ def history(
 @handled
 def undo(
     ctx: typer.Context,
-    batch: Annotated[int, typer.Argument(help="批次号（见 kctrack history）/ batch number")],
+    batch: Annotated[int | None, typer.Argument(help="批次号（见 kctrack history）/ batch number")] = None,
+    run: Annotated[
+        int | None, typer.Option("--run", help="撤销整个导入批次组（一次 import）/ undo a whole import run")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只预演，不写入 / show what would be undone, write nothing")
+    ] = False,
     reason: Annotated[
         str | None, typer.Option("--reason", help="修改已锁定月份的原因 / why a locked month is changed")
     ] = None,
 ) -> None:
-    """撤销一个批次；撤销更正版月报会恢复被它取代的原月报。
+    """撤销一个批次或一次导入（--run）；撤销更正版月报会恢复被它取代的原月报。
 
-    Revert one batch; undoing a corrected return restores the one it replaced.
+    Revert one batch, or every return of one import run (--run); undoing a
+    corrected return restores the one it replaced.
 
-    Example: kctrack undo 12
+    Example: kctrack undo --run 3 --dry-run
     """
     s = settings(ctx)
-    r = service.undo(s.db, batch, reason)
-    typer.echo(tr("undone", s.lang, batch=r.batch.id, source=r.batch.source, records=len(r.batch.records)))
+    r = service.undo(s.db, batch, reason, run=run, dry_run=dry_run)
+    for b in r.batches:
+        typer.echo(tr("undone", s.lang, batch=b.id, source=b.source, records=len(b.records)))
     if r.restored:
         typer.echo(tr("undone_restored", s.lang, batches=", ".join(map(str, r.restored))))
+    if r.dry_run:
+        typer.echo(tr("undo_dry", s.lang), err=True)
 
 
 @app.command()

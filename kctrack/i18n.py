@@ -267,10 +267,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "指标 {code} 在同一份月报中出现两次（首次在 {first}）：请合并为一行",
         "target {code} appears twice in one return (first at {first}): merge them into one row",
     ),
-    "imp_cumulative_down": (
-        "累计完成 {value} 小于此前累计 {previous}：累计数不能减少，请核对",
-        "cumulative {value} is below the previous total {previous}: a running total cannot go down; check it",
-    ),
     "imp_formula_no_value": (
         "公式没有保存计算结果：请在 Excel/WPS 中打开并保存后再导入",
         "the formula has no saved result: open and save the file in Excel/WPS, then import again",
@@ -282,6 +278,85 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "imp_return_twice": (
         "{unit} {month} 的月报在本次导入中出现两次（另见 {other}）",
         "the return of {unit} for {month} appears twice in this import (also in {other})",
+    ),
+    # the reader and the series checks (kctrack.returns, kctrack.service.import_returns)
+    "imp_formula_not_calculated": (
+        "公式的保存结果未经计算（工作簿由程序生成，要求打开时重算）：请在 Excel/WPS 中打开并保存后再导入，或直接填写数字",
+        "the formula's saved result was never calculated (a program wrote the workbook and asks for a recalculation"
+        " on opening): open and save it in Excel/WPS, or type the figure",
+    ),
+    "imp_implausible": (
+        "{value} 超过整项目标 {target} 的 {factor} 倍，不可能是本单位一个月的数：请检查单位（万、亿）和数位",
+        "{value} is more than {factor} times the whole target of {target}: check the magnitude (万, 亿) and the digits",
+    ),
+    "imp_merged_figure": (
+        "数值单元格 {cells} 被合并跨越多行：请拆分合并单元格，每行填写自己的数",
+        "the figure cells {cells} are merged over several rows: unmerge them and give each row its own figure",
+    ),
+    "imp_unknown_figure_column": (
+        "“{heading}” 列有数字，但不是 kctrack 认识的列名：请改为“本月完成”或“累计完成”",
+        "the column '{heading}' holds figures under a heading kctrack does not know: rename it 本月完成 (this month)"
+        " or 累计完成 (cumulative)",
+    ),
+    "imp_unknown_figure_column_warn": (
+        "警告：“{heading}” 列有数字，但不是 kctrack 认识的列名，未导入；如需导入请改为“本月完成”或“累计完成”",
+        "warning: the column '{heading}' holds figures under a heading kctrack does not know; they were not read"
+        " (rename it 本月完成 or 累计完成 to import them)",
+    ),
+    "imp_option_contradicts": (
+        "表内写的是 {sheet}，而 {option} 指定 {given}：二者矛盾，请去掉 {option} 或改正表格",
+        "the sheet says {sheet} but {option} says {given}: remove {option} or correct the sheet",
+    ),
+    "imp_nil_no_month": (
+        "空白月报（无任何数值）未写月份：请填写月份，或用 --month 指定，作为零报告导入",
+        "a blank return (no figures) names no month: fill in the month, or give --month, to import it as a nil return",
+    ),
+    "imp_total_differs": (
+        "警告：合计行 {total} 与其上各行之和 {rows} 不一致（合计行未导入）",
+        "warning: the total line says {total} but the rows it totals sum to {rows} (the total line is not imported)",
+    ),
+    "imp_cumulative_conflict": (
+        "累计 {cumulative} ≠ 此前各月合计 {earlier} + 本月 {this_month} = {sum}：请改正本月或累计",
+        "cumulative {cumulative} ≠ earlier months {earlier} + this month {this_month} = {sum}: correct this month"
+        " or the cumulative",
+    ),
+    "imp_cumulative_down": (
+        "累计 {cumulative} 小于此前各月合计 {earlier}：累计不能减少，请改正",
+        "cumulative {cumulative} is below the earlier months' total {earlier}: a cumulative cannot go down",
+    ),
+    "imp_breaks_later": (
+        "此数使 {month} 已导入的累计 {cumulative} 与此前各月合计 {sum} 矛盾：请先更正 {month} 的月报",
+        "this figure would make the cumulative {cumulative} already imported for {month} disagree with the months"
+        " before it ({sum}): correct {month}'s return first",
+    ),
+    "imp_cumulative_gap": (
+        "警告：累计 {cumulative} 比此前各月合计 {earlier} + 本月 {this_month} 多 {missing}：之前月份的月报可能缺失或少报",
+        "warning: cumulative {cumulative} exceeds earlier months {earlier} + this month {this_month} by {missing}:"
+        " an earlier month's return may be missing or short",
+    ),
+    "imp_above_quota": (
+        "警告：{code} 本月 {value} 超过{unit}的任务数 {quota}：请核实",
+        "warning: {code} this month {value} is above {unit}'s quota of {quota}: please check",
+    ),
+    "imp_cumulative_far": (
+        "警告：{code} 累计 {value} 超过{unit}任务数 {quota} 的 {factor} 倍：请核实",
+        "warning: {code} cumulative {value} is more than {factor} times {unit}'s quota of {quota}: please check",
+    ),
+    "imp_previous_differs": (
+        "警告：表中上月累计 {shown} 与 kctrack 现有的 {held} 不同（此前月份已更正？）：请核对累计",
+        "warning: the form's cumulative to last month {shown} differs from kctrack's {held} (an earlier month was"
+        " corrected?): check the cumulative",
+    ),
+    "series_conflict": (
+        "{code} {month} 的累计 {cumulative} 将与此前各月合计 {earlier} + 本月 {this_month} 矛盾：未做任何修改",
+        "{code} {month}: its cumulative {cumulative} would disagree with the earlier months {earlier} + this month"
+        " {this_month}: nothing was changed",
+    ),
+    "imp_warnings": ("{count} 条警告（--strict 时视为错误）：", "{count} warning(s) (refusals with --strict):"),
+    "imp_nil": ("其中零报告 {count} 份", "{count} of them nil return(s)"),
+    "imp_run": (
+        "导入批次组 {run}（可用 kctrack undo --run {run} 整体撤销）",
+        "import run {run} (undo it all with kctrack undo --run {run})",
     ),
     "imp_problem": ("{where}: {value} → {reason}", "{where}: {value} → {reason}"),
     "imp_summary": (
@@ -296,13 +371,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file}: {unit} {month} is identical to batch {batch}; skipped",
     ),
     "imp_error_copies": ("已写出标注错误的副本：{paths}", "copies with the bad cells marked: {paths}"),
+    # returns: template, column H (the cumulative figure to the end of the month before)
+    "tpl_h_previous": ("上月累计", "cumulative_to_last_month"),
+    "tpl_previous_comment": (
+        "kctrack 截至上月末的累计数，供填写累计完成时参考；请勿修改",
+        "kctrack's cumulative figure to the end of last month, for reference when filling in cumulative; do not change it",
+    ),
     "imp_reading": ("读取月报", "reading returns"),
+    # returns: which files are read (kctrack/excel.py)
+    "xl_not_spreadsheet": (
+        "不是电子表格（如 .txt、.pdf、.docx），未读取：月报应为 .xlsx 工作簿（也可读 .xlsm、.xls、.ods），请在 Excel/WPS 中另存为 .xlsx",
+        "not a spreadsheet (e.g. a .txt, .pdf or .docx), so not read: a return is an .xlsx workbook (.xlsm, .xls and .ods are read too); save it as .xlsx in Excel/WPS",
+    ),
+    "xl_csv": (
+        "CSV 文件不是月报，未读取：请在 Excel/WPS 中将工作簿另存为 .xlsx",
+        "a CSV is not a return, so not read: save the workbook as .xlsx in Excel/WPS",
+    ),
+    "xl_lock_file": (
+        "这是 Excel/WPS 打开工作簿时留下的锁文件（~$ 开头），未读取：请保存并关闭对应的工作簿；若已关闭，可删除此文件",
+        "this is the lock file Excel/WPS leaves while a workbook is open (~$…), so not read: save and close that workbook; if it is closed, delete this file",
+    ),
+    "xl_unreadable": (
+        "无法作为工作簿读取（可能是 WPS 专有格式、网页导出的伪 .xls 或已损坏）：请在 WPS/Excel 中打开并另存为 .xlsx",
+        "cannot be read as a workbook (perhaps a WPS-only format, a web page saved as .xls, or a damaged file): open it and save it as .xlsx in WPS/Excel",
+    ),
     "h_old": ("原值", "old"),
     "h_new": ("新值", "new"),
     "h_change": ("变化", "change"),
     "h_month": ("月份", "month"),
     "h_source": ("来源", "source"),
     "h_batch": ("批次", "batch"),
+    "h_run": ("导入组", "run"),
     "h_created": ("时间", "time"),
     "h_operator": ("操作人", "operator"),
     "h_records": ("记录", "records"),
@@ -322,6 +421,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "批次 {batch} 已被批次 {newer} 取代：请先撤销批次 {newer}",
         "batch {batch} is superseded by batch {newer}: undo batch {newer} first",
     ),
+    "undo_batch_or_run": (
+        "请给出一个批次号，或用 --run 给出一次导入的编号（二者只能选一）",
+        "give one batch number, or an import run with --run (one of the two)",
+    ),
+    "undo_no_run": (
+        "没有导入批次组 {run}：用 kctrack history 查看",
+        "there is no import run {run}: see kctrack history",
+    ),
+    "undo_run_already": ("导入批次组 {run} 已全部撤销", "import run {run} is already undone"),
+    "undo_dry": ("预演：数据库未改动", "dry run: the database was not changed"),
     "undone": ("已撤销批次 {batch}（{source}，{records} 条记录）", "undid batch {batch} ({source}, {records} records)"),
     "undone_restored": ("已恢复被其取代的批次 {batches}", "restored the batch(es) it had superseded: {batches}"),
     "batch_live": ("有效", "live"),
@@ -497,6 +606,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_aborted": ("已中止。", "Aborted."),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
+    # figures (kctrack.parse.parse_number): the caller adds the place (a cell or VALUE)
+    "num_not_number": (
+        "“{value}” 不是数字：请填写一个不小于 0 的数，如 12、1,234 或 1.5万",
+        "'{value}' is not a number: enter a number of at least 0, such as 12, 1,234 or 1.5万",
+    ),
+    "num_negative": (
+        "“{value}” 是负数：完成量不能小于 0，请填写 0 或正数",
+        "'{value}' is negative: an amount cannot be below 0; enter 0 or more",
+    ),
+    "num_not_finite": (
+        "“{value}” 不是一个有限的数：请填写具体的数字",
+        "'{value}' is not a finite number: enter an actual figure",
+    ),
+    "num_too_large": (
+        "“{value}” 太大：超过上限 {max}，请检查是否多打了数字或写错了万/亿",
+        "'{value}' is too large: it is above the limit of {max}; check for extra digits or a wrong 万/亿",
+    ),
+    "num_grouping": (
+        "“{value}” 的千位分隔符位置不对：逗号只能每三位一组，如 1,234；小数请用点号",
+        "'{value}' has a thousands separator in the wrong place: commas group three digits, as in 1,234; use a point for decimals",
+    ),
+    "num_bad_suffix": (
+        "“{value}” 末尾的 “{suffix}” 无法识别：数字后面只能跟计量单位或量词（个、项、家、人 等），请只填数字",
+        "'{value}' ends in '{suffix}', which is not understood: only a unit of measure or counting word (个, 项, 家, 人 …) may follow the number; enter the number alone",
+    ),
+    "num_percent": (
+        "“{value}” 是百分比，但这一项不按百分比计：请填写实际数量，如 12",
+        "'{value}' is a percentage, but this figure is not measured in percent: enter the amount itself, such as 12",
+    ),
+    "num_formula_error": (
+        "显示为 {value}（公式出错）：请在 Excel/WPS 中修正公式，或直接填写数字",
+        "shows {value}: fix the formula in Excel/WPS, or type the figure",
+    ),
+    "num_not_whole": (
+        "“{value}” 不是整数：这一项是计数（单位：{uom}），请填写整数，如 3",
+        "'{value}' is not a whole number: this figure is a count ({uom}); enter a whole number such as 3",
+    ),
     # states
     "state_done": ("已完成", "done"),
     "state_on_track": ("按期", "on track"),

@@ -66,6 +66,7 @@ class Batch(SQLModel, table=True):
     undone_by: str | None = Field(default=None, max_length=128)
     reason: str | None = None  # why a locked month was changed
     undo_reason: str | None = None  # why a batch touching a locked month was undone
+    run: int | None = Field(default=None, index=True)  # the import run (one ``kctrack import``) it came from
 
 
 class Record(SQLModel, table=True):
@@ -81,8 +82,8 @@ class Record(SQLModel, table=True):
     target_code: str = Field(foreign_key="target.code", max_length=64)
     unit_code: str = Field(foreign_key="unit.code", max_length=64)
     month: str = Field(max_length=7)
-    value: float
-    cumulative: float | None = None
+    value: float | None = None  # 本月 as stated; None when the return stated only 累计
+    cumulative: float | None = None  # 累计 as stated
     note: str | None = None
     cell: str | None = None
     recorded_at: str = Field(max_length=32)
@@ -99,8 +100,10 @@ class CurrentValue(SQLModel, table=True):
     target_code: str = Field(primary_key=True, foreign_key="target.code", max_length=64)
     unit_code: str = Field(primary_key=True, foreign_key="unit.code", max_length=64)
     month: str = Field(primary_key=True, max_length=7)
-    value: float
+    value: float  # the month's amount, derived from the series (kctrack.series.derive)
     record_id: int = Field(foreign_key="record.id")
+    this_month: float | None = None  # 本月 as the record in force stated it
+    cumulative: float | None = None  # 累计 as the record in force stated it
 
 
 class PeriodLock(SQLModel, table=True):

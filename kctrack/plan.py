@@ -106,6 +106,14 @@ class Milestone:
 
 
 @dataclass(frozen=True)
+class Measure:
+    """A unit of measure (计量单位) and whether its figures are whole numbers (teams, firms, people…)."""
+
+    zh: str
+    whole: bool = True
+
+
+@dataclass(frozen=True)
 class Plan:
     code: str
     name: Text
@@ -120,6 +128,7 @@ class Plan:
     tasks: tuple[Task, ...]
     targets: tuple[Target, ...]
     milestones: tuple[Milestone, ...]
+    measures: tuple[Measure, ...] = ()
     _index: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # -- serialisation -------------------------------------------------------
@@ -179,6 +188,7 @@ class Plan:
                 Milestone(**{**m, "name": t(m["name"]), "responsible": tuple(m["responsible"])})
                 for m in d["milestones"]
             ),
+            measures=tuple(Measure(**x) for x in d.get("measures", ())),  # plans stored before 0.2 have none
         )
 
     # -- look-ups ----------------------------------------------------------
@@ -190,6 +200,7 @@ class Plan:
                     units[_norm_unit(name)] = u.code
             self._index["units"] = units
             self._index["unit"] = {u.code: u for u in self.units}
+            self._index["whole"] = {m.zh: m.whole for m in self.measures}
             self._index["target"] = {t.code: t for t in self.targets}
             self._index["milestone"] = {m.code: m for m in self.milestones}
             self._index["task"] = {k.no: k for k in self.tasks}
@@ -198,6 +209,15 @@ class Plan:
             }
             self._index["reporting"] = frozenset().union(*self._index["reporters"].values())
         return self._index
+
+    def is_whole(self, uom: str) -> bool:
+        """Whether figures in a unit of measure (its Chinese word, e.g. 个) are whole numbers.
+
+        From the plan file's ``units_of_measure``; a measure it does not list is a count (whole):
+        refusing 2.5 of something costs a phone call, accepting 2.5 teams lands a wrong figure.
+        """
+        whole = self._lookup()["whole"]
+        return whole.get(uom, True)
 
     def unit(self, code: str) -> Unit:
         return self._lookup()["unit"][code]

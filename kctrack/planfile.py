@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kctrack.errors import ManyErrors, PlanError
-from kctrack.plan import Milestone, Plan, Rule, Section, Target, Task, Text, Unit
+from kctrack.plan import Measure, Milestone, Plan, Rule, Section, Target, Task, Text, Unit
 from kctrack.schedule import is_month
 
 Month = str
@@ -121,6 +121,11 @@ class TargetModel(_Model):
         return v
 
 
+class MeasureModel(_Model):
+    whole: bool = True
+    en: str | None = None
+
+
 class MilestoneModel(_Model):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
     name: TextModel
@@ -142,6 +147,8 @@ class PlanFile(_Model):
     tasks: list[TaskModel] = Field(min_length=1)
     targets: list[TargetModel]
     milestones: list[MilestoneModel] = []
+    # the units of measure and whether their figures are whole numbers (a measure not listed is a count)
+    units_of_measure: dict[str, MeasureModel] = {}
 
 
 # ---------------------------------------------------------------------------
@@ -369,6 +376,7 @@ def _to_plan(f: PlanFile) -> Plan:
             )
             for m in f.milestones
         ),
+        measures=tuple(Measure(zh, m.whole) for zh, m in f.units_of_measure.items()),
     )
 
 

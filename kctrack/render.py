@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kctrack.i18n import tr
+from kctrack.parse import exact
 from kctrack.plan import Plan
 from kctrack.status import Report, TargetRow, num
 
@@ -430,8 +431,8 @@ def import_changes_table(console: Console, plan: Plan, changes: list[Any], lang:
             c.code,
             plan.unit_name(c.unit, lang),
             c.month,
-            fmt(c.old),
-            fmt(c.new),
+            "" if c.old is None else exact(c.old),  # exactly as stored: 0.85, never 0.8
+            "" if c.new is None else exact(c.new),
             Text(tr("change_" + c.kind, lang), style=style[c.kind]),
         )
     console.print(table)
@@ -447,6 +448,7 @@ def history_json(plan: Plan, batches: list[Any], in_all: int | None = None) -> d
                 "created": b.created,
                 "operator": b.operator,
                 "kind": b.kind,
+                "run": b.run,
                 "source": b.source,
                 "sheet": b.sheet,
                 "unit": b.unit,
@@ -467,8 +469,10 @@ def history_json(plan: Plan, batches: list[Any], in_all: int | None = None) -> d
 
 
 def history_flat(plan: Plan, batches: list[Any], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """One row per record (a nil return: one row without a target), for csv and md."""
     head = [
         "batch",
+        "run",
         "created",
         "operator",
         "kind",
@@ -479,25 +483,24 @@ def history_flat(plan: Plan, batches: list[Any], lang: str) -> tuple[list[str], 
         "unit",
         "month",
         "value",
+        "cumulative",
         "cell",
     ]
     rows = []
     for b in batches:
         state = "undone" if b.undone_at else ("superseded" if b.superseded_by else "live")
+        head_cells = [b.id, b.run or "", b.created, b.operator, b.kind, b.source, b.sheet or "", state]
+        if not b.records and b.count == 0 and b.unit:  # a nil return: received, nothing reported
+            rows.append([*head_cells, "", plan.unit_name(b.unit, lang), b.month or "", "", "", ""])
         for r in b.records:
             rows.append(
                 [
-                    b.id,
-                    b.created,
-                    b.operator,
-                    b.kind,
-                    b.source,
-                    b.sheet or "",
-                    state,
+                    *head_cells,
                     r["target"],
                     plan.unit_name(r["unit"], lang),
                     r["month"],
                     num(r["value"]),
+                    num(r["cumulative"]),
                     r["cell"] or "",
                 ]
             )
@@ -506,7 +509,7 @@ def history_flat(plan: Plan, batches: list[Any], lang: str) -> tuple[list[str], 
 
 def history_table(console: Console, plan: Plan, batches: list[Any], lang: str) -> None:
     table = Table(pad_edge=False)
-    for key in ("batch", "created", "operator", "source", "unit", "month", "records", "status"):
+    for key in ("batch", "run", "created", "operator", "source", "unit", "month", "records", "status"):
         table.add_column(tr("h_" + key, lang))
     for b in batches:
         if b.undone_at:
@@ -524,6 +527,7 @@ def history_table(console: Console, plan: Plan, batches: list[Any], lang: str) -
         months = {r["month"] for r in b.records}
         table.add_row(
             str(b.id),
+            "" if b.run is None else str(b.run),
             b.created,
             b.operator,
             source,
@@ -639,12 +643,25 @@ def grid_table(console: Console, g: Any, lang: str) -> None:
     console.print(tr("grid_legend", lang), style="dim")
 
 
-def import_json(plan: Plan, r: Any, lang: str) -> dict[str, Any]:
+def import_json(r: Any, lang: str) -> dict[str, Any]:
+    """The stable JSON of ``kctrack import --format json`` (English keys; unit names in ``lang``)."""
+    plan = r.plan
     counts = r.counts()
+
+    def problem(p: Any) -> dict[str, Any]:
+        return {
+            "where": p.error.where or p.where,
+            "value": None if p.value is None else str(p.value),
+            "message": p.error.message(lang),
+        }
+
     return {
         "dry_run": r.dry_run,
+        "strict": r.strict,
         "files": r.files,
         "returns": r.returns,
+        "nil_returns": r.nil,
+        "run": r.run,
         "batches": r.batches,
         "counts": {k: counts[k] for k in ("new", "changed", "unchanged", "removed")} | {"rejected": r.rejected},
         "changes": [
@@ -652,20 +669,55 @@ def import_json(plan: Plan, r: Any, lang: str) -> dict[str, Any]:
                 "code": c.code,
                 "unit": plan.unit_name(c.unit, lang),
                 "month": c.month,
-                "old": num(c.old),
-                "new": num(c.new),
+                "old": _whole(c.old),
+                "new": _whole(c.new),
                 "change": c.kind,
                 "source": c.where,
             }
             for c in r.changes
         ],
         "skipped": [{"file": f, "unit": plan.unit_name(u, lang), "month": m, "batch": b} for f, u, m, b in r.skipped],
-        "errors": [
-            {
-                "where": p.error.where or p.where,
-                "value": None if p.value is None else str(p.value),
-                "message": p.error.message(lang),
-            }
-            for p in r.problems
-        ],
+        "errors": [problem(p) for p in r.problems],
+        "warnings": [problem(p) for p in r.warnings],
     }
+
+
+def _whole(x: float | None) -> float | int | None:
+    """A figure for JSON exactly as stored (integral ones as integers)."""
+    return int(x) if x is not None and x.is_integer() else x
+
+
+def import_summary(r: Any, lang: str) -> list[str]:
+    """What an import says on stderr: skipped returns, the counts, warnings, then problems or what was written."""
+    plan = r.plan
+    lines = [
+        tr("imp_skipped", lang, file=f, unit=plan.unit_name(u, lang), month=m, batch=b) for f, u, m, b in r.skipped
+    ]
+    counts = r.counts()
+    summary = tr(
+        "imp_summary",
+        lang,
+        files=r.files,
+        returns=r.returns,
+        **{k: counts[k] for k in ("new", "changed", "unchanged", "removed")},
+        rejected=r.rejected,
+    )
+    if r.nil:
+        summary += ("，" if lang == "zh" else "; ") + tr("imp_nil", lang, count=r.nil)
+    lines.append(summary)
+    if r.warnings:
+        lines.append(tr("imp_warnings", lang, count=len(r.warnings)))
+        lines += [p.line(lang) for p in r.warnings]
+    if r.problems:
+        lines.append(tr("imp_nothing_written", lang))
+        lines += [p.line(lang) for p in r.problems]
+        if r.error_copies:
+            lines.append(tr("imp_error_copies", lang, paths=" ".join(map(str, r.error_copies))))
+    elif r.dry_run:
+        lines.append(tr("imp_dry", lang))
+    elif r.batches:
+        ids = r.batches
+        shown = ", ".join(map(str, ids)) if len(ids) <= 5 else f"{ids[0]}–{ids[-1]}（{len(ids)}）"
+        lines.append(tr("imp_done", lang, batches=shown))
+        lines.append(tr("imp_run", lang, run=r.run))
+    return lines

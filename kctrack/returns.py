@@ -1,9 +1,30 @@
-"""Monthly returns (月报): the template a unit fills, and reading returns back.
+"""Reading monthly returns (月报): workbooks in, validated returns and every problem out.
 
-Pure functions over paths: :func:`write_template` builds the workbook,
-:func:`read_returns` turns workbooks into validated rows and every problem
-found, each placed at ``file!sheet!cell``.  Writing to the database is the
-caller's (:mod:`kctrack.service`), in one transaction.
+Reading is a pipeline of small named steps; each rule has one home:
+
+1. **files** — :func:`kctrack.excel.expand_paths` names every file of a folder
+   it will not read; :func:`kctrack.excel.open_workbook` refuses unsafe files and
+   keeps hidden and very-hidden sheets out of the data.
+2. **header** — :func:`find_header`: the heading synonyms are one table,
+   :data:`HEADINGS`; a header may take one row or two (完成情况 merged over
+   本月 / 累计).
+3. **labels** — :func:`sheet_labels`: the unit and month written above the
+   header (``填报单位 | 苏州市`` or ``填报单位：苏州市科协`` in one cell), else the
+   template's hidden sheet, else ``--unit``/``--month``; an option that
+   contradicts the sheet is refused.
+4. **rows** — :class:`SheetReader`: blank rows, total rows (合计, compared with
+   the rows they total), merged key cells applied to every row they cover,
+   the code, unit and month of each row, who may report it.
+5. **cells** — :meth:`SheetReader.figure`: formula results that are not
+   figures (never calculated, errors, empty strings), then the one parser of
+   numbers (:func:`kctrack.parse.parse_number`), whole numbers for counts, a
+   bound on what is plausible.
+6. **sheet end** — unknown columns holding figures are named; a form with a
+   unit and a month and no figure is a nil return.
+
+Checking a return against the series already stored (本月 against 累计, late and
+corrected months, quotas) is :func:`kctrack.service.import_returns`'s, in the
+write transaction.  Every problem is placed at ``file!sheet!cell``.
 """
 
 from __future__ import annotations
@@ -15,64 +36,92 @@ from pathlib import Path
 from typing import Any
 
 from kctrack.errors import DataError, KctrackError
-from kctrack.excel import (
-    DONE_WORDS,
-    Sheet,
-    Workbook,
-    cell_ref,
-    formula_cells_without_value,
-    is_blank,
-    norm_text,
-    open_workbook,
-    parse_month,
-    parse_number,
-)
+from kctrack.excel import Sheet, Workbook, cell_ref, expand_paths, is_blank, norm_text, open_workbook
 from kctrack.files import replacing
+from kctrack.parse import MAX_FIGURE, exact, parse_done, parse_month, parse_number
 from kctrack.plan import Milestone, Plan, Target
+from kctrack.template import META_SHEET
 
-TEMPLATE_VERSION = "1"
-META_SHEET = "_kctrack"
-HEADER_SCAN_ROWS = 30
+HEADER_SCAN_ROWS = 30  # a header lower than this is not looked for: no real return has one
+# A figure above this many times the whole target is refused as a typing or unit error (0.15亿 teams);
+# a figure merely above the unit's quota is a warning (see kctrack.service).
+IMPLAUSIBLE_FACTOR = 100
 
-# Column names accepted on import, Chinese and English (compared without spaces, case-insensitive).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "code": ("指标编号", "编号", "指标代码", "code"),
-    "name": ("指标名称", "指标", "name"),
-    "uom": ("计量单位", "unit_of_measure", "uom"),
-    "quota": ("本单位任务", "任务", "quota"),
-    "this_month": ("本月完成", "本月", "this_month"),
-    "cumulative": ("累计完成", "累计", "cumulative"),
-    "note": ("备注", "note"),
-    "unit": ("填报单位", "单位", "unit", "reporting_unit", "reportingunit"),
-    "month": ("月份", "填报月份", "month"),
+# The headings kctrack reads, each with the ways clerks write it: the one table of synonyms.
+# Compared after :func:`heading_key` has normalised the text (full-width, case, spaces, a bracketed
+# unit such as （个）, a trailing 数/值/量 as in 本月完成数).
+HEADINGS: dict[str, tuple[str, ...]] = {
+    "code": ("指标编号", "编号", "指标代码", "代码", "指标编码", "code", "target_code"),
+    "name": ("指标名称", "指标", "名称", "指标内容", "目标任务", "name", "target_name"),
+    "uom": ("计量单位", "计量", "unit_of_measure", "uom"),
+    "quota": ("本单位任务", "任务", "目标", "目标值", "年度目标", "全年目标", "任务目标", "quota"),
+    "this_month": (
+        "本月完成",
+        "本月",
+        "当月完成",
+        "当月",
+        "本期完成",
+        "本期",
+        "本月新增",
+        "当月新增",
+        "本月实际完成",
+        "this_month",
+    ),
+    "cumulative": (
+        "累计完成",
+        "累计",
+        "本年累计",
+        "年度累计",
+        "年累计",
+        "截至本月累计",
+        "截止本月累计",
+        "累计至本月",
+        "自年初累计",
+        "cumulative",
+        "ytd",
+    ),
+    "previous": ("上月累计", "截至上月累计", "截止上月累计", "cumulative_to_last_month"),
+    "note": ("备注", "说明", "note", "notes", "remark", "remarks"),
+    "unit": ("填报单位", "单位", "报送单位", "填报单位名称", "地区", "设区市", "unit", "reporting_unit"),
+    "month": ("月份", "填报月份", "报告期", "统计月份", "所属月份", "报送月份", "month", "period"),
 }
-_HEADER = {alias.lower(): key for key, aliases in COLUMNS.items() for alias in aliases}
-TOTAL_WORDS = {"合计", "总计", "小计", "total", "sum"}
-_INF = float("inf")
-_UNSEEN, _BLANK = object(), object()  # markers of the per-sheet caches of units and months
+_HEADING = {alias.lower().replace("_", ""): key for key, aliases in HEADINGS.items() for alias in aliases}
+_TRAILING = ("数值", "数量", "数", "值", "量", "情况")
+FIGURES = ("this_month", "cumulative")
+UNREAD_REFUSED = frozenset({"xl_csv", "xl_unreadable"})  # files of a folder that look like returns kctrack cannot read
+KEY_COLUMNS = ("code", "name", "uom", "quota", "unit", "month", "note")  # a merged cell here applies to every row
+TOTAL_WORDS = frozenset({"合计", "总计", "小计", "全省合计", "total", "sum"})
 
 
-def show(value: Any) -> str:
-    """A cell's value as the user typed it: 3, not 3.0."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return norm_text(value)
-
-
-def _header_key(value: Any) -> str | None:
-    text = norm_text(value).lower().replace(" ", "").replace("\n", "")
+def heading_key(value: Any) -> str | None:
+    """The column a heading names (a key of :data:`HEADINGS`), or None."""
+    if value is None or value.__class__ is not str:
+        return None
+    text = norm_text(value).lower().replace(" ", "").replace("_", "").replace("\n", "").rstrip(":：")
     for cut in ("（", "("):
         if cut in text:
             text = text.split(cut, 1)[0]
-    return _HEADER.get(text)
+    key = _HEADING.get(text)
+    if key is None:
+        for tail in _TRAILING:
+            if text.endswith(tail) and text[: -len(tail)] in _HEADING:
+                return _HEADING[text[: -len(tail)]]
+    return key
 
 
-# -- reading ------------------------------------------------------------------------
+def show(value: Any) -> str:
+    """A cell's value as the user typed it: 3, not 3.0; 0.85, not 0.8."""
+    if isinstance(value, float):
+        return exact(value)
+    return norm_text(value)
+
+
+# -- what reading produces ------------------------------------------------------------
 
 
 @dataclass(slots=True)
 class Row:
-    """One figure of a return, placed at its cells."""
+    """One figure of a return, placed at its cells: what the return states (本月, 累计, or both)."""
 
     code: str
     unit: str
@@ -82,15 +131,12 @@ class Row:
     note: str | None
     r: int  # 0-based row of the sheet
     columns: dict[str, int]  # the sheet's column key → 0-based column (shared by its rows)
-
-    @property
-    def value_key(self) -> str:
-        return "this_month" if self.this_month is not None else "cumulative"
+    previous: float | None = None  # 上月累计 as the template showed it
 
     @property
     def cell(self) -> str:
         """The cell of the figure (本月, else 累计)."""
-        return cell_ref(self.r, self.columns[self.value_key])
+        return cell_ref(self.r, self.columns["this_month" if self.this_month is not None else "cumulative"])
 
     def cell_of(self, key: str) -> str | None:
         return cell_ref(self.r, self.columns[key]) if key in self.columns else None
@@ -98,7 +144,10 @@ class Row:
 
 @dataclass
 class Return:
-    """One unit × one month from one sheet: the unit of import, history and undo."""
+    """One unit × one month from one sheet: the unit of import, history and undo.
+
+    A return without rows is a nil return: the unit reported nothing that month.
+    """
 
     file: Path
     sheet: str
@@ -110,6 +159,8 @@ class Return:
 
 @dataclass
 class Problem:
+    """A refusal or a warning, placed at ``file!sheet!cell`` (each part when known)."""
+
     file: Path
     sheet: str | None
     cell: str | None
@@ -135,28 +186,32 @@ class ReadResult:
     returns: list[Return]
     problems: list[Problem]
     files: list[Path]
+    warnings: list[Problem] = field(default_factory=list)
 
 
-def expand_paths(paths: list[Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out += sorted(f for f in p.iterdir() if f.suffix.lower() == ".xlsx" and not f.name.startswith(("~$", ".")))
-        else:
-            out.append(p)
-    return out
+@dataclass(frozen=True)
+class Options:
+    """What the command line says of the returns: the unit and month when a sheet names none."""
+
+    unit: str | None = None  # a unit code
+    month: str | None = None  # YYYY-MM
 
 
 def read_returns(
-    paths: list[Path],
-    plan: Plan,
-    unit: str | None = None,
-    month: str | None = None,
-    progress: Callable[[Path], None] | None = None,
+    paths: list[Path], plan: Plan, options: Options = Options(), progress: Callable[[Path], None] | None = None
 ) -> ReadResult:
-    """Read every workbook; collect every problem (never stop at the first)."""
-    result = ReadResult([], [], expand_paths(paths))
-    for path in result.files:
+    """Read every workbook; collect every problem and warning (never stop at the first).
+
+    ``paths``: files and folders; a folder's files that are not read are each
+    named with the reason (a problem).  Returns what was read: the returns, and
+    every refusal and warning placed at its cell.
+    """
+    files, unread = expand_paths(paths)
+    result = ReadResult([], [], files)
+    for path, key in unread:  # a file that may be a return is refused; anything else is named and passed over
+        bucket = result.problems if key in UNREAD_REFUSED else result.warnings
+        bucket.append(Problem(path, None, None, None, DataError(key, where=str(path))))
+    for path in files:
         if progress:
             progress(path)
         try:
@@ -164,427 +219,544 @@ def read_returns(
         except KctrackError as exc:
             result.problems.append(Problem(path, None, None, None, exc))
             continue
-        _read_workbook(wb, plan, unit, month, result)
+        read_workbook(wb, plan, options, result)
     return result
 
 
-def _read_workbook(wb: Workbook, plan: Plan, unit: str | None, month: str | None, out: ReadResult) -> None:
-    meta = _meta(wb)
+def read_workbook(wb: Workbook, plan: Plan, options: Options, out: ReadResult) -> None:
+    """Every visible sheet with a header is read; a workbook with none is refused."""
+    meta = template_meta(wb)
     found = False
-    year = int(plan.start[:4])
     for sheet in wb.sheets:
-        header_at = _find_header(sheet.rows)
-        if header_at is None:
+        header = find_header(sheet.rows)
+        if header is None:
             continue
         found = True
-        hr, columns = header_at
-
-        def problem(cell: str | None, raw: Any, key: str, sheet_name: str = sheet.name, **params: Any) -> None:
-            out.problems.append(Problem(wb.path, sheet_name, cell, raw, DataError(key, **params)))
-
-        if not ({"this_month", "cumulative"} & columns.keys()):
-            problem(cell_ref(hr, columns["code"]), None, "imp_no_value_column")
-            continue
-
-        sheet_unit, sheet_month = _labelled(sheet.rows[:hr], meta, unit, month)
-        unit_code = None
-        if sheet_unit is not None:
-            unit_code = plan.find_unit(norm_text(sheet_unit[0]))
-            if unit_code is None:
-                problem(sheet_unit[1], sheet_unit[0], "imp_unknown_unit", unit=norm_text(sheet_unit[0]))
-        month_text = None
-        if sheet_month is not None:
-            month_text = parse_month(sheet_month[0], year)
-            if month_text is None:
-                problem(sheet_month[1], sheet_month[0], "imp_bad_month", value=norm_text(sheet_month[0]))
-            elif not plan.start <= month_text <= plan.end:
-                problem(
-                    sheet_month[1],
-                    sheet_month[0],
-                    "imp_month_outside",
-                    value=month_text,
-                    start=plan.start,
-                    end=plan.end,
-                )
-                month_text = None
-        seen: dict[tuple[str, str, str], tuple[int, int]] = {}
-        returns: dict[tuple[str, str], Return] = {}
-        # a consolidated sheet repeats the same few codes, units and months: parse each once
-        codes_seen: dict[Any, tuple[str, Target | Milestone | None, bool]] = {}
-        units_seen: dict[Any, Any] = {}
-        months_seen: dict[Any, Any] = {}
-        start, end = plan.start, plan.end
-        allowed: dict[tuple[str, str], bool] = {}
-        c_code = columns["code"]
-        c_tm, c_cu, c_unit, c_month, c_note, c_name = (
-            columns.get(k) for k in ("this_month", "cumulative", "unit", "month", "note", "name")
-        )
-        blank_formulas_of = _BlankFormulas(wb, sheet)
-
-        def figure(
-            r: int,
-            c: int,
-            raw: Any,
-            is_milestone: bool,
-            sheet_name: str = sheet.name,
-            blanks: _BlankFormulas = blank_formulas_of,
-        ) -> tuple[float | None, bool]:
-            """(the figure of a cell or None, whether it is wrong) — a wrong one is reported."""
-            if raw is None or (raw.__class__ is str and not raw.strip()):
-                if (r, c) in blanks():
-                    problem(cell_ref(r, c), None, "imp_formula_no_value", sheet_name)
-                    return None, True
-                return None, False
-            if is_milestone:
-                text = norm_text(raw).lower()
-                if text in DONE_WORDS or raw == 1:
-                    return 1.0, False
-                if text in ("0", "否", "no", "未完成"):
-                    return None, False
-                problem(cell_ref(r, c), raw, "imp_milestone_value", sheet_name)
-                return None, True
-            number = parse_number(raw)
-            if number is None:
-                problem(cell_ref(r, c), raw, "imp_not_number", sheet_name, value=show(raw))
-                return None, True
-            if number < 0:
-                problem(cell_ref(r, c), raw, "imp_negative", sheet_name, value=show(raw))
-                return None, True
-            return number, False
-
-        width = max(columns.values()) + 1
-        rows = sheet.rows
-        for r in range(hr + 1, len(rows)):
-            row = rows[r]
-            if len(row) < width:
-                row = [*row, *([None] * (width - len(row)))]
-            code_raw = row[c_code]
-            tm_raw = row[c_tm] if c_tm is not None else None
-            cu_raw = row[c_cu] if c_cu is not None else None
-            if code_raw is None or (code_raw.__class__ is str and not code_raw.strip()):
-                if is_blank(tm_raw) and is_blank(cu_raw):
-                    continue
-                if norm_text(_at(row, c_name)).lower() in TOTAL_WORDS or norm_text(row[0]).lower() in TOTAL_WORDS:
-                    continue
-                problem(cell_ref(r, c_code), None, "imp_no_code")
-                continue
-            known = codes_seen.get(code_raw) if code_raw.__class__ is str else None
-            if known is None:
-                code = norm_text(code_raw).upper()
-                is_total = code.lower() in TOTAL_WORDS
-                known = (code, None if is_total else plan.find_code(code), is_total)
-                if code_raw.__class__ is str:
-                    codes_seen[code_raw] = known
-            code, item, is_total = known
-            if is_total:
-                continue
-            if item is None:
-                close = difflib.get_close_matches(
-                    code, [t.code for t in plan.targets] + [m.code for m in plan.milestones], n=1
-                )
-                problem(
-                    cell_ref(r, c_code), code_raw, "imp_unknown_code", code=code, suggestion=close[0] if close else ""
-                )
-                continue
-            # unit and month of the row: its own columns, else the sheet's, else the command line's
-            raw_unit = row[c_unit] if c_unit is not None else None
-            # cached by value and type: 1, 1.0 and True are equal keys but not the same cell
-            unit_key = raw_unit if raw_unit.__class__ is str else (raw_unit.__class__, raw_unit)
-            row_unit = units_seen.get(unit_key, _UNSEEN)
-            if row_unit is _UNSEEN:
-                row_unit = units_seen[unit_key] = _BLANK if is_blank(raw_unit) else plan.find_unit(norm_text(raw_unit))
-            if row_unit is _BLANK:
-                if sheet_unit is not None and unit_code is None:
-                    continue  # already reported
-                row_unit = unit_code
-            elif row_unit is None:
-                assert c_unit is not None  # the unit came from its column
-                problem(cell_ref(r, c_unit), raw_unit, "imp_unknown_unit", unit=norm_text(raw_unit))
-                continue
-            if row_unit is None:
-                problem(cell_ref(r, c_code), None, "imp_no_unit")
-                continue
-            raw_month = row[c_month] if c_month is not None else None
-            month_key = raw_month if raw_month.__class__ is str else (raw_month.__class__, raw_month)
-            row_month = months_seen.get(month_key, _UNSEEN)
-            if row_month is _UNSEEN:
-                row_month = months_seen[month_key] = _BLANK if is_blank(raw_month) else parse_month(raw_month, year)
-            month_given = row_month is not _BLANK
-            if not month_given:
-                if sheet_month is not None and month_text is None:
-                    continue
-                row_month = month_text
-            elif row_month is None:
-                assert c_month is not None  # the month came from its column
-                problem(cell_ref(r, c_month), raw_month, "imp_bad_month", value=norm_text(raw_month))
-                continue
-            if row_month is None:
-                problem(cell_ref(r, c_code), None, "imp_no_month")
-                continue
-            if not start <= row_month <= end:
-                if month_given:
-                    assert c_month is not None
-                    month_cell = cell_ref(r, c_month)
-                else:
-                    month_cell = (sheet_month[1] if sheet_month else None) or cell_ref(r, c_code)
-                problem(month_cell, row_month, "imp_month_outside", value=row_month, start=plan.start, end=plan.end)
-                continue
-            ok = allowed.get((row_unit, code))
-            if ok is None:
-                ok = allowed[(row_unit, code)] = plan.reports(row_unit, item.code)
-            if not ok:
-                reporters = _reporters(item, plan)
-                problem(
-                    cell_ref(r, c_code),
-                    code,
-                    "imp_not_reporter",
-                    code=code,
-                    unit=plan.unit_name(row_unit, "zh"),
-                    units=" ".join(plan.unit_name(u, "zh") for u in reporters),
-                )
-                continue
-            # the figures: a number typed as a number is the common case, taken without parsing
-            is_milestone = item.__class__ is Milestone
-            this_month = cumulative = None
-            bad = False
-            if c_tm is not None:
-                if not is_milestone and (tm_raw.__class__ is float or tm_raw.__class__ is int) and 0 <= tm_raw < _INF:
-                    this_month = float(tm_raw)
-                else:
-                    this_month, bad = figure(r, c_tm, tm_raw, is_milestone)
-            if c_cu is not None:
-                if not is_milestone and (cu_raw.__class__ is float or cu_raw.__class__ is int) and 0 <= cu_raw < _INF:
-                    cumulative = float(cu_raw)
-                else:
-                    cumulative, bad_cu = figure(r, c_cu, cu_raw, is_milestone)
-                    bad = bad or bad_cu
-            if bad or (this_month is None and cumulative is None):
-                continue
-            key3 = (code, row_unit, row_month)
-            value_col = c_tm if this_month is not None else c_cu
-            assert value_col is not None  # a figure came from its column
-            if key3 in seen:
-                problem(
-                    cell_ref(r, value_col),
-                    tm_raw if this_month is not None else cu_raw,
-                    "imp_duplicate",
-                    code=code,
-                    first=cell_ref(*seen[key3]),
-                )
-                continue
-            seen[key3] = (r, value_col)
-            note = row[c_note] if c_note is not None else None
-            ret = returns.get((row_unit, row_month))
-            if ret is None:
-                ret = returns[(row_unit, row_month)] = Return(wb.path, sheet.name, wb.sha256, row_unit, row_month)
-            ret.rows.append(
-                Row(
-                    code,
-                    row_unit,
-                    row_month,
-                    this_month,
-                    cumulative,
-                    None if note is None or (note.__class__ is str and not note.strip()) else norm_text(note),
-                    r,
-                    columns,
-                )
-            )
-        out.returns += returns.values()
+        SheetReader(wb, sheet, plan, header, options, meta, out).read()
     if not found:
         out.problems.append(Problem(wb.path, None, None, None, DataError("imp_no_header", rows=HEADER_SCAN_ROWS)))
 
 
-class _BlankFormulas:
-    """The formula cells of a sheet saved without a result, read (with openpyxl) only when first asked."""
+def template_meta(wb: Workbook) -> dict[str, str]:
+    """What kctrack's template wrote in its hidden sheet (plan, unit code, month)."""
+    rows = wb.hidden.get(META_SHEET, [])
+    return {norm_text(r[0]): norm_text(r[1]) for r in rows if len(r) >= 2 and not is_blank(r[0])}
 
-    def __init__(self, wb: Workbook, sheet: Sheet) -> None:
-        self.wb, self.sheet = wb, sheet
-        self.cells: set[tuple[int, int]] | None = None if sheet.has_formulas else set()
 
-    def __call__(self) -> set[tuple[int, int]]:
-        if self.cells is None:
-            self.cells = formula_cells_without_value(self.wb.path, self.sheet.name)
-        return self.cells
+# -- header -----------------------------------------------------------------------------
+
+
+@dataclass
+class Header:
+    """Where a sheet's header is: its first and last row (two for a two-row header), and its columns."""
+
+    first: int
+    last: int
+    columns: dict[str, int]
+    unknown: dict[int, str]  # columns under a heading kctrack does not read → the heading
+
+    @property
+    def data_start(self) -> int:
+        return self.last + 1
+
+
+def _row_keys(row: list[Any]) -> dict[str, int]:
+    keys: dict[str, int] = {}
+    for c, value in enumerate(row):
+        key = heading_key(value)
+        if key is not None and key not in keys:
+            keys[key] = c
+    return keys
+
+
+def find_header(rows: list[list[Any]]) -> Header | None:
+    """The first row (of the first :data:`HEADER_SCAN_ROWS`) naming a code column and one more.
+
+    When that row names no figure column and the row below does (完成情况 merged
+    over 本月 / 累计), the header takes both rows.
+    """
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        columns = _row_keys(row)
+        if "code" not in columns or len(columns) < 2:
+            continue
+        last = r
+        if not set(FIGURES) & columns.keys() and r + 1 < len(rows):
+            below = _row_keys(rows[r + 1])
+            if set(FIGURES) & below.keys():
+                columns = {**columns, **{k: c for k, c in below.items() if k not in columns or k in FIGURES}}
+                last = r + 1
+        taken = set(columns.values())
+        unknown = {}
+        for c in range(len(row)):
+            if c not in taken:
+                heading = " ".join(norm_text(rows[h][c]) for h in range(r, last + 1) if c < len(rows[h]))
+                unknown[c] = heading.strip()
+        return Header(r, last, columns, unknown)
+    return None
+
+
+# -- labels ------------------------------------------------------------------------------
+
+
+@dataclass
+class Label:
+    """A unit or month the sheet states, with the cell it stands in (None: the template's hidden sheet)."""
+
+    value: Any
+    cell: str | None
+
+
+def sheet_labels(
+    rows: list[list[Any]],
+    meta: dict[str, str],
+    merged: list[tuple[int, int, int, int]] = (),  # type: ignore[assignment]
+) -> dict[str, Label]:
+    """The unit and month written above the header, else in the template's hidden sheet.
+
+    A label's value stands in the same cell after a colon (``填报单位：苏州市科协``),
+    or in the cell to its right (right of the label's merged cells when the
+    label is merged over several); a blank there means "not given here".
+    """
+    span_end = {(r0, c0): c1 for r0, c0, _, c1 in merged}
+    found: dict[str, Label] = {}
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is None or value.__class__ is not str:
+                continue
+            text = norm_text(value)
+            head, colon, rest = text.replace("：", ":").partition(":")
+            key = heading_key(head) if colon else heading_key(text)
+            if key not in ("unit", "month") or key in found:
+                continue
+            if colon and rest.strip():
+                found[key] = Label(rest.strip(), cell_ref(r, c))
+                continue
+            c2 = span_end.get((r, c), c) + 1
+            if c2 < len(row) and not is_blank(row[c2]) and heading_key(row[c2]) is None:
+                found[key] = Label(row[c2], cell_ref(r, c2))
+    for key in ("unit", "month"):
+        if key not in found and meta.get(key):
+            found[key] = Label(meta[key], None)
+    return found
+
+
+# -- rows and cells ------------------------------------------------------------------------
+
+_UNSEEN = object()
+
+
+class SheetReader:
+    """Reads one sheet's rows into returns; every problem and warning goes to ``out``."""
+
+    def __init__(
+        self,
+        wb: Workbook,
+        sheet: Sheet,
+        plan: Plan,
+        header: Header,
+        options: Options,
+        meta: dict[str, str],
+        out: ReadResult,
+    ) -> None:
+        self.wb, self.sheet, self.plan, self.header, self.options, self.out = wb, sheet, plan, header, options, out
+        self.year = int(plan.start[:4])
+        self.columns = header.columns
+        self.col = {k: header.columns.get(k) for k in (*KEY_COLUMNS, *FIGURES, "previous")}
+        self.returns: dict[tuple[str, str], Return] = {}
+        self.seen: dict[tuple[str, str, str], str] = {}  # code, unit, month → the cell that gave it
+        self.problems_at_start = len(out.problems)
+        self.figures_found = False
+        self.unknown_figures: dict[int, str] = {}  # unknown column → first cell holding a figure
+        self.totals_since: dict[tuple[str | None, str], float] = {}
+        self._codes: dict[Any, Target | Milestone | None] = {}
+        self._units: dict[Any, Any] = {}
+        self._months: dict[Any, Any] = {}
+        self._allowed: dict[tuple[str, str], bool] = {}
+        self.sheet_unit, self.sheet_month = self._sheet_unit_and_month(meta)
+
+    # problems -----------------------------------------------------------------
+    def problem(self, cell: str | None, raw: Any, key: str, **params: Any) -> None:
+        self.out.problems.append(Problem(self.wb.path, self.sheet.name, cell, raw, DataError(key, **params)))
+
+    def warning(self, cell: str | None, raw: Any, key: str, **params: Any) -> None:
+        self.out.warnings.append(Problem(self.wb.path, self.sheet.name, cell, raw, DataError(key, **params)))
+
+    # the pipeline ---------------------------------------------------------------
+    def read(self) -> None:
+        if not set(FIGURES) & self.columns.keys():
+            self._no_figure_column()
+            return
+        self._apply_merges()
+        rows = self.sheet.rows
+        for r in range(self.header.data_start, len(rows)):
+            self.read_row(r, rows[r])
+        self._finish()
+
+    def _no_figure_column(self) -> None:
+        """A header without 本月 or 累计: name the columns holding figures (never a silent empty import)."""
+        rows = self.sheet.rows
+        for c, heading in self.header.unknown.items():
+            for r in range(self.header.data_start, len(rows)):
+                if c < len(rows[r]) and _looks_like_figure(rows[r][c]):
+                    self.problem(cell_ref(self.header.last, c), heading, "imp_unknown_figure_column", heading=heading)
+                    return
+        self.problem(cell_ref(self.header.first, self.columns["code"]), None, "imp_no_value_column")
+
+    def _apply_merges(self) -> None:
+        """A merged key cell (a code over 13 city rows) applies to every row it covers; a figure merged
+        over several rows is refused (which row's is it?)."""
+        rows = self.sheet.rows
+        key_cols = {c for k, c in self.columns.items() if k in KEY_COLUMNS}
+        figure_cols = {c for k, c in self.columns.items() if k in FIGURES}
+        for r0, c0, r1, c1 in self.sheet.merged:
+            if r1 < self.header.data_start:
+                continue
+            if c0 in figure_cols and r1 > r0:
+                self.problem(
+                    cell_ref(r0, c0), None, "imp_merged_figure", cells=f"{cell_ref(r0, c0)}:{cell_ref(r1, c1)}"
+                )
+                for r in range(r0, r1 + 1):
+                    if r < len(rows) and c0 < len(rows[r]):
+                        rows[r][c0] = None
+                continue
+            if c0 not in key_cols or r0 >= len(rows) or c0 >= len(rows[r0]):
+                continue
+            value = rows[r0][c0]
+            for r in range(max(r0, self.header.data_start), min(r1, len(rows) - 1) + 1):
+                for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
+                    rows[r][c] = value
+
+    def _sheet_unit_and_month(self, meta: dict[str, str]) -> tuple[Any, Any]:
+        """The sheet's unit code and month (None: not stated; False: stated wrongly, already reported)."""
+        labels = sheet_labels(self.sheet.rows[: self.header.first], meta, self.sheet.merged)
+        unit: Any = self.options.unit
+        month: Any = self.options.month
+        label = labels.get("unit")
+        if label is not None:
+            found = self.plan.find_unit(norm_text(label.value))
+            if found is None:
+                self._unknown_unit(label.cell, label.value)
+                unit = False
+            elif self.options.unit is not None and found != self.options.unit:
+                self._contradiction(label, "--unit", self.plan.unit_name(found, "zh"), self.options.unit)
+                unit = False
+            else:
+                unit = found
+        label = labels.get("month")
+        if label is not None:
+            parsed = parse_month(label.value, self.year)
+            if parsed is None:
+                self.problem(label.cell, label.value, "imp_bad_month", value=norm_text(label.value))
+                month = False
+            elif not self.plan.start <= parsed <= self.plan.end:
+                self.problem(
+                    label.cell, label.value, "imp_month_outside", value=parsed, start=self.plan.start, end=self.plan.end
+                )
+                month = False
+            elif self.options.month is not None and parsed != self.options.month:
+                self._contradiction(label, "--month", parsed, self.options.month)
+                month = False
+            else:
+                month = parsed
+        return unit, month
+
+    def _contradiction(self, label: Label, option: str, sheet_value: str, option_value: str) -> None:
+        shown = self.plan.unit_name(option_value, "zh") if option == "--unit" else option_value
+        self.problem(label.cell, label.value, "imp_option_contradicts", option=option, sheet=sheet_value, given=shown)
+
+    def _unknown_unit(self, cell: str | None, raw: Any) -> None:
+        names = [u.name.zh for u in self.plan.units]
+        close = difflib.get_close_matches(norm_text(raw), names, n=1, cutoff=0.5)
+        self.problem(cell, raw, "imp_unknown_unit", unit=norm_text(raw), suggestion=close[0] if close else "")
+
+    # rows -------------------------------------------------------------------------
+    def read_row(self, r: int, row: list[Any]) -> None:
+        col = self.col
+        code_raw = _at(row, col["code"])
+        if self._is_total(row):
+            self._total_row(r, row)
+            return
+        if is_blank(code_raw):
+            if all(is_blank(_at(row, col[k])) for k in FIGURES):
+                return
+            self.problem(cell_ref(r, col["code"]), None, "imp_no_code")  # type: ignore[arg-type]
+            return
+        item = self._item(r, code_raw)
+        if item is None:
+            return
+        unit = self._row_unit(r, row)
+        month = self._row_month(r, row)
+        if unit is None or month is None:
+            return
+        if not self._may_report(r, unit, item):
+            return
+        figures = self._figures(r, row, item)
+        if figures is None:
+            return
+        this_month, cumulative = figures
+        self._count_unknown_figures(r, row)
+        if this_month is None and cumulative is None:
+            return
+        self.figures_found = True
+        self._keep(r, row, item.code, unit, month, this_month, cumulative)
+
+    def _item(self, r: int, raw: Any) -> Target | Milestone | None:
+        item = self._codes.get(raw, _UNSEEN) if raw.__class__ is str else _UNSEEN
+        if item is _UNSEEN:
+            code = norm_text(raw).upper()
+            item = self.plan.find_code(code)
+            if raw.__class__ is str:
+                self._codes[raw] = item
+        if item is None:
+            code = norm_text(raw).upper()
+            codes = [t.code for t in self.plan.targets] + [m.code for m in self.plan.milestones]
+            close = difflib.get_close_matches(code, codes, n=1)
+            self.problem(
+                cell_ref(r, self.col["code"]),  # type: ignore[arg-type]
+                raw,
+                "imp_unknown_code",
+                code=code,
+                suggestion=close[0] if close else "",
+            )
+        return item  # type: ignore[return-value]
+
+    def _row_unit(self, r: int, row: list[Any]) -> str | None:
+        c = self.col["unit"]
+        raw = _at(row, c)
+        if is_blank(raw):
+            if self.sheet_unit is None:
+                self.problem(cell_ref(r, self.col["code"]), None, "imp_no_unit")  # type: ignore[arg-type]
+            return self.sheet_unit or None
+        key = raw if raw.__class__ is str else (raw.__class__, raw)
+        found = self._units.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._units[key] = self.plan.find_unit(norm_text(raw))
+            assert c is not None
+            if found is None:
+                self._unknown_unit(cell_ref(r, c), raw)
+            elif self.options.unit is not None and found != self.options.unit:
+                self._contradiction(
+                    Label(raw, cell_ref(r, c)), "--unit", self.plan.unit_name(found, "zh"), self.options.unit
+                )
+                self._units[key] = None
+                return None
+        return found  # type: ignore[no-any-return]
+
+    def _row_month(self, r: int, row: list[Any]) -> str | None:
+        c = self.col["month"]
+        raw = _at(row, c)
+        if is_blank(raw):
+            if self.sheet_month is None:
+                self.problem(cell_ref(r, self.col["code"]), None, "imp_no_month")  # type: ignore[arg-type]
+            return self.sheet_month or None
+        key = raw if raw.__class__ is str else (raw.__class__, raw)
+        found = self._months.get(key, _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[no-any-return]
+        assert c is not None
+        cell = cell_ref(r, c)
+        month = parse_month(raw, self.year)
+        if month is None:
+            self.problem(cell, raw, "imp_bad_month", value=norm_text(raw))
+        elif not self.plan.start <= month <= self.plan.end:
+            self.problem(cell, raw, "imp_month_outside", value=month, start=self.plan.start, end=self.plan.end)
+            month = None
+        elif self.options.month is not None and month != self.options.month:
+            self._contradiction(Label(raw, cell), "--month", month, self.options.month)
+            month = None
+        self._months[key] = month
+        return month
+
+    def _may_report(self, r: int, unit: str, item: Target | Milestone) -> bool:
+        ok = self._allowed.get((unit, item.code))
+        if ok is None:
+            ok = self._allowed[(unit, item.code)] = self.plan.reports(unit, item.code)
+            if not ok:
+                reporters = (item.responsible or (self.plan.office,)) if isinstance(item, Milestone) else item.reporters
+                self.problem(
+                    cell_ref(r, self.col["code"]),  # type: ignore[arg-type]
+                    item.code,
+                    "imp_not_reporter",
+                    code=item.code,
+                    unit=self.plan.unit_name(unit, "zh"),
+                    units=" ".join(self.plan.unit_name(u, "zh") for u in reporters),
+                )
+        return ok
+
+    def _figures(self, r: int, row: list[Any], item: Target | Milestone) -> tuple[float | None, float | None] | None:
+        """本月 and 累计 of a row (each None when blank), or None when a cell is refused."""
+        values: list[float | None] = []
+        bad = False
+        for key in FIGURES:
+            c = self.col[key]
+            if c is None:
+                values.append(None)
+                continue
+            value, wrong = self.figure(r, c, _at(row, c), item)
+            values.append(value)
+            bad = bad or wrong
+        return None if bad else (values[0], values[1])
+
+    # cells --------------------------------------------------------------------------
+    def figure(self, r: int, c: int, raw: Any, item: Target | Milestone) -> tuple[float | None, bool]:
+        """(the figure a cell states or None, whether it was refused); a refusal is reported at the cell."""
+        formulas = self.sheet.formulas
+        if formulas:
+            saved = formulas.get((r, c))
+            if saved == "empty":
+                return None, False
+            if saved == "none":
+                self.problem(cell_ref(r, c), None, "imp_formula_no_value")
+                return None, True
+            if saved == "value" and self.wb.recalc_on_load and _placeholder(raw):
+                self.problem(cell_ref(r, c), raw, "imp_formula_not_calculated")
+                return None, True
+        if raw is None or (raw.__class__ is str and not raw.strip()):
+            return None, False
+        if item.__class__ is Milestone:
+            done = parse_done(raw)
+            if done is None:
+                self.problem(cell_ref(r, c), raw, "imp_milestone_value")
+                return None, True
+            return (1.0 if done else None), False
+        target: Target = item  # type: ignore[assignment]
+        whole = self.plan.is_whole(target.uom.zh)
+        bound = IMPLAUSIBLE_FACTOR * max(target.value, 1.0)
+        if raw.__class__ in (int, float) and 0 <= raw <= bound and (not whole or float(raw).is_integer()):
+            return float(raw), False  # a number typed as a number: the common case, taken without parsing
+        try:
+            value = parse_number(raw, whole=whole, uom=target.uom.zh)
+        except DataError as exc:
+            self.problem(cell_ref(r, c), raw, exc.key, **exc.params)
+            return None, True
+        if value > bound:
+            self.problem(
+                cell_ref(r, c),
+                raw,
+                "imp_implausible",
+                value=exact(value),
+                target=exact(target.value),
+                factor=IMPLAUSIBLE_FACTOR,
+            )
+            return None, True
+        return value, False
+
+    def _keep(
+        self,
+        r: int,
+        row: list[Any],
+        code: str,
+        unit: str,
+        month: str,
+        this_month: float | None,
+        cumulative: float | None,
+    ) -> None:
+        value_col = self.col["this_month"] if this_month is not None else self.col["cumulative"]
+        assert value_col is not None
+        key = (code, unit, month)
+        first = self.seen.get(key)
+        if first is not None:
+            self.problem(cell_ref(r, value_col), row[value_col], "imp_duplicate", code=code, first=first)
+            return
+        self.seen[key] = cell_ref(r, value_col)
+        note = _at(row, self.col["note"])
+        previous = _at(row, self.col["previous"])
+        ret = self.returns.get((unit, month))
+        if ret is None:
+            ret = self.returns[(unit, month)] = Return(self.wb.path, self.sheet.name, self.wb.sha256, unit, month)
+        ret.rows.append(
+            Row(
+                code,
+                unit,
+                month,
+                this_month,
+                cumulative,
+                None if is_blank(note) else norm_text(note),
+                r,
+                self.columns,
+                previous if previous.__class__ in (int, float) else None,
+            )
+        )
+        for k, v in (("this_month", this_month), ("cumulative", cumulative)):
+            if v is not None:
+                for group in (code, None):
+                    self.totals_since[(group, k)] = self.totals_since.get((group, k), 0.0) + v
+
+    # total rows ------------------------------------------------------------------------
+    def _is_total(self, row: list[Any]) -> bool:
+        for c in (self.col["unit"], self.col["code"], self.col["name"], 0):
+            value = _at(row, c)
+            if value.__class__ is str and norm_text(value).lower() in TOTAL_WORDS:
+                return True
+        return False
+
+    def _total_row(self, r: int, row: list[Any]) -> None:
+        """A 合计 line is skipped; in a long sheet its figure is compared with the rows it totals."""
+        if self.col["unit"] is None:
+            return
+        code_raw = _at(row, self.col["code"])
+        code = None if is_blank(code_raw) or norm_text(code_raw).lower() in TOTAL_WORDS else norm_text(code_raw).upper()
+        for key in FIGURES:
+            c = self.col[key]
+            raw = _at(row, c)
+            if c is None or is_blank(raw):
+                continue
+            try:
+                stated = parse_number(raw)
+            except DataError:
+                continue
+            summed = self.totals_since.get((code, key), 0.0)
+            if abs(stated - summed) > 1e-9 * max(1.0, abs(summed)):
+                self.warning(cell_ref(r, c), raw, "imp_total_differs", total=exact(stated), rows=exact(summed))
+        self.totals_since = {k: v for k, v in self.totals_since.items() if k[0] is not None and k[0] != code}
+
+    # the sheet's end ---------------------------------------------------------------------
+    def _count_unknown_figures(self, r: int, row: list[Any]) -> None:
+        for c in self.header.unknown:
+            if c not in self.unknown_figures and c < len(row) and _looks_like_figure(row[c]):
+                self.unknown_figures[c] = cell_ref(r, c)
+
+    def _finish(self) -> None:
+        for c, first in self.unknown_figures.items():
+            heading = self.header.unknown[c] or cell_ref(self.header.last, c)
+            self.warning(first, None, "imp_unknown_figure_column_warn", heading=heading)
+        self.out.returns += self.returns.values()
+        if self.returns or len(self.out.problems) > self.problems_at_start:
+            return
+        # nothing to report this month: a nil return when the form names its unit and month
+        if self.sheet_unit and self.sheet_month:
+            self.out.returns.append(
+                Return(self.wb.path, self.sheet.name, self.wb.sha256, self.sheet_unit, self.sheet_month)
+            )
+        elif self.sheet_unit and self.sheet_month is None:
+            self.problem(None, None, "imp_nil_no_month")
+
+
+def _placeholder(value: Any) -> bool:
+    """A formula result a program writes without calculating (XlsxWriter's 0) in a workbook that asks to be
+    recalculated on load: not a figure.  openpyxl sets that flag on every workbook it saves, so a result
+    that a spreadsheet did calculate (any other value) is read."""
+    return value in (0, "") or (value.__class__ is str and not value.strip())
 
 
 def _at(row: list[Any], c: int | None) -> Any:
     return row[c] if c is not None and c < len(row) else None
 
 
-def _reporters(item: Target | Milestone, plan: Plan) -> tuple[str, ...]:
-    if isinstance(item, Milestone):
-        return item.responsible or (plan.office,)
-    return item.reporters
+def _looks_like_figure(value: Any) -> bool:
+    """A cell a person would read as a figure: a number, or numeric text."""
+    if value.__class__ in (int, float):
+        return 0 <= value <= MAX_FIGURE
+    if value.__class__ is str and value.strip():
+        try:
+            parse_number(value)
+        except DataError:
+            return False
+        return True
+    return False
 
 
-def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
-    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        columns: dict[str, int] = {}
-        for c, value in enumerate(row):
-            key = _header_key(value)
-            if key is not None and key not in columns:
-                columns[key] = c
-        if "code" in columns and len(columns) >= 2:
-            return r, columns
-    return None
-
-
-def _meta(wb: Workbook) -> dict[str, str]:
-    rows = wb.hidden.get(META_SHEET, [])
-    return {norm_text(r[0]): norm_text(r[1]) for r in rows if len(r) >= 2 and not is_blank(r[0])}
-
-
-def _labelled(
-    rows: list[list[Any]], meta: dict[str, str], unit: str | None, month: str | None
-) -> tuple[tuple[Any, str | None] | None, tuple[Any, str | None] | None]:
-    """The sheet's unit and month, each with the cell it came from: labelled cells above the header,
-    else the template's hidden sheet, else the command line."""
-    found: dict[str, tuple[Any, str | None]] = {}
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            key = _header_key(value)
-            # the value stands in the cell right of its label; a blank one means "not given here"
-            if key in ("unit", "month") and key not in found and c + 1 < len(row) and not is_blank(row[c + 1]):
-                found[key] = (row[c + 1], cell_ref(r, c + 1))
-    if "unit" not in found:
-        if meta.get("unit"):
-            found["unit"] = (meta["unit"], None)
-        elif unit:
-            found["unit"] = (unit, None)
-    if "month" not in found:
-        if meta.get("month"):
-            found["month"] = (meta["month"], None)
-        elif month:
-            found["month"] = (month, None)
-    return found.get("unit"), found.get("month")
-
-
-# -- the template ------------------------------------------------------------------------
-
-
-def template_rows(plan: Plan, unit: str) -> list[tuple[Target | Milestone, float | None]]:
-    """What concerns a unit: the targets it reports (with its quota where split) and its milestones."""
-    rows: list[tuple[Target | Milestone, float | None]] = []
-    for t in plan.targets:
-        if plan.reports(unit, t.code):
-            rows.append((t, t.quota(unit) if t.breakdown else t.value))
-    for m in plan.milestones:
-        if plan.reports(unit, m.code):
-            rows.append((m, None))
-    return rows
-
-
-def write_template(path: Path, plan: Plan, unit: str, month: str | None, lang: str = "zh") -> int:
-    """Write a unit's return form; returns the number of rows."""
-    from openpyxl import Workbook as XlWorkbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from kctrack.i18n import tr
-
-    u = plan.unit(unit)
-    rows = template_rows(plan, unit)
-    wb = XlWorkbook()
-    ws = wb.active
-    ws.title = tr("tpl_sheet", lang)
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    input_fill = PatternFill("solid", fgColor="FFF2CC")
-    head_fill = PatternFill("solid", fgColor="DDEBF7")
-    ws.merge_cells("A1:G1")
-    ws["A1"] = tr("tpl_title", lang, plan=plan.name.get(lang), doc=plan.document)
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws["A2"], ws["B2"] = tr("tpl_unit_label", lang), u.name.get(lang)
-    ws["A3"], ws["B3"] = tr("tpl_month_label", lang), month or ""
-    for label in ("A2", "A3"):
-        ws[label].font = Font(bold=True)
-    if month is None:
-        ws["B3"].protection = Protection(locked=False)
-        ws["B3"].fill = input_fill
-        ws["C3"] = tr("tpl_month_hint", lang)
-    heads = [tr(f"tpl_h_{k}", lang) for k in ("code", "name", "uom", "quota", "this_month", "cumulative", "note")]
-    header_row = 5
-    for c, text in enumerate(heads, start=1):
-        cell = ws.cell(header_row, c, text)
-        cell.font = Font(bold=True)
-        cell.fill = head_fill
-        cell.border = border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    first = header_row + 1
-    for i, (item, quota) in enumerate(rows):
-        r = first + i
-        is_ms = isinstance(item, Milestone)
-        uom = tr("tpl_milestone_uom", lang) if is_ms else item.uom.get(lang)  # type: ignore[union-attr]
-        values = [item.code, item.name.get(lang), uom, quota]
-        for c, v in enumerate(values, start=1):
-            cell = ws.cell(r, c, v)
-            cell.border = border
-            if c == 4:
-                cell.number_format = "#,##0"
-        for c in (5, 6, 7):
-            cell = ws.cell(r, c)
-            cell.protection = Protection(locked=False)
-            cell.fill = input_fill
-            cell.border = border
-            if c in (5, 6):
-                cell.number_format = "#,##0.##"
-    last = first + max(len(rows), 1) - 1
-    if rows:
-        number_rows = [first + i for i, (item, _) in enumerate(rows) if not isinstance(item, Milestone)]
-        ms_rows = [first + i for i, (item, _) in enumerate(rows) if isinstance(item, Milestone)]
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-        dv.error = tr("tpl_dv_error", lang)
-        dv.errorTitle = tr("tpl_dv_error_title", lang)
-        dv.prompt = tr("tpl_dv_prompt", lang)
-        dv.promptTitle = tr("tpl_h_this_month", lang)
-        dv.showErrorMessage = dv.showInputMessage = True
-        for r in number_rows:
-            dv.add(f"E{r}:F{r}")
-        ws.add_data_validation(dv)
-        if ms_rows:
-            dms = DataValidation(type="list", formula1=f'"{tr("tpl_done_word", lang)}"', allow_blank=True)
-            dms.prompt = tr("tpl_dv_ms_prompt", lang)
-            dms.promptTitle = tr("h_milestone", lang)
-            dms.showErrorMessage = dms.showInputMessage = True
-            for r in ms_rows:
-                dms.add(f"E{r}:F{r}")
-            ws.add_data_validation(dms)
-        dn = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="500", allow_blank=True)
-        dn.prompt = tr("tpl_dv_note", lang)
-        dn.showInputMessage = True
-        dn.add(f"G{first}:G{last}")
-        ws.add_data_validation(dn)
-    ws.cell(header_row, 6).comment = Comment(tr("tpl_cumulative_comment", lang), "kctrack")
-    for col, width in zip("ABCDEFG", (30, 44, 10, 12, 12, 12, 30), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = f"A{first}"
-    ws.protection.sheet = True
-    ws.protection.formatCells = False
-    ws.protection.formatColumns = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_area = f"A1:G{last}"
-    meta = wb.create_sheet(META_SHEET)
-    for r, (k, v) in enumerate(
-        (("plan", plan.code), ("unit", unit), ("month", month or ""), ("template_version", TEMPLATE_VERSION)), start=1
-    ):
-        meta.cell(r, 1, k)
-        meta.cell(r, 2, v)
-    meta.sheet_state = "hidden"
-    meta.protection.sheet = True
-    with replacing(path) as tmp:
-        wb.save(tmp)
-    return len(rows)
-
-
-def template_name(plan: Plan, unit: str, month: str | None) -> str:
-    return f"{plan.code}_{plan.unit(unit).name.zh}_{unit}_{month or 'YYYY-MM'}.xlsx"
+# -- marked copies ------------------------------------------------------------------------
 
 
 def write_error_copies(problems: list[Problem], out_dir: Path, lang: str) -> list[Path]:

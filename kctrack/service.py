@@ -6,7 +6,6 @@ write, and raise :class:`~kctrack.errors.KctrackError` for anything wrong.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,8 +15,9 @@ from typing import Any
 from kctrack import store
 from kctrack.errors import DataError, UsageError
 from kctrack.files import replacing
-from kctrack.plan import Milestone, Plan, Text
-from kctrack.schedule import clip_month, is_month
+from kctrack.parse import exact, parse_done, parse_month, parse_number
+from kctrack.plan import Milestone, Plan, Target, Text
+from kctrack.schedule import clip_month
 from kctrack.status import Report, compute
 
 
@@ -26,13 +26,14 @@ def plan_of(conn: store.Connection) -> Plan:
 
 
 def check_month(text: str, plan: Plan, option: str = "--month") -> str:
-    """A ``YYYY-MM`` inside the plan window, or a usage error naming the option."""
-    text = unicodedata.normalize("NFKC", text).strip()
-    if not is_month(text):
+    """A month inside the plan window, in any form :func:`kctrack.parse.parse_month` reads (2020-06, 2020/6,
+    6月, 2020年6月份…), as ``YYYY-MM``; a usage error naming the option otherwise."""
+    month = parse_month(text, int(plan.start[:4]))
+    if month is None:
         raise UsageError("bad_month", where=option, value=text)
-    if not plan.start <= text <= plan.end:
-        raise DataError("month_outside", where=option, value=text, start=plan.start, end=plan.end)
-    return text
+    if not plan.start <= month <= plan.end:
+        raise DataError("month_outside", where=option, value=month, start=plan.start, end=plan.end)
+    return month
 
 
 def default_as_of(plan: Plan, today: date | None = None) -> str:
@@ -41,12 +42,14 @@ def default_as_of(plan: Plan, today: date | None = None) -> str:
 
 
 def as_of_month(text: str | None, plan: Plan) -> str:
+    """``--as-of`` as ``YYYY-MM`` (any form the month parser reads), clipped to the plan window; today's
+    month when not given."""
     if text is None:
         return default_as_of(plan)
-    text = unicodedata.normalize("NFKC", text).strip()
-    if not is_month(text):
+    month = parse_month(text, int(plan.start[:4]))
+    if month is None:
         raise UsageError("bad_month", where="--as-of", value=text)
-    return clip_month(text, plan.start, plan.end)
+    return clip_month(month, plan.start, plan.end)
 
 
 # -- init -------------------------------------------------------------------------
@@ -136,20 +139,35 @@ class RecordResult:
     unit_name: Text
 
 
-def parse_value(text: str) -> float | None:
-    """A number ≥ 0 (full-width digits allowed), or None for ``done``."""
-    t = unicodedata.normalize("NFKC", text).strip().replace(",", "")
-    if t.lower() in ("done", "完成", "已完成"):
-        return None
+_DATA_KEYS = frozenset({"num_negative", "num_not_whole", "num_too_large"})
+
+
+def parse_value(text: str, plan: Plan, item: Target | Milestone) -> float:
+    """``record``'s VALUE: ``done`` for a milestone (1.0), else a figure read by the one parser of
+    numbers (:func:`kctrack.parse.parse_number`: 12, 1,234, 3个, 1.2万, 十二), whole for a count.
+
+    Raises :class:`UsageError` (``done`` for a target, a number for a milestone) or
+    :class:`DataError` naming VALUE (not a number, negative, not whole, too large).
+    """
+    if isinstance(item, Milestone):
+        if parse_done(text):
+            return 1.0
+        raise UsageError("milestone_needs_done", where="VALUE", code=item.code)
+    if parse_done(text) and not text.strip().isdigit():
+        raise UsageError("done_needs_milestone", where="VALUE", code=item.code)
     try:
-        v = float(t)
-    except ValueError:
-        raise UsageError("bad_value", where="VALUE", value=text) from None
-    if v != v or v in (float("inf"), float("-inf")):
-        raise UsageError("bad_value", where="VALUE", value=text)
-    if v < 0:
-        raise DataError("negative_value", where="VALUE", value=text)
-    return v
+        value = parse_number(text, whole=plan.is_whole(item.uom.zh), uom=item.uom.zh)
+    except DataError as exc:
+        # a figure that is no number is mistyped (usage, exit 2); a number that cannot be this figure is data
+        cls = DataError if exc.key in _DATA_KEYS else UsageError
+        raise cls(exc.key, where="VALUE", **exc.params) from None
+    from kctrack.returns import IMPLAUSIBLE_FACTOR
+
+    if value > IMPLAUSIBLE_FACTOR * max(item.value, 1.0):
+        raise DataError(
+            "imp_implausible", where="VALUE", value=exact(value), target=exact(item.value), factor=IMPLAUSIBLE_FACTOR
+        )
+    return value
 
 
 def record(
@@ -167,16 +185,8 @@ def record(
         plan = plan_of(conn)
         item = plan.resolve_code(code)
         month = check_month(month_text, plan)
-        value = parse_value(value_text)
-        if isinstance(item, Milestone):
-            if value is not None:
-                raise UsageError("milestone_needs_done", where="VALUE", code=item.code)
-            value = 1.0
-            reporters = item.responsible or (plan.office,)
-        else:
-            if value is None:
-                raise UsageError("done_needs_milestone", where="VALUE", code=item.code)
-            reporters = item.reporters
+        value = parse_value(value_text, plan, item)
+        reporters = (item.responsible or (plan.office,)) if isinstance(item, Milestone) else item.reporters
         if unit is None:
             if len(reporters) != 1:
                 raise UsageError(
@@ -222,7 +232,7 @@ class TemplateResult:
 def template(
     db: str | None, out: Path, unit: str | None, month: str | None, all_units: bool, lang: str
 ) -> TemplateResult:
-    from kctrack.returns import template_name, template_rows, write_template
+    from kctrack.template import template_name, template_rows, write_template
 
     plan = targets(db)
     m = check_month(month, plan) if month else None
@@ -237,9 +247,18 @@ def template(
         if out.suffix.lower() != ".xlsx":
             raise UsageError("tpl_need_xlsx", where=str(out))
         files = [(out, plan.resolve_unit(unit))]
+    # column H: each unit's cumulative figures to the end of the month before, when there is a database to ask
+    previous: dict[str, dict[str, float]] = {}
+    loc = store.locate(db)
+    if m is not None and not (loc.dialect == "sqlite" and loc.path is not None and not loc.path.exists()):
+        conn = store.open_db(db).conn
+        try:
+            previous = {u: store.cumulative_before(conn, u, m) for _, u in files}
+        finally:
+            conn.close()
     written = []
     for path, u in files:
-        written.append((path, u, write_template(path, plan, u, m, lang)))
+        written.append((path, u, write_template(path, plan, u, m, lang, previous.get(u))))
     return TemplateResult(written)
 
 
@@ -248,12 +267,14 @@ def template(
 
 @dataclass(slots=True)
 class Change:
+    """A month's amount before and after (None: no figure), and where the new one comes from."""
+
     code: str
     unit: str
     month: str
     old: float | None
     new: float | None
-    where: str
+    where: str  # file!sheet!cell of the figure; "" for a month re-derived from a changed earlier month
 
     @property
     def kind(self) -> str:
@@ -270,16 +291,29 @@ class ImportResult:
     returns: int = 0
     skipped: list[tuple[str, str, str, int]] = field(default_factory=list)  # file, unit, month, batch
     changes: list[Change] = field(default_factory=list)
-    problems: list[Any] = field(default_factory=list)
+    problems: list[Any] = field(default_factory=list)  # kctrack.returns.Problem
+    warnings: list[Any] = field(default_factory=list)  # kctrack.returns.Problem
     rejected: int = 0
     batches: list[int] = field(default_factory=list)
+    run: int | None = None
+    nil: int = 0  # nil returns among those written
     error_copies: list[Path] = field(default_factory=list)
     dry_run: bool = False
+    strict: bool = False
     plan: Plan | None = None
 
     def counts(self) -> Counter[str]:
         """Changes by kind (new, changed, unchanged, removed)."""
         return Counter(c.kind for c in self.changes)
+
+
+@dataclass
+class _Accepted:
+    """A return that will be written, what it supersedes, and the codes those had that it does not restate."""
+
+    ret: Any  # kctrack.returns.Return
+    superseded: list[int]
+    dropped: dict[str, float | None]  # code → the amount in force it loses
 
 
 def import_returns(
@@ -290,138 +324,56 @@ def import_returns(
     month: str | None = None,
     dry_run: bool = False,
     replace: bool = False,
+    strict: bool = False,
     received: str | None = None,
     errors_out: Path | None = None,
     lang: str = "zh",
     progress: Any = None,
     reason: str | None = None,
 ) -> ImportResult:
-    """Read, validate everything, then write all returns in one transaction (or nothing)."""
-    from kctrack.returns import Problem, read_returns, write_error_copies
+    """Read, validate everything, then write all returns in one transaction as one run (or nothing).
+
+    The steps: read the workbooks (:func:`kctrack.returns.read_returns`); pick
+    the returns to write (:func:`_accept_returns`: twice in one run, already
+    imported, ``replace``); check them against the series in force
+    (:func:`_check_series`: 本月 against 累计, later months re-derived, quotas);
+    with ``strict`` every warning refuses; write.  What is already there is read
+    inside the write transaction, so that two analysts importing at once
+    cannot both pass the checks.
+    """
+    from kctrack.returns import Options, read_returns, write_error_copies
 
     opened = store.open_db(db)
     conn = opened.conn
     try:
         plan = plan_of(conn)
-        if unit is not None:
-            unit = plan.resolve_unit(unit)
-        if month is not None:
-            month = check_month(month, plan)
+        options = Options(
+            plan.resolve_unit(unit) if unit is not None else None,
+            check_month(month, plan) if month is not None else None,
+        )
         received = _received(received)
-        read = read_returns(paths, plan, unit, month, progress)
-        result = ImportResult(files=len(read.files), problems=list(read.problems), dry_run=dry_run, plan=plan)
-        # what is already there is read inside the write transaction, so that two analysts importing
-        # the same or a correcting return at once cannot both pass the checks
+        read = read_returns(paths, plan, options, progress)
+        result = ImportResult(
+            files=len(read.files),
+            problems=list(read.problems),
+            warnings=list(read.warnings),
+            dry_run=dry_run,
+            strict=strict,
+            plan=plan,
+        )
         with conn.transaction():
-            live = store.live_returns(conn)
-            current = store.current_values(conn, {r.unit for r in read.returns})
-            # each target × unit's figures by month: those in force, overlaid by this import's as it is read,
-            # to derive a month's amount from a running total and to check that totals never go down
-            series: dict[tuple[str, str], dict[str, float]] = {}
-            for (code, unit_code, m), v in current.items():
-                series.setdefault((code, unit_code), {})[m] = v
-            to_write: list[tuple[Any, list[store.NewRecord], list[int]]] = []
-            # the running totals are kept only when some row gives a cumulative figure
-            track = any(row.cumulative is not None for ret in read.returns for row in ret.rows)
-            changes = result.changes
-            seen_returns: dict[tuple[str, str], str] = {}
-
-            def refuse(ret: Any, error: str, **params: Any) -> None:
-                """A whole return refused, named by its file and sheet."""
-                err = DataError(error, unit=plan.unit_name(ret.unit, "zh"), month=ret.month, **params)
-                result.problems.append(Problem(ret.file, ret.sheet, None, None, err))
-
-            for ret in sorted(read.returns, key=lambda r: (r.month, r.unit, str(r.file))):
-                key = (ret.unit, ret.month)
-                if key in seen_returns:
-                    refuse(ret, "imp_return_twice", other=seen_returns[key])
-                    continue
-                seen_returns[key] = f"{ret.file}!{ret.sheet}"
-                earlier = live.get(key, [])
-                same = [b for b in earlier if b[1] == ret.sha256 and b[3] == ret.sheet]
-                if same:
-                    result.skipped.append((str(ret.file), ret.unit, ret.month, same[-1][0]))
-                    continue
-                if earlier and not replace:
-                    refuse(ret, "imp_already", batch=earlier[-1][0], source=earlier[-1][2])
-                    continue
-                records = []
-                problems_before = len(result.problems)
-                at_file = f"{ret.file}!"
-                for row in ret.rows:
-                    value = row.this_month
-                    if track:
-                        known = series.get((row.code, row.unit))
-                        if known is None:
-                            known = series[(row.code, row.unit)] = {}
-                        if row.cumulative is not None:
-                            prev = sum(v for m, v in known.items() if m < row.month)
-                            if row.cumulative + 1e-9 < prev:
-                                result.problems.append(
-                                    Problem(
-                                        ret.file,
-                                        ret.sheet,
-                                        row.cell_of("cumulative"),
-                                        row.cumulative,
-                                        DataError("imp_cumulative_down", value=_n(row.cumulative), previous=_n(prev)),
-                                    )
-                                )
-                                continue
-                            if value is None:
-                                value = row.cumulative - prev
-                        assert value is not None
-                        known[row.month] = value
-                    assert value is not None
-                    cell = f"{ret.sheet}!{row.cell}"
-                    records.append(
-                        store.NewRecord(row.code, row.unit, row.month, value, row.cumulative, row.note, cell)
-                    )
-                    changes.append(
-                        Change(
-                            row.code,
-                            row.unit,
-                            row.month,
-                            current.get((row.code, row.unit, row.month)),
-                            value,
-                            at_file + cell,
-                        )
-                    )
-                if len(result.problems) > problems_before:
-                    continue
-                superseded = [b[0] for b in earlier]
-                if superseded:
-                    new_codes = {r.target_code for r in records}
-                    for b in earlier:
-                        info = store.batch(conn, b[0])
-                        for rec in info.records if info else []:
-                            if rec["target"] not in new_codes:
-                                result.changes.append(
-                                    Change(rec["target"], ret.unit, ret.month, rec["value"], None, ret.sheet)
-                                )
-                to_write.append((ret, records, superseded))
+            accepted = _accept_returns(conn, plan, read.returns, replace, result)
+            _check_series(conn, plan, accepted, result)
+            if strict and result.warnings:
+                result.problems += result.warnings
+                result.warnings = []
             result.rejected = sum(1 for p in result.problems if p.cell)
             if not result.problems:
-                result.returns = len(to_write)
-                check_locks(conn, {ret.month for ret, _, _ in to_write}, reason)
-                if not dry_run and to_write:
-                    result.batches = store.write_batches(
-                        conn,
-                        [
-                            store.NewBatch(
-                                records,
-                                kind="import",
-                                source=str(ret.file),
-                                sheet=ret.sheet,
-                                sha256=ret.sha256,
-                                unit_code=ret.unit,
-                                month=ret.month,
-                                received=received,
-                                supersedes=superseded,
-                                reason=reason,
-                            )
-                            for ret, records, superseded in to_write
-                        ],
-                    )
+                result.returns = len(accepted)
+                result.nil = sum(1 for a in accepted if not a.ret.rows)
+                check_locks(conn, {a.ret.month for a in accepted}, reason)
+                if not dry_run and accepted:
+                    _write_run(conn, accepted, received, reason, result)
         if result.problems and errors_out is not None:
             result.error_copies = write_error_copies(result.problems, errors_out, lang)
         return result
@@ -429,8 +381,245 @@ def import_returns(
         conn.close()
 
 
-def _n(x: float) -> str:
-    return f"{x:g}"
+def _accept_returns(
+    conn: store.Connection, plan: Plan, returns: list[Any], replace: bool, result: ImportResult
+) -> list[_Accepted]:
+    """The returns to write: not twice in one run, not already imported (unless ``replace``), not identical
+    to the one in force (skipped)."""
+    from kctrack.returns import Problem
+
+    live = store.live_returns(conn)
+    seen: dict[tuple[str, str], str] = {}
+    accepted = []
+
+    def refuse(ret: Any, error: str, **params: Any) -> None:
+        err = DataError(error, unit=plan.unit_name(ret.unit, "zh"), month=ret.month, **params)
+        result.problems.append(Problem(ret.file, ret.sheet, None, None, err))
+
+    for ret in sorted(returns, key=lambda r: (r.month, r.unit, str(r.file))):
+        key = (ret.unit, ret.month)
+        if key in seen:
+            refuse(ret, "imp_return_twice", other=seen[key])
+            continue
+        seen[key] = f"{ret.file}!{ret.sheet}"
+        earlier = live.get(key, [])
+        same = [b for b in earlier if b.sha256 == ret.sha256 and b.sheet == ret.sheet]
+        if same:
+            result.skipped.append((str(ret.file), ret.unit, ret.month, same[-1].id))
+            continue
+        if earlier and not replace:
+            refuse(ret, "imp_already", batch=earlier[-1].id, source=earlier[-1].source)
+            continue
+        restated = {row.code for row in ret.rows}
+        dropped: dict[str, float | None] = {}
+        for b in earlier:
+            info = store.batch(conn, b.id)
+            for rec in info.records if info else []:
+                if rec["target"] not in restated:
+                    dropped[rec["target"]] = None
+        accepted.append(_Accepted(ret, [b.id for b in earlier], dropped))
+    return accepted
+
+
+def _check_series(conn: store.Connection, plan: Plan, accepted: list[_Accepted], result: ImportResult) -> None:
+    """Overlay the new returns on the series in force, re-derive every month's amount, and report.
+
+    Refused: a 累计 that disagrees with the months before it, in this return or
+    in a later stored month that this return's earlier month would contradict.
+    Warned: a 累计 above the months before it (an earlier month missing), a
+    month above the unit's quota or the whole target, a cumulative more than
+    :data:`FAR_ABOVE` times it, a 上月累计 that differs from what kctrack holds.
+    Every month whose amount changes is listed in ``result.changes``.
+    """
+    from kctrack.series import Stated, derive, running_total
+
+    origin: dict[tuple[str, str, str], tuple[Any, Any]] = {}  # code, unit, month → (return, row)
+    touched: set[tuple[str, str]] = set()
+    for a in accepted:
+        for row in a.ret.rows:
+            origin[(row.code, row.unit, row.month)] = (a.ret, row)
+            touched.add((row.code, row.unit))
+        touched |= {(code, a.ret.unit) for code in a.dropped}
+    in_force = store.series_in_force(conn, touched)
+    changes: list[tuple[tuple[Any, ...], Change]] = []  # in the order of the files' rows, then re-derived months
+    for code, unit in sorted(touched):
+        entry = in_force.get((code, unit), {"stated": {}, "amounts": {}})
+        stated: dict[str, Stated] = dict(entry["stated"])
+        for a in accepted:
+            if a.ret.unit == unit and code in a.dropped:
+                stated.pop(a.ret.month, None)
+        mine = {m: row for (c, u, m), (_, row) in origin.items() if c == code and u == unit}
+        for m, row in mine.items():
+            stated[m] = Stated(row.this_month, row.cumulative)
+        if any(s.cumulative is not None for s in stated.values()):
+            derived = derive(stated)
+        else:
+            derived = None
+        # without any 累计 every month states its 本月, which is its amount
+        amounts = derived.amounts if derived else {m: s.this_month or 0.0 for m, s in stated.items()}
+        if derived:
+            _report_series(plan, code, unit, derived, mine, origin, result)
+        _warn_quota(plan, code, unit, amounts, mine, origin, result, running_total)
+        old = entry["amounts"]
+        for m in sorted(set(old) | set(amounts)):
+            if m in mine:
+                ret, row = origin[(code, unit, m)]
+                order: tuple[Any, ...] = (0, str(ret.file), ret.sheet, row.r)
+                where = f"{ret.file}!{ret.sheet}!{row.cell}"
+            elif old.get(m) == amounts.get(m):
+                continue
+            else:  # a month no return of this run gives, whose amount follows from a changed earlier month
+                order, where = (1, code, unit, m), ""
+            changes.append((order, Change(code, unit, m, old.get(m), amounts.get(m), where)))
+    result.changes += [c for _, c in sorted(changes, key=lambda oc: oc[0])]
+
+
+FAR_ABOVE = 2  # a cumulative more than twice the unit's quota (or the target) is worth a second look
+
+
+def _report_series(
+    plan: Plan,
+    code: str,
+    unit: str,
+    derived: Any,
+    mine: dict[str, Any],
+    origin: dict[tuple[str, str, str], tuple[Any, Any]],
+    result: ImportResult,
+) -> None:
+    """Place the conflicts and gaps of a derived series at the cells of the new returns."""
+    from kctrack.returns import Problem
+
+    for c in derived.conflicts:
+        params = {
+            "cumulative": exact(c.cumulative),
+            "earlier": exact(c.earlier),
+            "this_month": exact(c.this_month or 0),
+            "sum": exact(c.earlier + (c.this_month or 0)),
+            "month": c.month,
+        }
+        if c.month in mine:
+            ret, row = origin[(code, unit, c.month)]
+            key = "imp_cumulative_conflict" if c.this_month is not None else "imp_cumulative_down"
+            result.problems.append(
+                Problem(ret.file, ret.sheet, row.cell_of("cumulative"), c.cumulative, DataError(key, **params))
+            )
+            continue
+        # a stored later month no longer agrees: refuse the earliest new month before it
+        cause = min((m for m in mine if m < c.month), default=None)
+        if cause is None:
+            continue
+        ret, row = origin[(code, unit, cause)]
+        result.problems.append(
+            Problem(ret.file, ret.sheet, row.cell, row.this_month, DataError("imp_breaks_later", code=code, **params))
+        )
+    for g in derived.gaps:
+        if g.month in mine:
+            ret, row = origin[(code, unit, g.month)]
+            result.warnings.append(
+                Problem(
+                    ret.file,
+                    ret.sheet,
+                    row.cell_of("cumulative"),
+                    g.cumulative,
+                    DataError(
+                        "imp_cumulative_gap",
+                        cumulative=exact(g.cumulative),
+                        earlier=exact(g.earlier),
+                        this_month=exact(g.this_month),
+                        missing=exact(g.missing),
+                    ),
+                )
+            )
+
+
+def _warn_quota(
+    plan: Plan,
+    code: str,
+    unit: str,
+    amounts: dict[str, float],
+    mine: dict[str, Any],
+    origin: dict[tuple[str, str, str], tuple[Any, Any]],
+    result: ImportResult,
+    running_total: Any,
+) -> None:
+    """A month above the unit's quota (or the whole target), a cumulative far above it, a 上月累计 that
+    differs from kctrack's: warnings (``--strict`` refuses them)."""
+    from kctrack.returns import Problem
+
+    item = plan.find_code(code)
+    if not isinstance(item, Target):
+        return
+    quota = item.quota(unit) if item.breakdown else item.value
+    for m, row in mine.items():
+        ret, _ = origin[(code, unit, m)]
+        amount = amounts.get(m, 0.0)
+        before = running_total(amounts, m)
+        params = {"code": code, "quota": exact(quota or 0), "unit": plan.unit_name(unit, "zh")}
+        if quota and amount > quota:
+            result.warnings.append(
+                Problem(
+                    ret.file, ret.sheet, row.cell, amount, DataError("imp_above_quota", value=exact(amount), **params)
+                )
+            )
+        elif quota and before + amount > FAR_ABOVE * quota:
+            result.warnings.append(
+                Problem(
+                    ret.file,
+                    ret.sheet,
+                    row.cell,
+                    before + amount,
+                    DataError("imp_cumulative_far", value=exact(before + amount), factor=FAR_ABOVE, **params),
+                )
+            )
+        if row.previous is not None and abs(row.previous - before) > 1e-9 * max(1.0, before):
+            result.warnings.append(
+                Problem(
+                    ret.file,
+                    ret.sheet,
+                    row.cell_of("previous"),
+                    row.previous,
+                    DataError("imp_previous_differs", shown=exact(row.previous), held=exact(before)),
+                )
+            )
+
+
+def _write_run(
+    conn: store.Connection, accepted: list[_Accepted], received: str, reason: str | None, result: ImportResult
+) -> None:
+    """Write the accepted returns as one run: a batch each (a nil return is a batch without records)."""
+    run = store.next_run(conn)
+    result.run = run
+    result.batches = store.write_batches(
+        conn,
+        [
+            store.NewBatch(
+                [
+                    store.NewRecord(
+                        row.code,
+                        row.unit,
+                        row.month,
+                        row.this_month,
+                        row.cumulative,
+                        row.note,
+                        f"{a.ret.sheet}!{row.cell}",
+                    )
+                    for row in a.ret.rows
+                ],
+                kind="import",
+                source=str(a.ret.file),
+                sheet=a.ret.sheet,
+                sha256=a.ret.sha256,
+                unit_code=a.ret.unit,
+                month=a.ret.month,
+                received=received,
+                supersedes=a.superseded,
+                reason=reason,
+                run=run,
+            )
+            for a in accepted
+        ],
+        check=False,
+    )
 
 
 def _received(text: str | None) -> str:
@@ -466,27 +655,76 @@ def history(
 
 @dataclass
 class UndoResult:
-    batch: store.BatchInfo
+    batches: list[store.BatchInfo]  # the batches undone (one, or every batch in force of a run)
     restored: list[int]
+    dry_run: bool = False
+    run: int | None = None
 
 
-def undo(db: str | None, batch_id: int, reason: str | None = None) -> UndoResult:
+class _RollBack(Exception):
+    """Raised inside a transaction to undo it on purpose (a dry run)."""
+
+
+def undo(
+    db: str | None, batch_id: int | None, reason: str | None = None, *, run: int | None = None, dry_run: bool = False
+) -> UndoResult:
+    """Revert one batch, or every batch in force of an import run, in one transaction.
+
+    Undoing a corrected return restores the one it replaced.  Refused (DataError):
+    a batch that does not exist, is already undone or has been replaced (undo
+    the newer first); a run with nothing in force; a locked month without a
+    reason; an undo that would leave a series disagreeing with itself.  With
+    ``dry_run`` the undo is carried out and rolled back: the result says what
+    it would do.
+    """
+    if (batch_id is None) == (run is None):
+        raise UsageError("undo_batch_or_run", where="BATCH")
     opened = store.open_db(db)
     conn = opened.conn
     try:
-        info = store.batch(conn, batch_id)
-        if info is None:
-            raise DataError("undo_no_batch", where=str(batch_id), batch=batch_id)
-        if info.undone_at:
-            raise DataError("undo_already", where=str(batch_id), batch=batch_id, at=info.undone_at)
-        if info.superseded_by:
-            raise DataError("undo_superseded", where=str(batch_id), batch=batch_id, newer=info.superseded_by)
-        with conn.transaction():
-            check_locks(conn, {r["month"] for r in info.records}, reason)
-            restored = store.undo_batch(conn, batch_id, reason)
-        return UndoResult(info, restored)
+        infos = _undo_targets(conn, batch_id, run)
+        result = UndoResult(infos, [], dry_run, run)
+        try:
+            with conn.transaction():
+                check_locks(conn, {r["month"] for info in infos for r in info.records} | _months(infos), reason)
+                for info in sorted(infos, key=lambda b: -b.id):
+                    result.restored += store.undo_batch(conn, info.id, reason)
+                if dry_run:
+                    raise _RollBack
+        except _RollBack:
+            pass
+        return result
     finally:
         conn.close()
+
+
+def _months(infos: list[store.BatchInfo]) -> set[str]:
+    return {b.month for b in infos if b.month}
+
+
+def _undo_targets(conn: store.Connection, batch_id: int | None, run: int | None) -> list[store.BatchInfo]:
+    """The batches an undo reverts, each checked (exists, in force)."""
+    if run is not None:
+        ids = [int(r[0]) for r in conn.all("SELECT id FROM batch WHERE run = :r ORDER BY id", {"r": run})]
+        if not ids:
+            raise DataError("undo_no_run", where=f"--run {run}", run=run)
+        infos = [info for info in (store.batch(conn, b) for b in ids) if info is not None]
+        live = [b for b in infos if not b.undone_at]
+        if not live:
+            raise DataError("undo_run_already", where=f"--run {run}", run=run)
+        for b in live:
+            if b.superseded_by:
+                raise DataError("undo_superseded", where=str(b.id), batch=b.id, newer=b.superseded_by)
+        return live
+    assert batch_id is not None
+    info = store.batch(conn, batch_id)
+    if info is None:
+        raise DataError("undo_no_batch", where=str(batch_id), batch=batch_id)
+    if info.undone_at:
+        raise DataError("undo_already", where=str(batch_id), batch=batch_id, at=info.undone_at)
+    if info.superseded_by:
+        raise DataError("undo_superseded", where=str(batch_id), batch=batch_id, newer=info.superseded_by)
+    return [info]
 
 
 @dataclass

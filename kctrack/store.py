@@ -21,13 +21,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from kctrack.errors import DatabaseError, UsageError
+from kctrack.errors import DatabaseError, DataError, UsageError
 
 # The migrations in order; the last is the schema this code expects.  A test
 # checks this list against the scripts in migrations/versions.
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 BUSY_TIMEOUT_S = float(os.environ.get("KCTRACK_BUSY_TIMEOUT", "30"))
 DEFAULT_DB = "kctrack.db"
@@ -384,10 +384,12 @@ def _upsert(conn: Connection, table: str, row: dict[str, Any]) -> None:
 
 @dataclass(slots=True)
 class NewRecord:
+    """A figure as its return stated it: ``value`` is 本月 (None when only 累计 was given)."""
+
     target_code: str
     unit_code: str
     month: str
-    value: float
+    value: float | None
     cumulative: float | None = None
     note: str | None = None
     cell: str | None = None
@@ -408,16 +410,20 @@ class NewBatch:
     supersedes: Sequence[int] = ()
     created: str | None = None
     reason: str | None = None
+    run: int | None = None
 
 
-def write_batches(conn: Connection, batches: Sequence[NewBatch]) -> list[int]:
+def write_batches(conn: Connection, batches: Sequence[NewBatch], *, check: bool = True) -> list[int]:
     """Write batches of records inside the caller's transaction; returns their ids.
 
     The new records become the figures in force for their keys (no two batches
     of one call may share a key); the batches each supersedes stop counting
     (they stay in history, and undo restores them).  Records go in with one
-    executemany, and the figures in force and the month totals are brought up
-    to date once for the whole call.
+    executemany; the figures in force, the amounts of every series touched
+    (:func:`rederive`) and the month totals are brought up to date once for
+    the whole call.  ``check``: refuse (raise :class:`DataError`) when a series
+    touched no longer agrees with itself (the import checks that beforehand,
+    cell by cell, and passes False).
     """
     if not batches:
         return []
@@ -425,10 +431,23 @@ def write_batches(conn: Connection, batches: Sequence[NewBatch]) -> list[int]:
     ids = new_ids(conn, "batch", len(batches))
     at = now()
     conn.many(
-        "INSERT INTO batch (id, created, operator, kind, source, sheet, sha256, unit_code, month, received, reason)"
-        " VALUES (:id, :created, :op, :kind, :source, :sheet, :sha, :unit, :month, :received, :reason)",
+        "INSERT INTO batch (id, created, operator, kind, source, sheet, sha256, unit_code, month, received, reason, run)"
+        " VALUES (:id, :created, :op, :kind, :source, :sheet, :sha, :unit, :month, :received, :reason, :run)",
         [
-            (i, b.created or at, op, b.kind, b.source, b.sheet, b.sha256, b.unit_code, b.month, b.received, b.reason)
+            (
+                i,
+                b.created or at,
+                op,
+                b.kind,
+                b.source,
+                b.sheet,
+                b.sha256,
+                b.unit_code,
+                b.month,
+                b.received,
+                b.reason,
+                b.run,
+            )
             for i, b in zip(ids, batches, strict=True)
         ],
     )
@@ -450,10 +469,11 @@ def write_batches(conn: Connection, batches: Sequence[NewBatch]) -> list[int]:
         new = "batch_id = ANY(:ids)"
         params = {"ids": ids}
     conn.execute(
-        "INSERT INTO current_value (target_code, unit_code, month, value, record_id)"
-        f" SELECT target_code, unit_code, month, value, id FROM record WHERE {new}"
+        "INSERT INTO current_value (target_code, unit_code, month, value, record_id, this_month, cumulative)"
+        f" SELECT target_code, unit_code, month, COALESCE(value, 0), id, value, cumulative FROM record WHERE {new}"
         " ON CONFLICT (target_code, unit_code, month)"
-        " DO UPDATE SET value = excluded.value, record_id = excluded.record_id",
+        " DO UPDATE SET value = excluded.value, record_id = excluded.record_id,"
+        " this_month = excluded.this_month, cumulative = excluded.cumulative",
         params,
     )
     superseded: list[int] = []
@@ -462,8 +482,15 @@ def write_batches(conn: Connection, batches: Sequence[NewBatch]) -> list[int]:
             conn.execute("UPDATE batch SET superseded_by = :new WHERE id = :old", {"new": batch_id, "old": old})
             refresh_current(conn, old)
             superseded.append(old)
-    refresh_month_totals(conn, {r.target_code for b in batches for r in b.records} | batch_targets(conn, superseded))
+    touched = {(r.target_code, r.unit_code) for b in batches for r in b.records} | batch_series(conn, superseded)
+    rederive(conn, touched, check=check)
+    refresh_month_totals(conn, {t for t, _ in touched})
     return ids
+
+
+def next_run(conn: Connection) -> int:
+    """The id of a new import run, taken inside the caller's write transaction (writers are serialised)."""
+    return int(conn.scalar("SELECT COALESCE(MAX(run), 0) FROM batch")) + 1
 
 
 def new_ids(conn: Connection, table: str, n: int) -> list[int]:
@@ -488,11 +515,81 @@ def write_batch(conn: Connection, records: Iterable[NewRecord], **batch: Any) ->
     return write_batches(conn, [NewBatch(list(records), **batch)])[0]
 
 
-def batch_targets(conn: Connection, batch_ids: Iterable[int]) -> set[str]:
-    out: set[str] = set()
+def batch_series(conn: Connection, batch_ids: Iterable[int]) -> set[tuple[str, str]]:
+    """The (target, unit) series the records of some batches belong to."""
+    out: set[tuple[str, str]] = set()
     for b in batch_ids:
-        out |= {r[0] for r in conn.all("SELECT DISTINCT target_code FROM record WHERE batch_id = :b", {"b": b})}
+        rows = conn.all("SELECT DISTINCT target_code, unit_code FROM record WHERE batch_id = :b", {"b": b})
+        out |= {(t, u) for t, u in rows}
     return out
+
+
+def series_in_force(conn: Connection, series: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """What the records in force state for some (target, unit) series: month → :class:`~kctrack.series.Stated`,
+    with the amount each month now has (``{"stated": {...}, "amounts": {...}}`` per series)."""
+    from kctrack.series import Stated
+
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    by_target: dict[str, set[str]] = {}
+    for t, u in series:
+        by_target.setdefault(t, set()).add(u)
+    for t, units in sorted(by_target.items()):
+        rows = conn.all(
+            "SELECT unit_code, month, this_month, cumulative, value FROM current_value WHERE target_code = :t",
+            {"t": t},
+        )
+        for u, m, tm, cu, v in rows:
+            if u not in units:
+                continue
+            entry = out.setdefault((t, u), {"stated": {}, "amounts": {}})
+            entry["stated"][m] = Stated(None if tm is None else float(tm), None if cu is None else float(cu))
+            entry["amounts"][m] = float(v)
+    return out
+
+
+def rederive(conn: Connection, series: Iterable[tuple[str, str]], *, check: bool = True) -> None:
+    """Bring the amounts of some series in line with what their records in force state (kctrack.series).
+
+    A month that states 本月 has that amount already; only a series holding a
+    cumulative-only month can need new amounts, so without ``check`` only those
+    are read.  With ``check``, every series is read and a disagreement raises
+    :class:`DataError` (``series_conflict``), undoing the caller's transaction.
+    """
+    from kctrack.series import derive
+
+    wanted = set(series)
+    if not wanted:
+        return
+    if not check:
+        cumulative_only = {
+            (t, u)
+            for t, u in conn.all("SELECT DISTINCT target_code, unit_code FROM current_value WHERE this_month IS NULL")
+        }
+        wanted &= cumulative_only
+    updates = []
+    for (t, u), entry in series_in_force(conn, wanted).items():
+        derived = derive(entry["stated"])
+        if check and derived.conflicts:
+            c = derived.conflicts[0]
+            raise DataError(
+                "series_conflict",
+                where=f"{t} · {u} · {c.month}",
+                code=t,
+                month=c.month,
+                cumulative=_exact(c.cumulative),
+                earlier=_exact(c.earlier),
+                this_month=_exact(c.this_month or 0),
+            )
+        for m, amount in derived.amounts.items():
+            if amount != entry["amounts"].get(m):
+                updates.append((amount, t, u, m))
+    conn.many("UPDATE current_value SET value = :v WHERE target_code = :t AND unit_code = :u AND month = :m", updates)
+
+
+def _exact(x: float) -> str:
+    from kctrack.parse import exact
+
+    return exact(x)
 
 
 def refresh_month_totals(conn: Connection, targets: Iterable[str]) -> None:
@@ -517,8 +614,9 @@ def refresh_current(conn: Connection, batch_id: int) -> None:
         {"b": batch_id},
     )
     conn.execute(
-        "INSERT INTO current_value (target_code, unit_code, month, value, record_id)"
-        " SELECT r.target_code, r.unit_code, r.month, r.value, r.id FROM record r WHERE r.id IN ("
+        "INSERT INTO current_value (target_code, unit_code, month, value, record_id, this_month, cumulative)"
+        " SELECT r.target_code, r.unit_code, r.month, COALESCE(r.value, 0), r.id, r.value, r.cumulative"
+        " FROM record r WHERE r.id IN ("
         "  SELECT max(r2.id) FROM record r2 JOIN batch b2 ON b2.id = r2.batch_id"
         "  WHERE b2.undone_at IS NULL AND b2.superseded_by IS NULL"
         f"  AND (r2.target_code, r2.unit_code, r2.month) IN ({keys})"
@@ -570,28 +668,25 @@ def unit_by_month(conn: Connection, unit: str) -> dict[tuple[str, str], float]:
 # -- returns, history, undo ------------------------------------------------------------------
 
 
-def live_returns(conn: Connection) -> dict[tuple[str, str], list[tuple[int, str | None, str, str | None]]]:
-    """Live import batches per (unit, month): (id, sha256, source, sheet)."""
+class LiveReturn(NamedTuple):
+    """An import batch in force: one return of a unit and month."""
+
+    id: int
+    sha256: str | None
+    source: str
+    sheet: str | None
+
+
+def live_returns(conn: Connection) -> dict[tuple[str, str], list[LiveReturn]]:
+    """Import batches in force per (unit, month), oldest first."""
     rows = conn.all(
         "SELECT id, unit_code, month, sha256, source, sheet FROM batch"
         " WHERE kind = 'import' AND undone_at IS NULL AND superseded_by IS NULL ORDER BY id"
     )
-    out: dict[tuple[str, str], list[tuple[int, str | None, str, str | None]]] = {}
+    out: dict[tuple[str, str], list[LiveReturn]] = {}
     for bid, unit, month, sha, source, sheet in rows:
-        out.setdefault((unit, month), []).append((int(bid), sha, source, sheet))
+        out.setdefault((unit, month), []).append(LiveReturn(int(bid), sha, source, sheet))
     return out
-
-
-def current_values(conn: Connection, units: Iterable[str]) -> dict[tuple[str, str, str], float]:
-    units = sorted(set(units))
-    if not units:
-        return {}
-    params = {f"u{i}": u for i, u in enumerate(units)}
-    marks = ", ".join(f":u{i}" for i in range(len(units)))
-    rows = conn.all(
-        f"SELECT target_code, unit_code, month, value FROM current_value WHERE unit_code IN ({marks})", params
-    )
-    return {(t, u, m): float(v) for t, u, m, v in rows}
 
 
 @dataclass
@@ -610,6 +705,7 @@ class BatchInfo:
     undone_by: str | None
     reason: str | None = None
     undo_reason: str | None = None
+    run: int | None = None
     supersedes: list[int] = field(default_factory=list)
     count: int = 0  # its records, all of them (``records`` may hold only some)
     records: list[dict[str, Any]] = field(default_factory=list)
@@ -617,7 +713,7 @@ class BatchInfo:
 
 _BATCH_COLS = (
     "id, created, operator, kind, source, sheet, unit_code, month, received, superseded_by, undone_at, undone_by,"
-    " reason, undo_reason"
+    " reason, undo_reason, run"
 )
 
 
@@ -742,12 +838,19 @@ def undo_batch(conn: Connection, batch_id: int, reason: str | None = None) -> li
     refresh_current(conn, batch_id)
     for old in restored:
         refresh_current(conn, old)
-    refresh_month_totals(conn, batch_targets(conn, [batch_id, *restored]))
+    touched = batch_series(conn, [batch_id, *restored])
+    rederive(conn, touched, check=True)
+    refresh_month_totals(conn, {t for t, _ in touched})
     return restored
 
 
 def contributions(conn: Connection, target: str, unit: str | None, as_of: str) -> list[dict[str, Any]]:
-    """Every record of a target up to a month, newest first per key, with whether it counts and why not."""
+    """Every record of a target up to a month, newest first per key, with whether it counts and why not.
+
+    ``value`` is what a record counts for (the month's derived amount) when it
+    counts, else its stated 本月 (None when it stated only 累计);
+    ``this_month`` and ``cumulative`` are what it stated.
+    """
     params: dict[str, Any] = {"t": target, "m": as_of}
     cond = "r.target_code = :t AND r.month <= :m"
     if unit:
@@ -755,7 +858,7 @@ def contributions(conn: Connection, target: str, unit: str | None, as_of: str) -
         params["u"] = unit
     rows = conn.all(
         "SELECT r.id, r.unit_code, r.month, r.value, r.cumulative, r.note, r.cell, b.id, b.source, b.sheet,"
-        " b.created, b.operator, b.undone_at, b.superseded_by, c.record_id"
+        " b.created, b.operator, b.undone_at, b.superseded_by, c.record_id, c.value"
         " FROM record r JOIN batch b ON b.id = r.batch_id"
         " LEFT JOIN current_value c ON c.target_code = r.target_code AND c.unit_code = r.unit_code AND c.month = r.month"
         f" WHERE {cond} ORDER BY r.unit_code, r.month, r.id DESC",
@@ -777,11 +880,16 @@ def contributions(conn: Connection, target: str, unit: str | None, as_of: str) -
         "undone_at",
         "superseded_by",
         "current_record",
+        "amount",
     )
     out = []
     for row in rows:
         d = dict(zip(keys, row, strict=True))
         d["counts"] = d["record"] == d.pop("current_record")
+        # what the record stated, and what it counts for: the month's amount derived from the series
+        d["this_month"] = d["value"]
+        amount = d.pop("amount")
+        d["value"] = amount if d["counts"] else d["value"]
         if d["counts"]:
             d["why_not"] = None
         elif d["undone_at"]:
@@ -821,3 +929,15 @@ def integrity_check(conn: Connection) -> str:
         return str(conn.scalar("PRAGMA integrity_check"))
     conn.scalar("SELECT count(*) FROM batch")
     return "ok"
+
+
+def cumulative_before(conn: Connection, unit: str, month: str) -> dict[str, float]:
+    """A unit's cumulative figure per target code at the end of the month before ``month``.
+
+    The sum of its figures in force for every earlier month; a target with none is absent (counts 0).
+    """
+    rows = conn.all(
+        "SELECT target_code, SUM(value) FROM current_value WHERE unit_code = :u AND month < :m GROUP BY target_code",
+        {"u": unit, "m": month},
+    )
+    return {t: float(v) for t, v in rows}

@@ -161,7 +161,13 @@ def explain(db: Db, code: str, *extra: str) -> dict[str, Any]:
 
 def problem_lines(result: Result) -> list[str]:
     """The ``file!sheet!cell: value → reason`` lines an import printed on stderr."""
-    return [line for line in result.stderr.splitlines() if "!" in line and ": " in line]
+    return [line for line in result.stderr.splitlines() if "!" in line and ": " in line and not _is_warning(line)]
+
+
+def _is_warning(line: str) -> bool:
+    """A warning line (``…: value → 警告：…``): the import went ahead, or refused it only with --strict."""
+    reason = line.split(" → ", 1)[-1].split(": ", 1)[-1]
+    return reason.startswith(("警告：", "warning:")) or " → 警告：" in line or " → warning:" in line
 
 
 # -- workbooks ----------------------------------------------------------------------------

@@ -52,7 +52,7 @@ SCENARIO: list[tuple[str, str, str, str | None]] = [
     (TMT, "10", "2020-04", "苏州"),
     (TMT, "5", "2020-05", "苏州市"),
     (TMT, "3", "2020-05", "宿迁市科协"),  # the alias
-    (TMT, "9.9", "2020-05", "Wuxi"),  # the English name
+    (TMT, "9", "2020-05", "Wuxi"),  # the English name
     (TMT, "15", "2020-06", "南京"),
     (TMT, "3", "2020-06", "宿迁"),
     (HAIZHI, "30", "2020-04", None),  # one reporting unit: --unit not needed
@@ -333,20 +333,20 @@ def test_status_as_of_april(scenario: Db) -> None:
 def test_status_as_of_may(scenario: Db) -> None:
     data = status_json(scenario, "2020-05")
     t = target_row(data, TMT)
-    # 10 + 5 (苏州) + 3 (宿迁) + 9.9 (无锡) = 27.9; expected 200 × 2 / 4 = 100 (the issue's example)
-    # 27.9 < 80 → off_track; 27.9 / 200 = 13.95 %
-    assert t["actual"] == pytest.approx(27.9)
+    # 10 + 5 (苏州) + 3 (宿迁) + 9 (无锡) = 27; expected 200 × 2 / 4 = 100 (the issue's example)
+    # 27 < 80 → off_track; 27 / 200 = 13.5 %
+    assert t["actual"] == 27
     assert (t["expected"], t["state"]) == (100, "off_track")
-    assert t["percent"] == pytest.approx(13.95)
+    assert t["percent"] == pytest.approx(13.5)
     # 苏州 15 ≥ 25 × 2 / 4 = 12.5 → on_track
     s = share_row(data, TMT, "苏州市")
     assert (s["actual"], s["expected"], s["state"]) == (15, 12.5, "on_track")
     # 宿迁 3 = 6 × 2 / 4 = 3: exactly the expected value → on_track
     s = share_row(data, TMT, "宿迁市")
     assert (s["actual"], s["expected"], s["state"]) == (3, 3, "on_track")
-    # 无锡 9.9 < 0.8 × 12.5 = 10 → off_track
+    # 无锡 9 < 0.8 × 12.5 = 10 → off_track
     s = share_row(data, TMT, "无锡市")
-    assert s["actual"] == pytest.approx(9.9)
+    assert s["actual"] == 9
     assert (s["expected"], s["state"]) == (12.5, "off_track")
     # 扬州 nothing: 15 × 2 / 4 = 7.5 expected
     s = share_row(data, TMT, "扬州市")
@@ -362,10 +362,10 @@ def test_status_as_of_may(scenario: Db) -> None:
 def test_status_as_of_june(scenario: Db) -> None:
     data = status_json(scenario, "2020-06")
     t = target_row(data, TMT)
-    # 27.9 + 15 (南京) + 3 (宿迁) = 45.9; expected 200 × 3 / 4 = 150; 45.9 / 200 = 22.95 %
-    assert t["actual"] == pytest.approx(45.9)
+    # 27 + 15 (南京) + 3 (宿迁) = 45; expected 200 × 3 / 4 = 150; 45 / 200 = 22.5 %
+    assert t["actual"] == 45
     assert (t["expected"], t["state"]) == (150, "off_track")
-    assert t["percent"] == pytest.approx(22.95)
+    assert t["percent"] == pytest.approx(22.5)
     # 苏州 15 and 南京 15 against 25 × 3 / 4 = 18.75: exactly 0.8 × 18.75 = 15 → behind
     for city in ("苏州市", "南京市"):
         s = share_row(data, TMT, city)
@@ -373,7 +373,7 @@ def test_status_as_of_june(scenario: Db) -> None:
     # 宿迁 3 + 3 = 6 = its quota → done, a month before the deadline
     s = share_row(data, TMT, "宿迁市")
     assert (s["actual"], s["state"]) == (6, "done")
-    # 无锡 9.9 < 15 → off_track
+    # 无锡 9 < 15 → off_track
     assert share_row(data, TMT, "无锡市")["state"] == "off_track"
     h = target_row(data, HAIZHI)
     # 30 + 40 = 70 ≥ 200 × 3 / 9 = 66.67 → on_track; 70 / 200 = 35 %
@@ -390,7 +390,7 @@ def test_status_as_of_june(scenario: Db) -> None:
 def test_status_as_of_july_the_deadline(scenario: Db) -> None:
     data = status_json(scenario, "2020-07")
     t = target_row(data, TMT)
-    # the deadline month: expected = the whole 200; 45.9 < 160 → off_track, not overdue yet
+    # the deadline month: expected = the whole 200; 45 < 160 → off_track, not overdue yet
     assert (t["expected"], t["state"]) == (200, "off_track")
     s = share_row(data, TMT, "苏州市")
     assert (s["expected"], s["state"]) == (25, "off_track")  # 15 < 0.8 × 25 = 20
@@ -544,16 +544,16 @@ def test_status_by_month_csv(scenario: Db) -> None:
     months = [f"2020-{m:02d}" for m in range(4, 13)]
     assert out.splitlines()[0] == ",".join(["code", "target", *months])
     rows = {r["code"]: r for r in csv_rows(out)}
-    # cumulative: TMT 10 | 10 + 17.9 = 27.9 | 27.9 + 18 = 45.9; later months not shown yet
+    # cumulative: TMT 10 | 10 + 17 = 27 | 27 + 18 = 45; later months not shown yet
     tmt = rows[TMT]
-    assert [tmt[m] for m in months] == ["10", "27.9", "45.9", "", "", "", "", "", ""]
+    assert [tmt[m] for m in months] == ["10", "27", "45", "", "", "", "", "", ""]
     assert [rows[HAIZHI][m] for m in months[:3]] == ["30", "30", "70"]
 
 
 def test_status_by_month_for_one_unit(scenario: Db) -> None:
     # --unit limits the report to what that unit reports (compute's docstring: "only what that unit
     # reports, and its own share"): 苏州's own cumulative teams are 10 (April), 10 + 5 = 15 (May) and
-    # 15 (June), not the province's 10, 27.9 and 45.9 that include 无锡, 宿迁 and 南京.
+    # 15 (June), not the province's 10, 27 and 45 that include 无锡, 宿迁 and 南京.
     out = ok(kc(scenario, "status", "--unit", "苏州", "--by", "month", "--format", "csv", "--as-of", "2020-06")).stdout
     rows = {r["code"]: r for r in csv_rows(out)}
     assert set(rows) == {TMT}
@@ -580,7 +580,7 @@ def test_status_table(scenario: Db) -> None:
     assert "● 按期" in haizhi  # state as a symbol and a word: readable without colour
     assert "70" in haizhi and "2020-12" in haizhi
     tmt = next(line for line in out.splitlines() if line.lstrip("│ ").startswith(TMT))
-    assert "✖ 严重滞后" in tmt and "45.9" in tmt
+    assert "✖ 严重滞后" in tmt and "45" in tmt
 
 
 def test_status_table_by_unit(scenario: Db) -> None:
@@ -594,7 +594,7 @@ def test_status_table_by_unit(scenario: Db) -> None:
 def test_status_table_by_month(scenario: Db) -> None:
     out = ok(kc(scenario, "status", "--by", "month", "--as-of", "2020-06")).stdout
     tmt = next(line for line in out.splitlines() if line.lstrip("│ ").startswith(TMT))
-    assert "10" in tmt and "27.9" in tmt and "45.9" in tmt
+    assert "10" in tmt and "27" in tmt and "45" in tmt
 
 
 def test_status_table_for_one_unit(scenario: Db) -> None:

@@ -1298,7 +1298,9 @@ def test_unknown_extension_without_format_is_a_usage_error(db: Db, tmp_path: Pat
     assert json.loads(out.read_text(encoding="utf-8"))["as_of"] == "2020-06"
 
 
-@pytest.mark.parametrize("bad", ["2020-13", "2020-6", "June", "2020/06", "20-06"])
+@pytest.mark.parametrize(
+    "bad", ["2020-13", "2020-0", "June", "2020/06/31", "20-06"]
+)  # 2020-6 and 2020/06 are June (tests/test_parse.py)
 def test_malformed_as_of_is_a_usage_error(db: Db, tmp_path: Path, bad: str) -> None:
     out = tmp_path / "summary.xlsx"
     result = xk(db, "export", out, "--as-of", bad)

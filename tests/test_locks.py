@@ -106,7 +106,7 @@ def test_backup_without_a_path_goes_beside_the_database(db: Path) -> None:
 
 def test_db_check_reports_version_and_integrity(db) -> None:  # type: ignore[no-untyped-def]
     out = ok(kc(db, "--lang", "en", "db", "check")).stdout
-    assert "schema 0004 (code 0004)" in out
+    assert "schema 0005 (code 0005)" in out
     assert "integrity ok" in out
 
 

@@ -60,7 +60,7 @@ def test_messages_read_as_the_issue_says(rdb: Db, form: Path) -> None:
     """Two lines written out in full, so the wording itself is checked once."""
     fill(form, {"E6": "abc", "E7": "maybe"})
     assert sorted(_rejected(rdb, form)) == [
-        f"{form}!{SHEET}!E6: abc → “abc” 不是数字：请填写数字，如 12",
+        f"{form}!{SHEET}!E6: abc → “abc” 不是数字：请填写一个不小于 0 的数，如 12、1,234 或 1.5万",
         f"{form}!{SHEET}!E7: maybe → 里程碑只能填“完成”（或留空）",
     ]
 
@@ -148,19 +148,19 @@ def test_month_not_understood(rdb: Db, form: Path) -> None:
 
 
 def test_not_a_number(rdb: Db, form: Path) -> None:
-    fill(form, {"E6": "五个"})
-    assert _rejected(rdb, form) == [_line(form, "E6", "五个", "imp_not_number", value="五个")]
+    fill(form, {"E6": "几个"})  # 五个 is 5 (Chinese numerals are read: tests/test_parse.py)
+    assert _rejected(rdb, form) == [_line(form, "E6", "几个", "num_not_number", value="几个")]
 
 
 def test_negative(rdb: Db, form: Path) -> None:
     """A number typed as -3 is shown as -3 in the reason too (not -3.0)."""
     fill(form, {"E6": -3})
-    assert _rejected(rdb, form) == [_line(form, "E6", "-3", "imp_negative", value="-3")]
+    assert _rejected(rdb, form) == [_line(form, "E6", "-3", "num_negative", value="-3")]
 
 
 def test_negative_cumulative_as_text(rdb: Db, form: Path) -> None:
     fill(form, {"F6": "-2"})
-    assert _rejected(rdb, form) == [_line(form, "F6", "-2", "imp_negative", value="-2")]
+    assert _rejected(rdb, form) == [_line(form, "F6", "-2", "num_negative", value="-2")]
 
 
 def test_milestone_with_a_number(rdb: Db, form: Path) -> None:
@@ -174,14 +174,14 @@ def test_cumulative_lower_than_the_previous_month(rdb: Db, tmp_path: Path) -> No
     ok(kc(rdb, "import", may))
     june = template(rdb, tmp_path / "june.xlsx", "苏州", "2020-06")
     fill(june, {"F6": 8})
-    assert _rejected(rdb, june) == [_line(june, "F6", "8", "imp_cumulative_down", value="8", previous="10")]
+    assert _rejected(rdb, june) == [_line(june, "F6", "8", "imp_cumulative_down", cumulative="8", earlier="10")]
 
 
 def test_cumulative_lower_than_this_runs_earlier_month(rdb: Db, tmp_path: Path) -> None:
     """May and June in the same run: June's running total is checked against May's figure being imported."""
     may = fill(template(rdb, tmp_path / "may.xlsx", "苏州", "2020-05"), {"F6": 10})
     june = fill(template(rdb, tmp_path / "june.xlsx", "苏州", "2020-06"), {"F6": 7})
-    assert _rejected(rdb, may, june) == [_line(june, "F6", "7", "imp_cumulative_down", value="7", previous="10")]
+    assert _rejected(rdb, may, june) == [_line(june, "F6", "7", "imp_cumulative_down", cumulative="7", earlier="10")]
 
 
 def test_same_target_twice_in_one_return(rdb: Db, form: Path) -> None:
@@ -217,8 +217,8 @@ def test_every_problem_of_a_file_at_once(rdb: Db, form: Path) -> None:
     lines = _rejected(rdb, form)
     assert sorted(lines) == sorted(
         [
-            _line(form, "E6", "abc", "imp_not_number", value="abc"),
-            _line(form, "F6", "-1", "imp_negative", value="-1"),
+            _line(form, "E6", "abc", "num_not_number", value="abc"),
+            _line(form, "F6", "-1", "num_negative", value="-1"),
             _line(form, "E7", "maybe", "imp_milestone_value"),
             _line(form, "A8", "NO_SUCH_CODE", "imp_unknown_code", code="NO_SUCH_CODE", suggestion=""),
             _line(
@@ -232,8 +232,8 @@ def test_problems_of_several_files_at_once(rdb: Db, tmp_path: Path) -> None:
     a = fill(template(rdb, tmp_path / "a.xlsx", "苏州", "2020-06"), {"E6": "-1"})
     b = fill(template(rdb, tmp_path / "b.xlsx", "无锡", "2020-06"), {"E6": "x"})
     assert sorted(_rejected(rdb, a, b)) == [
-        _line(a, "E6", "-1", "imp_negative", value="-1"),
-        _line(b, "E6", "x", "imp_not_number", value="x"),
+        _line(a, "E6", "-1", "num_negative", value="-1"),
+        _line(b, "E6", "x", "num_not_number", value="x"),
     ]
 
 

@@ -122,7 +122,7 @@ def test_many_files_with_one_bad_file_write_nothing(rdb: Db, tmp_path: Path) -> 
     before = db_files(rdb)
     result = kc(rdb, "import", *paths)
     assert result.exit_code == 1
-    assert problem_lines(result) == [f"{paths[3]}!{SHEET}!E6: -4 → {tr('imp_negative', 'zh', value='-4')}"]
+    assert problem_lines(result) == [f"{paths[3]}!{SHEET}!E6: -4 → {tr('num_negative', 'zh', value='-4')}"]
     assert "5 个文件，0 份月报：新增 4，修改 0，不变 0，移除 0，拒绝 1" in result.stderr
     assert counts(rdb) == {"batch": 0, "record": 0, "current_value": 0}
     assert db_files(rdb) == before
@@ -175,7 +175,7 @@ def test_errors_out_writes_a_marked_copy(rdb: Db, tmp_path: Path) -> None:
     assert tr("imp_error_copies", "zh", paths=copy) in result.stderr
     assert path.read_bytes() == original  # the unit's own file is untouched
     ws = openpyxl.load_workbook(copy)[SHEET]
-    assert ws["E6"].comment.text == tr("imp_not_number", "zh", value="abc")
+    assert ws["E6"].comment.text == tr("num_not_number", "zh", value="abc")
     assert ws["A8"].comment.text == tr("imp_unknown_code", "zh", code="NO_SUCH_CODE", suggestion="")
     assert ws["E6"].fill.fgColor.rgb.endswith("FFC7CE")
     assert ws["A8"].fill.fgColor.rgb.endswith("FFC7CE")
@@ -200,4 +200,4 @@ def test_errors_out_in_english(rdb: Db, tmp_path: Path) -> None:
     out = tmp_path / "errors"
     assert kc(rdb, "--lang", "en", "import", bad, "--errors-out", out).exit_code == 1
     ws = openpyxl.load_workbook(out / "bad.errors.xlsx")[SHEET]
-    assert ws["E6"].comment.text == "'abc' is not a number: enter a number such as 12"
+    assert ws["E6"].comment.text == "'abc' is not a number: enter a number of at least 0, such as 12, 1,234 or 1.5万"

@@ -41,7 +41,7 @@ def test_missing_option_names_it() -> None:
 
 def test_not_a_whole_number() -> None:
     lines = usage_error("undo", "abc")
-    assert lines[0] == "用法：kctrack undo [OPTIONS] {batch}"
+    assert lines[0] == "用法：kctrack undo [OPTIONS] [batch]"  # optional: --run undoes a whole import
     assert lines[-1] == "batch 要填一个整数。"
     assert usage_error("--lang", "en", "undo", "abc")[-1] == "batch must be a whole number."
 
