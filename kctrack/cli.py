@@ -356,6 +356,8 @@ def record(
     """
     s = settings(ctx)
     r = service.record(s.db, code, value, month, unit, note, reason)
+    for warning in r.warnings:
+        typer.echo(warning.render(s.lang), err=True)
     from kctrack.render import fmt
 
     unit_name = r.unit_name.get(s.lang)

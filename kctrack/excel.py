@@ -16,7 +16,12 @@ Opening a return is a pipeline, one named step each:
    stream-parsed to say what each formula cell really holds
    (:attr:`Sheet.formulas`), to put saved errors such as ``#REF!`` back as text
    (calamine gives ``""`` for them), and whether the file asks to be
-   recalculated on load (:attr:`Workbook.recalc_on_load`).
+   recalculated on load (:attr:`Workbook.recalc_on_load`).  When xl/styles.xml
+   has a percentage number format, the cells using it are found
+   (:attr:`Sheet.percent`: ``1`` shown as ``100%``).
+5. For .ods, content.xml is stream-parsed for the same (formula results,
+   error texts, percentages) and the merged ranges calamine does not give; for
+   .xls/.et, xlrd tells error results, empty-string results and percentages.
 
 :func:`parse_month` and :func:`parse_number` accept what people type.
 """
@@ -51,6 +56,9 @@ OOXML_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
 SPREADSHEET_SUFFIXES = OOXML_SUFFIXES | {".xlsb", ".xls", ".xlt", ".et", ".ett", ".ods", ".ots"}
 TEXT_TABLE_SUFFIXES = frozenset({".csv", ".tsv"})
 LOCK_PREFIX = "~$"  # Excel/WPS leave "~$name.xlsx" beside a workbook while it is open
+# A folder of returns holds one workbook per unit and month: a few hundred files in a year.  Thousands
+# mean a folder above the returns was named (a home folder, a whole drive): refused before any is read.
+MAX_FOLDER_FILES = 5000
 
 # What a formula cell's saved result is (the values of Sheet.formulas).
 FORMULA_VALUE = "value"  # a number, text or boolean was saved
@@ -71,18 +79,25 @@ class Sheet:
     length; an empty cell is ``""``; numbers are int or float, dates
     ``datetime``; a saved error value is its text (``"#REF!"``).
     ``merged``: merged ranges as 0-based ``(first_row, first_col, last_row,
-    last_col)``, inclusive (.xlsx, .xlsm, .xls; empty for .ods and .xlsb).
+    last_col)``, inclusive (.xlsx, .xlsm, .xls, .ods; empty for .xlsb).
     ``formulas``: 0-based ``(row, col)`` of every formula cell → what its saved
     result is: :data:`FORMULA_VALUE` ``"value"``, :data:`FORMULA_NONE`
     ``"none"``, :data:`FORMULA_ERROR` ``"error"``, :data:`FORMULA_EMPTY`
-    ``"empty"``.  Read for .xlsx/.xlsm only: empty for .xls, .xlsb and .ods
-    (their formula cells hold whatever result was saved, errors as ``""``).
+    ``"empty"``.  Complete for .xlsx/.xlsm and .ods.  For .xls (read by xlrd
+    as well) only the cells whose result is an error or the empty string are
+    known (a BIFF reader does not say which other cells are formulas); empty
+    for .xlsb (its errors read as ``""``).
+    ``percent``: 0-based ``(row, col)`` of the cells whose number format shows
+    a percentage (``1`` shown as ``100%``): .xlsx/.xlsm (built-in formats 9, 10
+    or a format code with ``%``), .xls (the same, by xlrd) and .ods (values of
+    type ``percentage``); empty for .xlsb.
     """
 
     name: str
     rows: list[list[Any]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    percent: set[tuple[int, int]] = field(default_factory=set)
 
 
 @dataclass
@@ -116,11 +131,15 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
     """The files to read, and the files of a folder not read with the message key saying why.
 
     A file named on the command line is always read (:func:`open_workbook`
-    says what is wrong with it).  A folder gives its regular files, sorted,
-    not its subfolders: a spreadsheet (by suffix, :data:`SPREADSHEET_SUFFIXES`)
-    is read; an Office lock file ``~$…`` is not (``xl_lock_file``), nor a CSV
-    (``xl_csv``), nor anything else (``xl_not_spreadsheet``).  Dot-files
-    (``.DS_Store``, macOS ``._name.xlsx``) are passed over in silence.
+    says what is wrong with it).  A folder gives its regular files and those of
+    its subfolders, at any depth (a folder per city: ``returns/苏州/苏州6月.xlsx``),
+    sorted by path: a spreadsheet (by suffix, :data:`SPREADSHEET_SUFFIXES`) is
+    read; an Office lock file ``~$…`` is not (``xl_lock_file``), nor a CSV
+    (``xl_csv``), nor anything else (``xl_not_spreadsheet``).  Dot-files and
+    dot-folders (``.DS_Store``, macOS ``._name.xlsx``, ``.git``) are passed over
+    in silence; a folder reached twice (a symbolic link looping back) is walked
+    once.  A folder holding more than :data:`MAX_FOLDER_FILES` files raises
+    ``xl_too_many_files`` placed at the folder, before anything is read.
     """
     read: list[Path] = []
     skipped: list[tuple[Path, str]] = []
@@ -128,15 +147,44 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
         if not path.is_dir():
             read.append(path)
             continue
-        for item in sorted(path.iterdir()):
-            if item.name.startswith(".") or not item.is_file():
-                continue
+        for item in _folder_files(path):
             reason = _skip_reason(item)
             if reason is None:
                 read.append(item)
             else:
                 skipped.append((item, reason))
     return read, skipped
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """Every regular file under ``folder`` not named with a dot, nor under a dot-folder, sorted by path."""
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            st = current.stat()
+            if (st.st_dev, st.st_ino) in seen:
+                continue  # a symbolic link back to a folder already walked
+            seen.add((st.st_dev, st.st_ino))
+            entries = list(os.scandir(current))
+        except OSError:
+            continue  # an unreadable subfolder: nothing in it can be read either
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()
+            except OSError:
+                continue
+            if is_dir:
+                pending.append(Path(entry.path))
+            elif is_file:
+                found.append(Path(entry.path))
+                if len(found) > MAX_FOLDER_FILES:
+                    raise DataError("xl_too_many_files", where=str(folder), limit=MAX_FOLDER_FILES)
+    return sorted(found)
 
 
 def _skip_reason(path: Path) -> str | None:
@@ -183,12 +231,15 @@ def open_workbook(path: Path) -> Workbook:
     cells: dict[str, _SheetCells] = {}
     if data[:8] == _OLE_MAGIC:
         kind = _ole_kind(path, data)
+        cells = _xls_cells(data)
     elif data[:2] == b"PK":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 kind, marked = _zip_kind(path, z)
                 if kind == KIND_XLSX:
                     recalc, cells = _ooxml_cells(path, z, marked)
+                elif kind == KIND_ODS:
+                    cells = _ods_cells(path, z)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
             # a damaged, truncated, oddly compressed or password-protected zip member
             raise DataError("xl_corrupt", where=where) from None
@@ -321,7 +372,11 @@ def _read_sheets(
                     hidden[meta.name] = rows
                 else:
                     merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []]
-                    sheets.append(Sheet(meta.name, rows, merged, found.kinds if found else {}))
+                    if found is None:
+                        sheets.append(Sheet(meta.name, rows, merged))
+                    else:
+                        merged = merged or found.merged  # calamine gives no merged ranges for .ods
+                        sheets.append(Sheet(meta.name, rows, merged, found.kinds, found.percent))
     except PasswordError:  # an .xls with a password may open and refuse its sheets
         raise DataError("xl_ole", where=where) from None
     except Exception as exc:
@@ -354,10 +409,13 @@ def _put_saved_results(rows: list[list[Any]], found: _SheetCells) -> None:
 
 @dataclass
 class _SheetCells:
-    """What the XML of one worksheet part says: formula kinds and error texts, 0-based (row, col)."""
+    """What a sheet's cells say beyond their values, 0-based (row, col): formula kinds, error texts,
+    percentage formats, and (.ods) merged ranges."""
 
     kinds: dict[tuple[int, int], str] = field(default_factory=dict)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    percent: set[tuple[int, int]] = field(default_factory=set)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -365,12 +423,14 @@ _NS_REL_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
 
 def _ooxml_cells(path: Path, z: zipfile.ZipFile, marked: set[str]) -> tuple[bool, dict[str, _SheetCells]]:
-    """(recalc_on_load, sheet name → its formula and error cells) of an OOXML workbook.
+    """(recalc_on_load, sheet name → its formula, error and percentage cells) of an OOXML workbook.
 
     Only the worksheet parts that hold a formula or an error value are parsed:
     ``marked`` for those :func:`_zip_kind` scanned, and a worksheet part named
-    otherwise is scanned here (for a DOCTYPE too).  A part that does not parse
-    raises ``xl_corrupt_detail``.
+    otherwise is scanned here (for a DOCTYPE too).  Percentage cells are found
+    only when xl/styles.xml has a percentage cell format (:func:`_percent_styles`):
+    by that parse when it runs, else by a byte search (:func:`_percent_cells`).
+    A part that does not parse raises ``xl_corrupt_detail``.
     """
     from xml.parsers.expat import ExpatError
 
@@ -384,6 +444,7 @@ def _ooxml_cells(path: Path, z: zipfile.ZipFile, marked: set[str]) -> tuple[bool
             _local(el.tag) == "calcPr" and el.get("fullCalcOnLoad", "").lower() in ("1", "true") for el in book.iter()
         )
         parts = _sheet_parts(book, z)
+        styles = _percent_styles(z)
         out: dict[str, _SheetCells] = {}
         for name, part in parts.items():
             try:
@@ -397,7 +458,14 @@ def _ooxml_cells(path: Path, z: zipfile.ZipFile, marked: set[str]) -> tuple[bool
                     raise DataError("xl_doctype", where=f"{where}!{part}")
             if parse:
                 with z.open(info) as stream:
-                    out[name] = _cell_results(stream)
+                    out[name] = _cell_results(stream, styles)
+            elif styles:
+                percent = _percent_cells(z.read(info), styles)
+                if percent is None:  # a cell without r="…": only a parse can place it
+                    with z.open(info) as stream:
+                        out[name] = _cell_results(stream, styles)
+                elif percent:
+                    out[name] = _SheetCells(percent=percent)
     except DefusedXmlException:
         raise DataError("xl_doctype", where=where) from None
     except (ET.ParseError, ExpatError) as exc:
@@ -428,8 +496,9 @@ def _sheet_parts(book: Any, z: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _cell_results(stream: IO[bytes]) -> _SheetCells:
-    """Stream-parse one worksheet part: every formula cell's saved result, every error cell's text.
+def _cell_results(stream: IO[bytes], percent_styles: frozenset[str] = frozenset()) -> _SheetCells:
+    """Stream-parse one worksheet part: every formula cell's saved result, every error cell's text,
+    every cell whose style ``s`` is one of ``percent_styles``.
 
     Reads ``<c r="E6" t="e"><f>…</f><v>#REF!</v></c>``; a cell or row without
     ``r`` follows the one before it; the cells of an array formula's range
@@ -439,7 +508,7 @@ def _cell_results(stream: IO[bytes]) -> _SheetCells:
     ``DefusedXmlException`` (the byte scan refused them already), malformed
     XML an ``ExpatError``.
     """
-    reader = _CellReader()
+    reader = _CellReader(percent_styles)
     while chunk := stream.read(1 << 20):
         reader.parser.Parse(chunk, False)
     reader.parser.Parse(b"", True)
@@ -449,10 +518,12 @@ def _cell_results(stream: IO[bytes]) -> _SheetCells:
 class _CellReader:
     """The expat handlers of :func:`_cell_results`: the state of the cell being read."""
 
-    def __init__(self) -> None:
+    def __init__(self, percent_styles: frozenset[str] = frozenset()) -> None:
         from xml.parsers import expat
 
         self.out = _SheetCells()
+        self.percent_styles = percent_styles
+        self.percent = False
         self.arrays: list[tuple[int, int, int, int]] = []
         self.names: dict[str, str] = {}  # qualified name → local name
         self.row = self.col = -1
@@ -483,6 +554,8 @@ class _CellReader:
                 self.col += 1
             self.type = attrs.get("t", "n")
             self.formula = False
+            if self.percent_styles:
+                self.percent = attrs.get("s") in self.percent_styles
             self.value = self.inline = None
         elif tag == "row":
             r = attrs.get("r", "")
@@ -514,9 +587,11 @@ class _CellReader:
 
     def close_cell(self) -> None:
         error = self.type == "e" and self.value and self.value.strip()
-        if not (error or self.formula or self.arrays):
+        if not (error or self.formula or self.arrays or self.percent):
             return  # most cells: a plain value, nothing to record
         r, c = (_parse_ref(self.ref) if self.ref else None) or (self.row, self.col)
+        if self.percent:
+            self.out.percent.add((r, c))
         if error:
             self.out.errors[(r, c)] = error
         if self.formula or any(r0 <= r <= r1 and c0 <= c <= c1 for r0, c0, r1, c1 in self.arrays):
@@ -578,6 +653,311 @@ def _parse_range(ref: str) -> tuple[int, int, int, int] | None:
     first, _, last = ref.partition(":")
     a, b = _parse_ref(first), _parse_ref(last or first)
     return (*a, *b) if a and b else None
+
+
+# -- percentage formats (OOXML) ------------------------------------------------------------
+
+_PERCENT_BUILTIN = frozenset({9, 10})  # 0% and 0.00%
+# In a number format code: quoted text, [colour]/[condition]/[$-locale] brackets, \\x escapes, _x spaces and *x fills
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+
+
+def _is_percent_format(code: str) -> bool:
+    """A number format code that shows a percentage: a ``%`` outside quotes, brackets and escapes."""
+    return "%" in _FORMAT_LITERALS.sub("", code)
+
+
+def _percent_styles(z: zipfile.ZipFile) -> frozenset[str]:
+    """The indices (as the text of ``s="…"``) of the cell formats in xl/styles.xml that show a percentage."""
+    import defusedxml.ElementTree as ET
+
+    try:
+        styles = ET.fromstring(z.read("xl/styles.xml"), forbid_dtd=True)
+    except KeyError:
+        return frozenset()
+    custom: dict[str, str] = {}
+    xfs: list[str] = []
+    for el in styles:
+        tag = _local(el.tag)
+        if tag == "numFmts":
+            custom = {f.get("numFmtId", ""): f.get("formatCode", "") for f in el if _local(f.tag) == "numFmt"}
+        elif tag == "cellXfs":
+            xfs = [xf.get("numFmtId", "0") for xf in el if _local(xf.tag) == "xf"]
+    found = set()
+    for index, fmt in enumerate(xfs):
+        code = custom.get(fmt)
+        if _is_percent_format(code) if code is not None else fmt.isdigit() and int(fmt) in _PERCENT_BUILTIN:
+            found.add(str(index))
+    return frozenset(found)
+
+
+_CELL_REF_ATTR = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
+
+
+def _percent_cells(xml: bytes, styles: frozenset[str]) -> set[tuple[int, int]] | None:
+    """The cells of a worksheet part whose ``s`` is one of ``styles``, by a byte search over its cell tags.
+
+    The search is for the attribute (``s="3"``: a literal, found many times
+    faster than a pattern over every tag), then the tag around it is checked to
+    be a cell's.  None when such a cell has no ``r="…"`` (its place follows from
+    the cells before it), or the part spaces its attributes' ``=``: then
+    :func:`_cell_results` must read the part.
+    """
+    if b"s =" in xml or b"s= " in xml:
+        return None
+    alternatives = b"|".join(re.escape(s.encode()) for s in sorted(styles))
+    pattern = re.compile(rb"""s=["'](?:""" + alternatives + rb""")["']""")
+    found: set[tuple[int, int]] = set()
+    for match in pattern.finditer(xml):
+        at = match.start()
+        start = xml.rfind(b"<", 0, at)
+        head = xml[start:at]
+        if not (xml[at - 1 : at].isspace() and _CELL_TAG.match(head)) or b">" in head:
+            continue  # another attribute (cs="3"), another element, or text
+        tag = xml[start : xml.find(b">", at)]
+        ref = _CELL_REF_ATTR.search(tag)
+        place = _parse_ref(ref.group(1).decode("ascii", "replace")) if ref else None
+        if place is None:
+            return None
+        found.add(place)
+    return found
+
+
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s")
+
+
+# -- what the cells hold (.ods) ------------------------------------------------------------
+
+_NS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_NS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_NS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_NS_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+# The error texts LibreOffice, OpenOffice and Excel show (Err:502 and the like are LibreOffice's own).
+_ODS_ERROR_TEXT = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A)|Err:\d{3}")
+# The most positions of a repeated formula, percentage or merged cell recorded (LibreOffice writes the
+# empty rest of a sheet as one cell repeated 16,384 times, or one row repeated a million times).
+_ODS_MAX_REPEAT = 1024
+
+
+def _ods_cells(path: Path, z: zipfile.ZipFile) -> dict[str, _SheetCells]:
+    """Sheet name → its formula, error, percentage cells and merged ranges, stream-parsed from content.xml.
+
+    content.xml was scanned for a DOCTYPE already; a declaration met here is
+    refused all the same, malformed XML raises ``xl_corrupt_detail``.
+    """
+    from xml.parsers.expat import ExpatError
+
+    from defusedxml import DefusedXmlException
+
+    reader = _OdsReader()
+    try:
+        with z.open("content.xml") as stream:
+            while chunk := stream.read(1 << 20):
+                reader.parser.Parse(chunk, False)
+            reader.parser.Parse(b"", True)
+    except DefusedXmlException:
+        raise DataError("xl_doctype", where=f"{path}!content.xml") from None
+    except ExpatError as exc:
+        raise DataError("xl_corrupt_detail", where=str(path), reason=_first_line(exc)) from None
+    return reader.out
+
+
+@dataclass
+class _OdsCell:
+    """A cell of the row being read that says more than its value."""
+
+    col: int
+    formula: bool
+    percent: bool
+    rows: int  # spanned
+    cols: int
+    value_type: str | None = None  # office:value-type
+    calc_type: str | None = None  # calcext:value-type
+    string: str | None = None  # office:string-value
+    repeat: int = 1  # number-columns-repeated
+    text: list[str] = field(default_factory=list)
+
+    def kind(self) -> tuple[str, str]:
+        """(what the formula's saved result is, its error text if an error)."""
+        text = "".join(self.text).strip()
+        if self.calc_type == "error":
+            return FORMULA_ERROR, text or "#VALUE!"
+        if self.value_type not in (None, "string"):
+            return FORMULA_VALUE, ""
+        if self.string:
+            return FORMULA_VALUE, ""
+        if self.calc_type is None and _ODS_ERROR_TEXT.fullmatch(text):
+            return FORMULA_ERROR, text  # a file saved without calcext: the error is only its text
+        return (FORMULA_VALUE if text and self.string is None else FORMULA_EMPTY), ""
+
+
+class _OdsReader:
+    """The expat handlers of :func:`_ods_cells`: the table, row and cell being read.
+
+    Positions follow ``table:number-rows-repeated`` and
+    ``table:number-columns-repeated``; a ``table:covered-table-cell`` (hidden
+    under a merged cell) takes a position too.  A nested table (inside a cell)
+    is not a sheet and is passed over.  LibreOffice saves a formula's error
+    result as ``calcext:value-type="error"`` with its text (``#DIV/0!``,
+    ``Err:502``), and an empty-string result with no value type at all.
+    """
+
+    def __init__(self) -> None:
+        from xml.parsers import expat
+
+        self.out: dict[str, _SheetCells] = {}
+        self.sheet: _SheetCells | None = None
+        self.depth = 0  # of table:table elements
+        self.row = self.col = 0  # the position of the row being read, and of the next cell in it
+        self.row_repeat = 1
+        self.row_cells: list[_OdsCell] = []
+        self.cell: _OdsCell | None = None
+        self.cell_repeat = 1
+        self.paragraphs = 0
+        self.parser = expat.ParserCreate(namespace_separator=" ")
+        self.parser.buffer_text = True
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.StartDoctypeDeclHandler = _CellReader.refuse_doctype
+        self.parser.EntityDeclHandler = _CellReader.refuse_entity
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == _ODS_TABLE:
+            self.depth += 1
+            if self.depth == 1:
+                self.sheet = self.out.setdefault(attrs.get(f"{_NS_TABLE} name", ""), _SheetCells())
+                self.row = 0
+            return
+        if self.depth != 1:
+            return
+        if name in _ODS_CELLS:
+            self.cell_repeat = _repeat(attrs.get(f"{_NS_TABLE} number-columns-repeated"))
+            formula = f"{_NS_TABLE} formula" in attrs
+            value_type = attrs.get(f"{_NS_OFFICE} value-type")
+            rows = _repeat(attrs.get(f"{_NS_TABLE} number-rows-spanned"))
+            cols = _repeat(attrs.get(f"{_NS_TABLE} number-columns-spanned"))
+            if not formula and value_type != "percentage" and rows == cols == 1:
+                return  # most cells: a plain value, nothing to record
+            self.cell = _OdsCell(self.col, formula, value_type == "percentage", rows, cols, repeat=self.cell_repeat)
+            if formula:
+                self.cell.value_type = value_type
+                self.cell.calc_type = attrs.get(f"{_NS_CALCEXT} value-type")
+                self.cell.string = attrs.get(f"{_NS_OFFICE} string-value")
+                self.paragraphs = 0
+        elif name == _ODS_ROW:
+            self.col = 0
+            self.row_repeat = _repeat(attrs.get(f"{_NS_TABLE} number-rows-repeated"))
+            self.row_cells = []
+        elif name == _ODS_P and self.cell is not None and self.cell.formula:
+            if self.paragraphs:
+                self.cell.text.append("\n")
+            self.paragraphs += 1
+            self.parser.CharacterDataHandler = self.cell.text.append
+
+    def end(self, name: str) -> None:
+        if name == _ODS_TABLE:
+            self.depth -= 1
+            return
+        if self.depth != 1 or self.sheet is None:
+            return
+        if name in _ODS_CELLS:
+            if self.cell is not None:
+                self.row_cells.append(self.cell)
+                self.cell = None
+                self.parser.CharacterDataHandler = None
+            self.col += self.cell_repeat
+            self.cell_repeat = 1
+        elif name == _ODS_P:
+            self.parser.CharacterDataHandler = None
+        elif name == _ODS_ROW:
+            if self.row_cells:
+                self.record(self.sheet)
+            self.row += self.row_repeat
+
+    def record(self, sheet: _SheetCells) -> None:
+        """The cells of the row just read that say more than their value, at every position repeats give them."""
+        for cell in self.row_cells:
+            kind, error = cell.kind() if cell.formula else ("", "")
+            for r in range(self.row, self.row + min(self.row_repeat, _ODS_MAX_REPEAT)):
+                if cell.rows > 1 or cell.cols > 1:
+                    sheet.merged.append((r, cell.col, r + cell.rows - 1, cell.col + cell.cols - 1))
+                for c in range(cell.col, cell.col + min(cell.repeat, _ODS_MAX_REPEAT)):
+                    if kind:
+                        sheet.kinds[(r, c)] = kind
+                    if error:
+                        sheet.errors[(r, c)] = error
+                    if cell.percent:
+                        sheet.percent.add((r, c))
+
+
+_ODS_TABLE = f"{_NS_TABLE} table"
+_ODS_ROW = f"{_NS_TABLE} table-row"
+_ODS_CELLS = frozenset({f"{_NS_TABLE} table-cell", f"{_NS_TABLE} covered-table-cell"})
+_ODS_P = f"{_NS_TEXT} p"
+
+
+def _repeat(value: str | None) -> int:
+    """A repeat or span count: 1 when absent or not a positive number."""
+    return int(value) if value and value.isdigit() and int(value) > 0 else 1
+
+
+# -- what the cells hold (.xls) ------------------------------------------------------------
+
+
+def _xls_cells(data: bytes) -> dict[str, _SheetCells]:
+    """Sheet name → its error, empty-string and percentage cells of a BIFF workbook (.xls, WPS .et), by xlrd.
+
+    calamine reads a saved error (``#DIV/0!``) as ``""``, so a broken formula
+    would look blank; xlrd gives its code.  A text cell holding ``""`` is an
+    empty-string formula result (``=IF(A1="","",A1)``).  xlrd does not say
+    which other cells are formulas, and a formula whose saved result is a
+    number is that number: LibreOffice saves an empty-string result as 0 when
+    the cell has a number format, and no reader can tell it from a real 0.
+    A file xlrd cannot read gives nothing here (calamine's values stand, or
+    calamine refuses the file).
+    """
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO(), verbosity=0
+        )
+    except Exception:  # xlrd raises many kinds on files it cannot read; calamine decides about those
+        return {}
+    out: dict[str, _SheetCells] = {}
+    try:
+        percent_xfs = _xls_percent_xfs(book)
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            found = _SheetCells()
+            for r in range(sheet.nrows):
+                types = sheet.row_types(r)
+                for c, ctype in enumerate(types):
+                    if ctype == xlrd.XL_CELL_ERROR:
+                        found.kinds[(r, c)] = FORMULA_ERROR
+                        found.errors[(r, c)] = xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#VALUE!")
+                    elif ctype == xlrd.XL_CELL_TEXT and sheet.cell_value(r, c) == "":
+                        found.kinds[(r, c)] = FORMULA_EMPTY
+                    if percent_xfs and ctype != xlrd.XL_CELL_EMPTY and sheet.cell_xf_index(r, c) in percent_xfs:
+                        found.percent.add((r, c))
+            out[sheet.name] = found
+            book.unload_sheet(index)
+    except Exception:
+        return {}
+    finally:
+        book.release_resources()
+    return out
+
+
+def _xls_percent_xfs(book: Any) -> set[int]:
+    """The indices of a BIFF workbook's cell formats (XF records) whose number format shows a percentage."""
+    found = set()
+    for index, xf in enumerate(book.xf_list):
+        fmt = book.format_map.get(xf.format_key)
+        code = fmt.format_str if fmt is not None else ""
+        if xf.format_key in _PERCENT_BUILTIN or _is_percent_format(code):
+            found.add(index)
+    return found
 
 
 # -- cells ---------------------------------------------------------------------------------

@@ -395,6 +395,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法作为工作簿读取（可能是 WPS 专有格式、网页导出的伪 .xls 或已损坏）：请在 WPS/Excel 中打开并另存为 .xlsx",
         "cannot be read as a workbook (perhaps a WPS-only format, a web page saved as .xls, or a damaged file): open it and save it as .xlsx in WPS/Excel",
     ),
+    "xl_too_many_files": (
+        "文件夹（含子文件夹）中的文件超过 {limit} 个，未读取任何文件：请指定存放月报的文件夹，而不是上层目录",
+        "the folder (with its subfolders) holds more than {limit} files, so none was read: name the folder that holds the returns, not a folder above it",
+    ),
     "h_old": ("原值", "old"),
     "h_new": ("新值", "new"),
     "h_change": ("变化", "change"),

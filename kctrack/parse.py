@@ -352,6 +352,7 @@ _MONTH_CHINESE = re.compile(
 )
 _MONTH_COMPACT = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})", re.ASCII)
 _MONTH_ONLY = re.compile(r"(?P<m>\d{1,2})\s*月份?", re.ASCII)
+_MONTH_SHORT_YEAR = re.compile(r"(?P<y>\d{2})\s*年\s*(?P<m>\d{1,2})\s*月份?", re.ASCII)
 _MONTH_NAME_YEAR = re.compile(r"(?P<name>[a-z]+)\.?[\s,/-]*(?P<y>\d{4})", re.ASCII)
 _YEAR_MONTH_NAME = re.compile(r"(?P<y>\d{4})[\s,/-]*(?P<name>[a-z]+)\.?", re.ASCII)
 
@@ -432,13 +433,15 @@ def parse_month(value: Any, year: int) -> str | None:
     * ``7月``, ``7月份`` (in ``year``)
     * full-width forms (``２０２０－０７``), Chinese numerals: ``二〇二〇年七月``, ``二零二零年七月``,
       ``七月``, ``七月份``, ``十二月``, ``二〇二〇年七月十五日``
-    * English: ``Jul 2020``, ``July 2020``, ``Jul. 2020``, ``July, 2020``, ``2020 July``, ``Jul-2020``
+    * English: ``Jul 2020``, ``July 2020``, ``Jul. 2020``, ``July, 2020``, ``2020 July``, ``Jul-2020``,
+      and ``July``/``Jul`` alone (in ``year``, like ``七月``)
+    * a two-digit year: ``20年7月`` (2020)
     * a float ``2020.6`` (June) or ``2020.12`` (December)
 
     Refused (None): a float ``2020.1``, which may be January or October typed as 2020.10 and stored
     without its zero (the text ``"2020.1"`` keeps what was typed, and is January); a month outside
     1..12 (``2020-13``, ``13月``); a day that does not exist (``2020-02-30``); a bare number (``7``); an
-    English month without a year (``June``); digit-by-digit months (``一二月`` means January–February);
+    month name that is no month; digit-by-digit months (``一二月`` means January–February);
     booleans, blank text and anything else.
     """
     if isinstance(value, bool):
@@ -476,4 +479,10 @@ def parse_month(value: Any, year: int) -> str | None:
         match = pattern.fullmatch(text)
         if match and match["name"] in _MONTH_NAMES:
             return _month(int(match["y"]), _MONTH_NAMES[match["name"]])
+    name = text.rstrip(".")
+    if name in _MONTH_NAMES:  # July, Jul: in the plan's year, as 七月 and 7月 are
+        return _month(year, _MONTH_NAMES[name])
+    match = _MONTH_SHORT_YEAR.fullmatch(text)
+    if match:  # 20年7月: the year written with two digits
+        return _month(2000 + int(match["y"]), int(match["m"]))
     return None

@@ -264,7 +264,7 @@ class Plan:
 
 def _norm_unit(name: str) -> str:
     name = name.strip().lower()
-    for suffix in ("市科协", "市", " city"):
+    for suffix in ("市科学技术协会", "市科协", "科学技术协会", "科协", "市", " city"):
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
     return name

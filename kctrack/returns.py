@@ -30,7 +30,8 @@ write transaction.  Every problem is placed at ``file!sheet!cell``.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,15 +83,30 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     ),
     "previous": ("上月累计", "截至上月累计", "截止上月累计", "cumulative_to_last_month"),
     "note": ("备注", "说明", "note", "notes", "remark", "remarks"),
+    "seq": ("序号", "行号", "no", "seq"),  # read past: a row number is no figure
     "unit": ("填报单位", "单位", "报送单位", "填报单位名称", "地区", "设区市", "unit", "reporting_unit"),
     "month": ("月份", "填报月份", "报告期", "统计月份", "所属月份", "报送月份", "month", "period"),
 }
 _HEADING = {alias.lower().replace("_", ""): key for key, aliases in HEADINGS.items() for alias in aliases}
 _TRAILING = ("数值", "数量", "数", "值", "量", "情况")
+_PERIOD = re.compile(r"^(?:\d{1,2}\s*[-—–~至到]\s*\d{1,2}月(?:份)?|截[至止](?:本月|当月|目前)?|自年初)")
 FIGURES = ("this_month", "cumulative")
 UNREAD_REFUSED = frozenset({"xl_csv", "xl_unreadable"})  # files of a folder that look like returns kctrack cannot read
 KEY_COLUMNS = ("code", "name", "uom", "quota", "unit", "month", "note")  # a merged cell here applies to every row
-TOTAL_WORDS = frozenset({"合计", "总计", "小计", "全省合计", "total", "sum"})
+TOTAL_WORDS = frozenset({"合计", "总计", "小计", "total", "sum", "subtotal", "grandtotal"})
+_SUBTOTAL = ("小计", "subtotal")
+
+
+def total_kind(value: Any) -> str | None:
+    """``"sub"`` for a 小计 line, ``"grand"`` for 合计/总计 (全省合计, 合 计, 合计：), else None."""
+    if value.__class__ is not str:
+        return None
+    text = re.sub(r"[\s:：]", "", norm_text(value).lower())
+    if text.endswith(_SUBTOTAL):
+        return "sub"
+    if text in TOTAL_WORDS or text.endswith(("合计", "总计")):
+        return "grand"
+    return None
 
 
 def heading_key(value: Any) -> str | None:
@@ -101,12 +117,24 @@ def heading_key(value: Any) -> str | None:
     for cut in ("（", "("):
         if cut in text:
             text = text.split(cut, 1)[0]
-    key = _HEADING.get(text)
-    if key is None:
-        for tail in _TRAILING:
-            if text.endswith(tail) and text[: -len(tail)] in _HEADING:
-                return _HEADING[text[: -len(tail)]]
-    return key
+    for candidate in _heading_forms(text):
+        key = _HEADING.get(candidate)
+        if key is not None:
+            return key
+    return None
+
+
+def _heading_forms(text: str) -> Iterator[str]:
+    """A heading as written, then without a leading period (1-6月, 截至本月), without 完成, without a
+    trailing 数/值/量/情况: 截至本月累计完成数 is 累计."""
+    yield text
+    text = _PERIOD.sub("", text)
+    yield text
+    text = text.replace("完成", "") or text
+    yield text
+    for tail in _TRAILING:
+        if text.endswith(tail) and len(text) > len(tail):
+            yield text[: -len(tail)]
 
 
 def show(value: Any) -> str:
@@ -155,6 +183,11 @@ class Return:
     unit: str
     month: str
     rows: list[Row] = field(default_factory=list)
+
+    @property
+    def file_order(self) -> tuple[str, str]:
+        """Where the return stands among others: its file, then its sheet."""
+        return (str(self.file), self.sheet)
 
 
 @dataclass
@@ -285,6 +318,8 @@ def find_header(rows: list[list[Any]]) -> Header | None:
             if set(FIGURES) & below.keys():
                 columns = {**columns, **{k: c for k, c in below.items() if k not in columns or k in FIGURES}}
                 last = r + 1
+        if last + 1 < len(rows) and _continues_header(rows[last + 1], columns["code"]):
+            last += 1  # 本月 | 累计 over 完成数 | 完成数: the lower row is still the header
         taken = set(columns.values())
         unknown = {}
         for c in range(len(row)):
@@ -295,15 +330,37 @@ def find_header(rows: list[list[Any]]) -> Header | None:
     return None
 
 
+def _continues_header(row: list[Any], code_col: int) -> bool:
+    """Whether the row below a header is more header: no code of its own (blank, or the code heading
+    merged down), no figure, and some words (完成数, 单位：个)."""
+    code = row[code_col] if code_col < len(row) else None
+    if not (is_blank(code) or heading_key(code) == "code"):
+        return False
+    words = False
+    for value in row:
+        if value.__class__ in (int, float) or (value.__class__ is str and _looks_like_figure(value)):
+            return False
+        words = words or (value.__class__ is str and bool(value.strip()))
+    return words
+
+
 # -- labels ------------------------------------------------------------------------------
 
 
 @dataclass
 class Label:
-    """A unit or month the sheet states, with the cell it stands in (None: the template's hidden sheet)."""
+    """A unit or month the sheet states, with the cell it stands in (None: the template's hidden sheet).
+
+    ``sure``: the value stands where a label's value must (after the colon, or right beside the
+    label); a value found further along the row is taken only when it reads as a unit or month.
+    """
 
     value: Any
     cell: str | None
+    sure: bool = True
+
+
+_LABEL_PAIR = re.compile(r"([^\s:：]+)\s*[:：]\s*")
 
 
 def sheet_labels(
@@ -313,9 +370,10 @@ def sheet_labels(
 ) -> dict[str, Label]:
     """The unit and month written above the header, else in the template's hidden sheet.
 
-    A label's value stands in the same cell after a colon (``填报单位：苏州市科协``),
-    or in the cell to its right (right of the label's merged cells when the
-    label is merged over several); a blank there means "not given here".
+    A label's value stands in the same cell after a colon (``填报单位：苏州市科协``,
+    or both in one cell: ``填报单位：苏州市科协  月份：2020年6月``), or in the cell to
+    its right (right of the label's merged cells when the label is merged over
+    several), or further right past blank cells (then only when it reads as one).
     """
     span_end = {(r0, c0): c1 for r0, c0, _, c1 in merged}
     found: dict[str, Label] = {}
@@ -324,20 +382,38 @@ def sheet_labels(
             if value is None or value.__class__ is not str:
                 continue
             text = norm_text(value)
-            head, colon, rest = text.replace("：", ":").partition(":")
-            key = heading_key(head) if colon else heading_key(text)
-            if key not in ("unit", "month") or key in found:
+            pairs = _label_pairs(text)
+            if pairs:
+                for key, given in pairs:
+                    if key not in found:
+                        found[key] = Label(given, cell_ref(r, c))
                 continue
-            if colon and rest.strip():
-                found[key] = Label(rest.strip(), cell_ref(r, c))
+            label = heading_key(text)
+            if label not in ("unit", "month") or label in found:
                 continue
             c2 = span_end.get((r, c), c) + 1
-            if c2 < len(row) and not is_blank(row[c2]) and heading_key(row[c2]) is None:
-                found[key] = Label(row[c2], cell_ref(r, c2))
+            sure = True
+            while c2 < len(row) and is_blank(row[c2]):
+                c2, sure = c2 + 1, False
+            if c2 < len(row) and heading_key(row[c2]) is None and _label_pairs(norm_text(row[c2])) == []:
+                found[str(label)] = Label(row[c2], cell_ref(r, c2), sure)
     for key in ("unit", "month"):
         if key not in found and meta.get(key):
             found[key] = Label(meta[key], None)
     return found
+
+
+def _label_pairs(text: str) -> list[tuple[str, str]]:
+    """The (unit|month, value) pairs written in one cell as ``label：value``, in order."""
+    matches = list(_LABEL_PAIR.finditer(text))
+    out = []
+    for i, m in enumerate(matches):
+        key = heading_key(m.group(1))
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        given = text[m.end() : end].strip()
+        if key in ("unit", "month") and given:
+            out.append((key, given))
+    return out
 
 
 # -- rows and cells ------------------------------------------------------------------------
@@ -363,15 +439,23 @@ class SheetReader:
         self.columns = header.columns
         self.col = {k: header.columns.get(k) for k in (*KEY_COLUMNS, *FIGURES, "previous")}
         self.returns: dict[tuple[str, str], Return] = {}
-        self.seen: dict[tuple[str, str, str], str] = {}  # code, unit, month → the cell that gave it
+        self.seen: dict[tuple[str, str, str], tuple[int, int]] = {}  # code, unit, month → its figure's cell
         self.problems_at_start = len(out.problems)
-        self.figures_found = False
         self.unknown_figures: dict[int, str] = {}  # unknown column → first cell holding a figure
-        self.totals_since: dict[tuple[str | None, str], float] = {}
         self._codes: dict[Any, Target | Milestone | None] = {}
         self._units: dict[Any, Any] = {}
         self._months: dict[Any, Any] = {}
         self._allowed: dict[tuple[str, str], bool] = {}
+        self._totals_seen: dict[str, str | None] = {}  # a cell text → total_kind
+        self._measure: dict[str, tuple[bool, float]] = {}  # code → (whole numbers, the plausible bound)
+        self._fast_cols = tuple(self.col[k] for k in ("code", "unit", "month", "this_month", "cumulative"))
+        self._width = max(c for c in self._fast_cols if c is not None) if any(self._fast_cols) else 0
+        self.sheet_percent = sheet.percent
+        self._total_cols = sorted(
+            {c for c in (self.col["unit"], self.col["code"], self.col["name"], 0) if c is not None}
+        )
+        self.kept: list[Row] = []  # the rows read, in order, for 合计 lines to be compared with
+        self.since_sub = self.since_grand = 0  # kept[since_…:] are the rows a 小计 / 合计 line totals
         self.sheet_unit, self.sheet_month = self._sheet_unit_and_month(meta)
 
     # problems -----------------------------------------------------------------
@@ -432,6 +516,8 @@ class SheetReader:
         unit: Any = self.options.unit
         month: Any = self.options.month
         label = labels.get("unit")
+        if label is not None and not label.sure and self.plan.find_unit(norm_text(label.value)) is None:
+            label = None  # a cell further along the row that is no unit: not a value of the label
         if label is not None:
             found = self.plan.find_unit(norm_text(label.value))
             if found is None:
@@ -443,6 +529,8 @@ class SheetReader:
             else:
                 unit = found
         label = labels.get("month")
+        if label is not None and not label.sure and parse_month(label.value, self.year) is None:
+            label = None  # a hint beside a blank month cell (请填写月份): the month is not given
         if label is not None:
             parsed = parse_month(label.value, self.year)
             if parsed is None:
@@ -471,10 +559,13 @@ class SheetReader:
 
     # rows -------------------------------------------------------------------------
     def read_row(self, r: int, row: list[Any]) -> None:
+        if self._fast(r, row):
+            return
         col = self.col
         code_raw = _at(row, col["code"])
-        if self._is_total(row):
-            self._total_row(r, row)
+        total = self._total(row)
+        if total is not None:
+            self._total_row(r, row, total)
             return
         if is_blank(code_raw):
             if all(is_blank(_at(row, col[k])) for k in FIGURES):
@@ -497,8 +588,41 @@ class SheetReader:
         self._count_unknown_figures(r, row)
         if this_month is None and cumulative is None:
             return
-        self.figures_found = True
         self._keep(r, row, item.code, unit, month, this_month, cumulative)
+
+    def _fast(self, r: int, row: list[Any]) -> bool:
+        """The common row, taken in one step: a code, unit and month already seen and accepted on an earlier
+        row, figures typed as plain numbers in a sheet without formulas or percentages.  Anything else
+        (False) goes through the steps of :meth:`read_row`, which give the same result."""
+        if self.sheet.formulas or self.sheet_percent or self.header.unknown:
+            return False
+        c_code, c_unit, c_month, c_tm, c_cu = self._fast_cols
+        if len(row) <= self._width:
+            return False
+        code = row[c_code]  # type: ignore[index]
+        item = self._codes.get(code) if code.__class__ is str else None
+        if item is None or item.__class__ is Milestone:
+            return False
+        unit = self.sheet_unit if c_unit is None else self._units.get(row[c_unit], _UNSEEN)
+        month = self.sheet_month if c_month is None else self._months.get(row[c_month], _UNSEEN)
+        if unit.__class__ is not str or month.__class__ is not str or not self._allowed.get((unit, item.code)):
+            return False
+        if self._total(row) is not None:
+            return False
+        whole, bound = self._measure.get(item.code) or (None, 0.0)
+        figures: list[float | None] = []
+        for c in (c_tm, c_cu):
+            value = None if c is None else row[c]
+            if value is None or value == "":
+                figures.append(None)
+            elif value.__class__ in (int, float) and 0 <= value <= bound and (not whole or value == int(value)):
+                figures.append(float(value))
+            else:
+                return False
+        if figures[0] is None and figures[1] is None:
+            return False
+        self._keep(r, row, item.code, unit, month, figures[0], figures[1])  # type: ignore[arg-type]
+        return True
 
     def _item(self, r: int, raw: Any) -> Target | Milestone | None:
         item = self._codes.get(raw, _UNSEEN) if raw.__class__ is str else _UNSEEN
@@ -613,6 +737,12 @@ class SheetReader:
                 return None, True
         if raw is None or (raw.__class__ is str and not raw.strip()):
             return None, False
+        percent = self.sheet_percent and (r, c) in self.sheet_percent and raw.__class__ in (int, float)
+        if percent and item.__class__ is not Milestone:
+            uom = item.uom.zh  # type: ignore[union-attr]
+            if uom != "%":  # 1 shown as 100%: the clerk typed a percentage, not a count
+                self.problem(cell_ref(r, c), raw, "num_percent", value=f"{exact(float(raw) * 100)}%")
+                return None, True
         if item.__class__ is Milestone:
             done = parse_done(raw)
             if done is None:
@@ -620,8 +750,13 @@ class SheetReader:
                 return None, True
             return (1.0 if done else None), False
         target: Target = item  # type: ignore[assignment]
-        whole = self.plan.is_whole(target.uom.zh)
-        bound = IMPLAUSIBLE_FACTOR * max(target.value, 1.0)
+        measure = self._measure.get(target.code)
+        if measure is None:
+            measure = self._measure[target.code] = (
+                self.plan.is_whole(target.uom.zh),
+                IMPLAUSIBLE_FACTOR * max(target.value, 1.0),
+            )
+        whole, bound = measure
         if raw.__class__ in (int, float) and 0 <= raw <= bound and (not whole or float(raw).is_integer()):
             return float(raw), False  # a number typed as a number: the common case, taken without parsing
         try:
@@ -656,9 +791,9 @@ class SheetReader:
         key = (code, unit, month)
         first = self.seen.get(key)
         if first is not None:
-            self.problem(cell_ref(r, value_col), row[value_col], "imp_duplicate", code=code, first=first)
+            self.problem(cell_ref(r, value_col), row[value_col], "imp_duplicate", code=code, first=cell_ref(*first))
             return
-        self.seen[key] = cell_ref(r, value_col)
+        self.seen[key] = (r, value_col)
         note = _at(row, self.col["note"])
         previous = _at(row, self.col["previous"])
         ret = self.returns.get((unit, month))
@@ -677,38 +812,44 @@ class SheetReader:
                 previous if previous.__class__ in (int, float) else None,
             )
         )
-        for k, v in (("this_month", this_month), ("cumulative", cumulative)):
-            if v is not None:
-                for group in (code, None):
-                    self.totals_since[(group, k)] = self.totals_since.get((group, k), 0.0) + v
+        self.kept.append(ret.rows[-1])
 
     # total rows ------------------------------------------------------------------------
-    def _is_total(self, row: list[Any]) -> bool:
-        for c in (self.col["unit"], self.col["code"], self.col["name"], 0):
-            value = _at(row, c)
-            if value.__class__ is str and norm_text(value).lower() in TOTAL_WORDS:
-                return True
-        return False
+    def _total(self, row: list[Any]) -> str | None:
+        """Whether a row is a 合计 (``"grand"``) or 小计 (``"sub"``) line, by its unit, code, name or first cell."""
+        for c in self._total_cols:
+            value = row[c] if c < len(row) else None
+            if value.__class__ is str:
+                kind = self._totals_seen.get(value, _UNSEEN)
+                if kind is _UNSEEN:
+                    kind = self._totals_seen[value] = total_kind(value)
+                if kind is not None:
+                    return kind  # type: ignore[return-value]
+        return None
 
-    def _total_row(self, r: int, row: list[Any]) -> None:
-        """A 合计 line is skipped; in a long sheet its figure is compared with the rows it totals."""
-        if self.col["unit"] is None:
-            return
-        code_raw = _at(row, self.col["code"])
-        code = None if is_blank(code_raw) or norm_text(code_raw).lower() in TOTAL_WORDS else norm_text(code_raw).upper()
-        for key in FIGURES:
-            c = self.col[key]
-            raw = _at(row, c)
-            if c is None or is_blank(raw):
-                continue
-            try:
-                stated = parse_number(raw)
-            except DataError:
-                continue
-            summed = self.totals_since.get((code, key), 0.0)
-            if abs(stated - summed) > 1e-9 * max(1.0, abs(summed)):
-                self.warning(cell_ref(r, c), raw, "imp_total_differs", total=exact(stated), rows=exact(summed))
-        self.totals_since = {k: v for k, v in self.totals_since.items() if k[0] is not None and k[0] != code}
+    def _total_row(self, r: int, row: list[Any], kind: str) -> None:
+        """A 合计/小计 line is skipped; in a long sheet its figure is compared with the rows it totals
+        (a 小计 those since the last 小计, a 合计 all since the last 合计)."""
+        start = self.since_sub if kind == "sub" else self.since_grand
+        if self.col["unit"] is not None:
+            code_raw = _at(row, self.col["code"])
+            code = None if is_blank(code_raw) or total_kind(code_raw) else norm_text(code_raw).upper()
+            totalled = [x for x in self.kept[start:] if code is None or x.code == code]
+            for key in FIGURES:
+                c = self.col[key]
+                raw = _at(row, c)
+                if c is None or is_blank(raw):
+                    continue
+                try:
+                    stated = parse_number(raw)
+                except DataError:
+                    continue
+                summed = sum(getattr(x, key) or 0.0 for x in totalled)
+                if abs(stated - summed) > 1e-9 * max(1.0, abs(summed)):
+                    self.warning(cell_ref(r, c), raw, "imp_total_differs", total=exact(stated), rows=exact(summed))
+        self.since_sub = len(self.kept)
+        if kind == "grand":
+            self.since_grand = len(self.kept)
 
     # the sheet's end ---------------------------------------------------------------------
     def _count_unknown_figures(self, r: int, row: list[Any]) -> None:
@@ -719,7 +860,10 @@ class SheetReader:
     def _finish(self) -> None:
         for c, first in self.unknown_figures.items():
             heading = self.header.unknown[c] or cell_ref(self.header.last, c)
-            self.warning(first, None, "imp_unknown_figure_column_warn", heading=heading)
+            if self.returns:  # figures were read too: the unknown column is named, and passed over
+                self.warning(first, None, "imp_unknown_figure_column_warn", heading=heading)
+            else:  # the only figures stand under a heading kctrack does not know: never a nil return
+                self.problem(cell_ref(self.header.last, c), heading, "imp_unknown_figure_column", heading=heading)
         self.out.returns += self.returns.values()
         if self.returns or len(self.out.problems) > self.problems_at_start:
             return

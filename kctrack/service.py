@@ -137,6 +137,7 @@ class RecordResult:
     old: float | None
     batch: int
     unit_name: Text
+    warnings: list[DataError] = field(default_factory=list)  # as an import's: above the quota
 
 
 _DATA_KEYS = frozenset({"num_negative", "num_not_whole", "num_too_large"})
@@ -216,7 +217,21 @@ def record(
                 source=f"kctrack record {item.code} {value_text} --month {month}",
                 reason=reason,
             )
-        return RecordResult(item.code, unit_code, month, value, old, batch, plan.unit(unit_code).name)
+        result = RecordResult(item.code, unit_code, month, value, old, batch, plan.unit(unit_code).name)
+        if isinstance(item, Target):
+            quota = (item.quota(unit_code) if item.breakdown else item.value) or 0.0
+            if quota and value > quota:
+                result.warnings.append(
+                    DataError(
+                        "imp_above_quota",
+                        where="VALUE",
+                        code=item.code,
+                        value=exact(value),
+                        quota=exact(quota),
+                        unit=plan.unit_name(unit_code, "zh"),
+                    )
+                )
+        return result
     finally:
         conn.close()
 
@@ -274,7 +289,15 @@ class Change:
     month: str
     old: float | None
     new: float | None
-    where: str  # file!sheet!cell of the figure; "" for a month re-derived from a changed earlier month
+    origin: tuple[Any, Any] | None = None  # (return, row) of the figure; None for a re-derived or dropped month
+
+    @property
+    def where(self) -> str:
+        """file!sheet!cell of the figure; "" for a month re-derived from a changed earlier month."""
+        if self.origin is None:
+            return ""
+        ret, row = self.origin
+        return f"{ret.file}!{ret.sheet}!{row.cell}"
 
     @property
     def kind(self) -> str:
@@ -431,47 +454,53 @@ def _check_series(conn: store.Connection, plan: Plan, accepted: list[_Accepted],
     :data:`FAR_ABOVE` times it, a 上月累计 that differs from what kctrack holds.
     Every month whose amount changes is listed in ``result.changes``.
     """
-    from kctrack.series import Stated, derive, running_total
+    from kctrack.series import Stated, derive
 
     origin: dict[tuple[str, str, str], tuple[Any, Any]] = {}  # code, unit, month → (return, row)
-    touched: set[tuple[str, str]] = set()
+    by_series: dict[tuple[str, str], dict[str, Any]] = {}  # code, unit → month → the new row
+    dropped: dict[tuple[str, str], list[str]] = {}  # code, unit → months whose figure a new return drops
     for a in accepted:
         for row in a.ret.rows:
             origin[(row.code, row.unit, row.month)] = (a.ret, row)
-            touched.add((row.code, row.unit))
-        touched |= {(code, a.ret.unit) for code in a.dropped}
+            by_series.setdefault((row.code, row.unit), {})[row.month] = row
+        for code in a.dropped:
+            dropped.setdefault((code, a.ret.unit), []).append(a.ret.month)
+    touched = set(by_series) | set(dropped)
     in_force = store.series_in_force(conn, touched)
-    changes: list[tuple[tuple[Any, ...], Change]] = []  # in the order of the files' rows, then re-derived months
+    derived_series: dict[tuple[str, str], tuple[dict[str, float], dict[str, float]]] = {}  # → (old, new) amounts
     for code, unit in sorted(touched):
-        entry = in_force.get((code, unit), {"stated": {}, "amounts": {}})
+        entry = in_force.get((code, unit))
+        mine = by_series.get((code, unit), {})
+        if entry is None and (code, unit) not in dropped and all(r.cumulative is None for r in mine.values()):
+            # the common case, a new series stating 本月 only: each month's amount is its 本月
+            _warn_quota(plan, code, unit, {m: r.this_month for m, r in mine.items()}, mine, origin, result)
+            continue
+        entry = entry or {"stated": {}, "amounts": {}}
         stated: dict[str, Stated] = dict(entry["stated"])
-        for a in accepted:
-            if a.ret.unit == unit and code in a.dropped:
-                stated.pop(a.ret.month, None)
-        mine = {m: row for (c, u, m), (_, row) in origin.items() if c == code and u == unit}
+        for m in dropped.get((code, unit), ()):
+            stated.pop(m, None)
         for m, row in mine.items():
             stated[m] = Stated(row.this_month, row.cumulative)
         if any(s.cumulative is not None for s in stated.values()):
             derived = derive(stated)
-        else:
-            derived = None
-        # without any 累计 every month states its 本月, which is its amount
-        amounts = derived.amounts if derived else {m: s.this_month or 0.0 for m, s in stated.items()}
-        if derived:
             _report_series(plan, code, unit, derived, mine, origin, result)
-        _warn_quota(plan, code, unit, amounts, mine, origin, result, running_total)
-        old = entry["amounts"]
+            amounts = derived.amounts
+        else:  # without any 累计 every month states its 本月, which is its amount
+            amounts = {m: s.this_month or 0.0 for m, s in stated.items()}
+        _warn_quota(plan, code, unit, amounts, mine, origin, result)
+        derived_series[(code, unit)] = (entry["amounts"], amounts)
+    # every month whose amount changes: the returns' rows in order, then the months re-derived from them
+    for a in accepted:
+        for row in a.ret.rows:
+            got = derived_series.get((row.code, row.unit))
+            before = got[0].get(row.month) if got else None
+            after = got[1].get(row.month) if got else row.this_month
+            result.changes.append(Change(row.code, row.unit, row.month, before, after, (a.ret, row)))
+    for (code, unit), (old, amounts) in sorted(derived_series.items()):  # dropped by a corrected return, or
+        mine = by_series.get((code, unit), {})  # re-derived from a changed earlier month
         for m in sorted(set(old) | set(amounts)):
-            if m in mine:
-                ret, row = origin[(code, unit, m)]
-                order: tuple[Any, ...] = (0, str(ret.file), ret.sheet, row.r)
-                where = f"{ret.file}!{ret.sheet}!{row.cell}"
-            elif old.get(m) == amounts.get(m):
-                continue
-            else:  # a month no return of this run gives, whose amount follows from a changed earlier month
-                order, where = (1, code, unit, m), ""
-            changes.append((order, Change(code, unit, m, old.get(m), amounts.get(m), where)))
-    result.changes += [c for _, c in sorted(changes, key=lambda oc: oc[0])]
+            if m not in mine and old.get(m) != amounts.get(m):
+                result.changes.append(Change(code, unit, m, old.get(m), amounts.get(m)))
 
 
 FAR_ABOVE = 2  # a cumulative more than twice the unit's quota (or the target) is worth a second look
@@ -540,47 +569,44 @@ def _warn_quota(
     mine: dict[str, Any],
     origin: dict[tuple[str, str, str], tuple[Any, Any]],
     result: ImportResult,
-    running_total: Any,
 ) -> None:
-    """A month above the unit's quota (or the whole target), a cumulative far above it, a 上月累计 that
-    differs from kctrack's: warnings (``--strict`` refuses them)."""
-    from kctrack.returns import Problem
+    """A month above the unit's quota (or the whole target), a cumulative far above it, a 累计 built on a
+    上月累计 that differs from kctrack's: warnings (``--strict`` refuses them)."""
 
     item = plan.find_code(code)
     if not isinstance(item, Target):
         return
-    quota = item.quota(unit) if item.breakdown else item.value
-    for m, row in mine.items():
-        ret, _ = origin[(code, unit, m)]
-        amount = amounts.get(m, 0.0)
-        before = running_total(amounts, m)
-        params = {"code": code, "quota": exact(quota or 0), "unit": plan.unit_name(unit, "zh")}
-        if quota and amount > quota:
-            result.warnings.append(
-                Problem(
-                    ret.file, ret.sheet, row.cell, amount, DataError("imp_above_quota", value=exact(amount), **params)
+    quota = (item.quota(unit) if item.breakdown else item.value) or 0.0
+    if sum(amounts.values()) <= quota and all(r.previous is None or r.cumulative is None for r in mine.values()):
+        return  # no month above the quota, no cumulative above it, no 累计 built on a 上月累计
+    before = 0.0  # the running total of the months before
+    for m in sorted(amounts):
+        amount = amounts[m]
+        row = mine.get(m)
+        if row is not None:
+            ret, _ = origin[(code, unit, m)]
+            if quota and (amount > quota or before + amount > FAR_ABOVE * quota):  # worth formatting
+                who = {"code": code, "quota": exact(quota), "unit": plan.unit_name(unit, "zh")}
+            if quota and amount > quota:
+                _warning(result, ret, row.cell, amount, "imp_above_quota", value=exact(amount), **who)
+            elif quota and before + amount > FAR_ABOVE * quota:
+                total = before + amount
+                _warning(
+                    result, ret, row.cell, total, "imp_cumulative_far", value=exact(total), factor=FAR_ABOVE, **who
                 )
-            )
-        elif quota and before + amount > FAR_ABOVE * quota:
-            result.warnings.append(
-                Problem(
-                    ret.file,
-                    ret.sheet,
-                    row.cell,
-                    before + amount,
-                    DataError("imp_cumulative_far", value=exact(before + amount), factor=FAR_ABOVE, **params),
-                )
-            )
-        if row.previous is not None and abs(row.previous - before) > 1e-9 * max(1.0, before):
-            result.warnings.append(
-                Problem(
-                    ret.file,
-                    ret.sheet,
-                    row.cell_of("previous"),
-                    row.previous,
-                    DataError("imp_previous_differs", shown=exact(row.previous), held=exact(before)),
-                )
-            )
+            # a clerk who fills 累计 starts from the form's 上月累计: say when kctrack's differs (a late or
+            # corrected earlier month since the form was made); with 本月 alone the starting point plays no part
+            previous = row.previous
+            if previous is not None and row.cumulative is not None and abs(previous - before) > 1e-9 * max(1.0, before):
+                cell = row.cell_of("previous")
+                _warning(result, ret, cell, previous, "imp_previous_differs", shown=exact(previous), held=exact(before))
+        before += amount
+
+
+def _warning(result: ImportResult, ret: Any, cell: str | None, raw: Any, key: str, **params: Any) -> None:
+    from kctrack.returns import Problem
+
+    result.warnings.append(Problem(ret.file, ret.sheet, cell, raw, DataError(key, **params)))
 
 
 def _write_run(

@@ -526,46 +526,64 @@ def batch_series(conn: Connection, batch_ids: Iterable[int]) -> set[tuple[str, s
 
 def series_in_force(conn: Connection, series: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
     """What the records in force state for some (target, unit) series: month → :class:`~kctrack.series.Stated`,
-    with the amount each month now has (``{"stated": {...}, "amounts": {...}}`` per series)."""
+    with the amount each month now has (``{"stated": {...}, "amounts": {...}}`` per series found)."""
     from kctrack.series import Stated
 
+    wanted = set(series)
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    by_target: dict[str, set[str]] = {}
-    for t, u in series:
-        by_target.setdefault(t, set()).add(u)
-    for t, units in sorted(by_target.items()):
-        rows = conn.all(
-            "SELECT unit_code, month, this_month, cumulative, value FROM current_value WHERE target_code = :t",
-            {"t": t},
-        )
-        for u, m, tm, cu, v in rows:
-            if u not in units:
-                continue
-            entry = out.setdefault((t, u), {"stated": {}, "amounts": {}})
-            entry["stated"][m] = Stated(None if tm is None else float(tm), None if cu is None else float(cu))
-            entry["amounts"][m] = float(v)
+    if not wanted:
+        return out
+    sql = "SELECT target_code, unit_code, month, this_month, cumulative, value FROM current_value"
+    if len(wanted) <= _FEW_SERIES:  # along the primary key, a series at a time
+        rows = [
+            row
+            for t, u in sorted(wanted)
+            for row in conn.all(sql + " WHERE target_code = :t AND unit_code = :u", {"t": t, "u": u})
+        ]
+    else:  # one scan
+        rows = [row for row in conn.all(sql) if (row[0], row[1]) in wanted]
+    for t, u, m, tm, cu, v in rows:
+        entry = out.setdefault((t, u), {"stated": {}, "amounts": {}})
+        entry["stated"][m] = Stated(None if tm is None else float(tm), None if cu is None else float(cu))
+        entry["amounts"][m] = float(v)
     return out
+
+
+_FEW_SERIES = 50
+
+
+def _with_cumulative(conn: Connection, series: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The series among some that state a 累计 anywhere: only those can need new amounts or disagree."""
+    if len(series) <= _FEW_SERIES:
+        found = set()
+        for t, u in series:
+            hit = conn.scalar(
+                "SELECT 1 FROM current_value WHERE target_code = :t AND unit_code = :u"
+                " AND (cumulative IS NOT NULL OR this_month IS NULL) LIMIT 1",
+                {"t": t, "u": u},
+            )
+            if hit:
+                found.add((t, u))
+        return found
+    rows = conn.all(
+        "SELECT DISTINCT target_code, unit_code FROM current_value WHERE cumulative IS NOT NULL OR this_month IS NULL"
+    )
+    return {(t, u) for t, u in rows} & series
 
 
 def rederive(conn: Connection, series: Iterable[tuple[str, str]], *, check: bool = True) -> None:
     """Bring the amounts of some series in line with what their records in force state (kctrack.series).
 
-    A month that states 本月 has that amount already; only a series holding a
-    cumulative-only month can need new amounts, so without ``check`` only those
-    are read.  With ``check``, every series is read and a disagreement raises
-    :class:`DataError` (``series_conflict``), undoing the caller's transaction.
+    A month that states 本月 has that amount already, and a series that states
+    no 累计 anywhere can neither need new amounts nor disagree with itself: only
+    the others are read.  With ``check`` a disagreement raises
+    :class:`DataError` (``series_conflict``), undoing the caller's transaction
+    (``record`` and ``undo``; the import checks beforehand, cell by cell).
     """
     from kctrack.series import derive
 
-    wanted = set(series)
-    if not wanted:
-        return
-    if not check:
-        cumulative_only = {
-            (t, u)
-            for t, u in conn.all("SELECT DISTINCT target_code, unit_code FROM current_value WHERE this_month IS NULL")
-        }
-        wanted &= cumulative_only
+    # a series without any 累计 states every month's 本月, which is its amount: nothing to derive or check
+    wanted = _with_cumulative(conn, set(series))
     updates = []
     for (t, u), entry in series_in_force(conn, wanted).items():
         derived = derive(entry["stated"])

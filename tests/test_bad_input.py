@@ -50,7 +50,7 @@ CASES: dict[str, tuple[list[str], int, list[str]]] = {
     "month 0": (record(TMT, "5", month="2020-0"), 2, ["2020-0", "YYYY-MM"]),
     "month with a stray word": (record(TMT, "5", month="2020-05x"), 2, ["2020-05x", "YYYY-MM"]),
     "month 13": (record(TMT, "5", month="2020-13"), 2, ["2020-13", "YYYY-MM"]),
-    "month as a word": (record(TMT, "5", month="May"), 2, ["May", "YYYY-MM"]),
+    "month as a word that is no month": (record(TMT, "5", month="Mayday"), 2, ["Mayday", "YYYY-MM"]),
     "month after the window": (record(TMT, "5", month="2021-01"), 1, ["2021-01", "2020-04", "2020-12"]),
     "month before the window": (record(TMT, "5", month="2020-03"), 1, ["2020-03", "2020-04", "2020-12"]),
     "value not a number": (record(TMT, "five"), 2, ["five", "not a number"]),
@@ -64,7 +64,7 @@ CASES: dict[str, tuple[list[str], int, list[str]]] = {
     "several reporting units and no --unit": (record("CHOKEPOINTS_SOLVED", "1", unit=None), 2, ["--unit"]),
     "split target and no --unit": (record(TMT, "1", unit=None), 2, ["--unit", "苏州市"]),
     "as-of that is no month": (["status", "--as-of", "2020-60"], 2, ["2020-60", "YYYY-MM"]),
-    "as-of as a word": (["status", "--as-of", "June"], 2, ["June", "YYYY-MM"]),
+    "as-of as a word that is no month": (["status", "--as-of", "Junebug"], 2, ["Junebug", "YYYY-MM"]),
     "as-of with a day that does not exist": (["status", "--as-of", "2020-06-31"], 2, ["2020-06-31"]),
     "as-of of status json": (["status", "--format", "json", "--as-of", "20-06"], 2, ["20-06"]),
 }

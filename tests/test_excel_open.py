@@ -7,6 +7,7 @@ installed) by converting with ``soffice``.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import zipfile
@@ -451,3 +452,259 @@ def test_every_new_message_says_what_and_how_in_both_languages() -> None:
         zh, en = tr(key, "zh"), tr(key, "en")
         assert zh != key and en != key
         assert "：" in zh and ": " in en  # what is wrong: how to fix it
+
+
+# -- a number shown as a percentage -------------------------------------------------------
+
+PERCENT_FORMATS = {"B1": "0%", "C1": "0.00%", "D1": "0.0%;[Red]-0.0%", "E1": "[$-804]0%"}
+NOT_PERCENT_FORMATS = {"F1": '0"%"', "G1": "0\\%", "H1": "[Red]0", "I1": "#,##0.##", "J1": "General"}
+
+
+def _formatted(path: Path, formula: bool = False) -> Path:
+    """A sheet of 1s in A1:J1, each with one number format; A1 a formula when asked."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "=2-1" if formula else 1
+    ws["A1"].number_format = "0%"
+    for ref, fmt in {**PERCENT_FORMATS, **NOT_PERCENT_FORMATS}.items():
+        ws[ref] = 1
+        ws[ref].number_format = fmt
+    wb.save(path)
+    return path
+
+
+def test_cells_formatted_as_a_percentage_are_told(tmp_path: Path) -> None:
+    """1 formatted 0% shows "100%": the cell is marked, its value stays 1 (the reader refuses it in a count)."""
+    (sheet,) = open_workbook(_formatted(tmp_path / "p.xlsx")).sheets
+
+    assert sheet.percent == {(0, 0), (0, 1), (0, 2), (0, 3), (0, 4)}  # not "%" quoted, escaped, or no % at all
+    assert sheet.rows[0][:2] == [1, 1]
+    assert sheet.formulas == {}
+
+
+def test_percentage_cells_are_told_in_a_sheet_with_formulas_too(tmp_path: Path) -> None:
+    """A sheet holding a formula is parsed cell by cell: the percentages come from that parse."""
+    (sheet,) = open_workbook(_formatted(tmp_path / "p.xlsx", formula=True)).sheets
+
+    assert sheet.formulas == {(0, 0): "none"}
+    assert sheet.percent == {(0, 0), (0, 1), (0, 2), (0, 3), (0, 4)}
+
+
+def test_percentage_cells_without_a_reference_are_placed(tmp_path: Path) -> None:
+    """Some writers leave out r="…": the byte search cannot place such a cell, the parse does."""
+    source = _formatted(tmp_path / "p.xlsx")
+    index = re.search(r'<c r="B1" s="(\d+)"', zipfile.ZipFile(source).read("xl/worksheets/sheet1.xml").decode())
+    assert index is not None
+    data = f'<sheetData><row r="1"><c><v>5</v></c><c s="{index.group(1)}"><v>1</v></c></row></sheetData>'
+
+    (sheet,) = open_workbook(_with_sheet_data(source, tmp_path / "no-r.xlsx", data)).sheets
+
+    assert sheet.rows == [[5, 1]]
+    assert sheet.percent == {(0, 1)}
+
+
+def test_a_workbook_without_percentage_formats_has_no_percent_cells(tmp_path: Path) -> None:
+    (sheet,) = open_workbook(_book(tmp_path / "plain.xlsx", [("指标编号", "本月完成"), ("TMT", 1)])).sheets
+
+    assert sheet.percent == set()
+
+
+# -- .xls: errors, empty results, percentages (xlrd) --------------------------------------
+
+
+def _formula_book(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "月报"
+    ws.append(["指标编号", "本月完成", "累计完成"])
+    ws.append(["TECH_MANAGER_TEAMS", "=1/0", '=IF(1>2,1,"")'])
+    ws.append(["TECH_MANAGER_TEAMS", 1, "=NA()"])
+    ws.append(["TECH_MANAGER_TEAMS", '=IF(1>2,1,"")', '="苏州"'])
+    ws["B3"].number_format = "0%"
+    ws["B4"].number_format = "#,##0.##"
+    ws["A6"] = "=2+3"
+    wb.save(path)
+    return path
+
+
+def test_xls_formula_errors_and_empty_results_are_told(tmp_path: Path) -> None:
+    path = _convert(_formula_book(tmp_path / "f.xlsx"), "xls", tmp_path / "out")
+
+    book = open_workbook(path)
+    (sheet,) = book.sheets
+
+    assert book.kind == "xls"
+    assert sheet.rows[1] == ["TECH_MANAGER_TEAMS", "#DIV/0!", ""]  # calamine alone gives "" for #DIV/0!
+    assert sheet.rows[2] == ["TECH_MANAGER_TEAMS", 1, "#N/A"]
+    assert sheet.rows[3][2] == "苏州"
+    assert sheet.formulas == {(1, 1): "error", (1, 2): "empty", (2, 2): "error"}
+    assert sheet.percent == {(2, 1)}
+
+
+def test_xls_empty_result_in_a_number_formatted_cell_is_saved_as_zero(tmp_path: Path) -> None:
+    """A known limit: LibreOffice saves ``=IF(1>2,1,"")`` in a cell formatted #,##0.## as the number 0.
+
+    The file holds 0 as the result (no text, no error), and no .xls reader can
+    tell it from a real 0, nor say the cell holds a formula (BIFF readers give
+    the result only).
+    """
+    path = _convert(_formula_book(tmp_path / "f.xlsx"), "xls", tmp_path / "out")
+
+    (sheet,) = open_workbook(path).sheets
+
+    assert sheet.rows[3][1] == 0
+    assert (3, 1) not in sheet.formulas
+    assert (5, 0) not in sheet.formulas  # =2+3 saved as 5: a formula xlrd cannot see
+
+
+def test_an_xls_xlrd_cannot_read_keeps_calamines_values(tmp_path: Path) -> None:
+    from kctrack.excel import _xls_cells
+
+    assert _xls_cells(OLE_MAGIC + b"\0" * 1024) == {}
+
+
+# -- .ods: formulas, errors, merged cells, percentages ------------------------------------
+
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+)
+
+
+def _ods_table(rows: list[str]) -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NS} office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="月报">'
+        + "".join(f"<table:table-row{row}</table:table-row>" for row in rows)
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+
+
+def _cell(attrs: str = "", text: str | None = None) -> str:
+    return (
+        f"<table:table-cell {attrs}>" + (f"<text:p>{text}</text:p>" if text is not None else "") + "</table:table-cell>"
+    )
+
+
+ODS_FORMULAS = _ods_table(
+    [
+        # row 1: a code merged down over rows 1-3 after two empty repeated cells; a percentage
+        ">"
+        + _cell('table:number-columns-repeated="2"')
+        + _cell('office:value-type="string" table:number-rows-spanned="3"', "TECH_MANAGER_TEAMS")
+        + _cell('office:value-type="percentage" office:value="1"', "100%"),
+        # rows 2-3 (one row repeated twice): covered cell under the merge, an error result (LibreOffice 4+)
+        ' table:number-rows-repeated="2">'
+        + _cell('table:number-columns-repeated="2"')
+        + "<table:covered-table-cell/>"
+        + _cell(
+            'table:formula="of:=1/0" office:value-type="string" office:string-value="" calcext:value-type="error"',
+            "#DIV/0!",
+        ),
+        # row 4: an empty-string result (no value type), an older file's error (text only), a number, a string
+        ">"
+        + _cell('table:formula="of:=IF(1&gt;2;1;&quot;&quot;)"', "")
+        + _cell('table:formula="of:=A9"', "Err:502")
+        + _cell('table:formula="of:=2+3" office:value-type="float" office:value="5"', "5")
+        + _cell(
+            'table:formula="of:=&quot;#N/A&quot;" office:value-type="string" office:string-value="#N/A" '
+            'calcext:value-type="string"',
+            "#N/A",
+        ),
+    ]
+)
+
+
+def test_ods_formula_results_errors_merged_and_percent_cells_are_told(tmp_path: Path) -> None:
+    (sheet,) = open_workbook(_ods(tmp_path / "f.ods", ODS_FORMULAS)).sheets
+
+    assert sheet.formulas == {
+        (1, 3): "error",
+        (2, 3): "error",
+        (3, 0): "empty",
+        (3, 1): "error",
+        (3, 2): "value",
+        (3, 3): "value",  # the text "#N/A" a formula gives is text, not an error
+    }
+    assert sheet.rows[1][3] == sheet.rows[2][3] == "#DIV/0!"
+    assert sheet.rows[3][:3] == ["", "Err:502", 5]
+    assert sheet.merged == [(0, 2, 2, 2)]
+    assert sheet.percent == {(0, 3)}
+
+
+def test_ods_saved_by_libreoffice_tells_errors_and_merged_cells(tmp_path: Path) -> None:
+    source = _formula_book(tmp_path / "f.xlsx")
+    wb = openpyxl.load_workbook(source)
+    wb.active.merge_cells("A2:A4")
+    wb.save(source)
+
+    (sheet,) = open_workbook(_convert(source, "ods", tmp_path / "out")).sheets
+
+    assert sheet.merged == [(1, 0, 3, 0)]
+    assert sheet.rows[1][1:] == ["#DIV/0!", ""]
+    assert sheet.rows[2][2] == "#N/A"
+    assert {k: v for k, v in sheet.formulas.items() if v != "value"} == {
+        (1, 1): "error",
+        (1, 2): "empty",
+        (2, 2): "error",
+        (3, 1): "empty",  # in .ods the empty result stays empty, whatever the cell's format
+    }
+    assert sheet.formulas[(5, 0)] == "value"
+    assert sheet.percent == {(2, 1)}
+
+
+# -- subfolders ---------------------------------------------------------------------------
+
+
+def test_a_folder_is_read_with_its_subfolders(tmp_path: Path) -> None:
+    """A folder per city is common; dot-folders are passed over; the files come sorted by path."""
+    folder = tmp_path / "returns"
+    (folder / "苏州").mkdir(parents=True)
+    (folder / "无锡" / "6月").mkdir(parents=True)
+    (folder / ".git").mkdir()
+    sz = _book(folder / "苏州" / "苏州6月.xlsx", [("指标编号",)])
+    wx = _book(folder / "无锡" / "6月" / "无锡.xlsx", [("指标编号",)])
+    top = _book(folder / "常州.xlsx", [("指标编号",)])
+    _book(folder / ".git" / "hidden.xlsx", [("x",)])
+    (folder / "苏州" / "~$苏州6月.xlsx").write_bytes(b"\x07tester")
+    (folder / "无锡" / "说明.txt").write_text("说明", encoding="utf-8")
+
+    read, skipped = expand_paths([folder])
+
+    assert read == [top, wx, sz]  # 常 (U+5E38) < 无 (U+65E0) < 苏 (U+82CF)
+    assert skipped == [
+        (folder / "无锡" / "说明.txt", "xl_not_spreadsheet"),
+        (folder / "苏州" / "~$苏州6月.xlsx", "xl_lock_file"),
+    ]
+
+
+def test_a_symbolic_link_looping_back_is_walked_once(tmp_path: Path) -> None:
+    folder = tmp_path / "returns"
+    (folder / "苏州").mkdir(parents=True)
+    sz = _book(folder / "苏州" / "苏州.xlsx", [("指标编号",)])
+    (folder / "苏州" / "loop").symlink_to(folder, target_is_directory=True)
+
+    read, skipped = expand_paths([folder])
+
+    assert read == [sz] and skipped == []
+
+
+def test_a_folder_of_too_many_files_is_refused_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kctrack.excel
+
+    monkeypatch.setattr(kctrack.excel, "MAX_FOLDER_FILES", 3)
+    folder = tmp_path / "home"
+    (folder / "a" / "b").mkdir(parents=True)
+    for i in range(4):
+        (folder / "a" / "b" / f"{i}.txt").write_text("x", encoding="utf-8")
+
+    with pytest.raises(DataError) as caught:
+        expand_paths([folder])
+
+    assert caught.value.key == "xl_too_many_files"
+    assert caught.value.where == str(folder)
+    assert "3" in caught.value.render("zh") and "more than 3 files" in caught.value.render("en")
+    (folder / "a" / "b" / "0.txt").unlink()
+    assert len(expand_paths([folder])[1]) == 3  # at the limit: read

@@ -1299,7 +1299,7 @@ def test_unknown_extension_without_format_is_a_usage_error(db: Db, tmp_path: Pat
 
 
 @pytest.mark.parametrize(
-    "bad", ["2020-13", "2020-0", "June", "2020/06/31", "20-06"]
+    "bad", ["2020-13", "2020-0", "Junebug", "2020/06/31", "20-06"]
 )  # 2020-6 and 2020/06 are June (tests/test_parse.py)
 def test_malformed_as_of_is_a_usage_error(db: Db, tmp_path: Path, bad: str) -> None:
     out = tmp_path / "summary.xlsx"

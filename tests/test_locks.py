@@ -77,7 +77,7 @@ def test_lock_and_unlock_are_kept_as_history(db) -> None:  # type: ignore[no-unt
 
 def test_lock_refuses_a_month_outside_the_plan(db) -> None:  # type: ignore[no-untyped-def]
     failed(kc(db, "lock", "2021-01"), 1)
-    failed(kc(db, "lock", "June"), 2)
+    failed(kc(db, "lock", "Junebug"), 2)
 
 
 def test_every_change_names_its_operator(db) -> None:  # type: ignore[no-untyped-def]

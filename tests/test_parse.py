@@ -376,7 +376,7 @@ MONTHS_REFUSED: list[Any] = [
     "十三月",
     "廿月",
     "一二月",  # January–February, not December
-    "June",  # an English month needs its year
+    "Junee",  # no month name (June alone is the plan year's June, as 6月 is)
     "Foo 2020",
     "2020-02-30",
     "2020年11月31日",

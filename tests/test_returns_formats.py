@@ -81,7 +81,7 @@ def test_month_formats_in_a_labelled_cell(rdb: Db, tmp_path: Path, typed: Any) -
     assert (batch["unit"], batch["month"], batch["records"][0]["cell"]) == ("suzhou", "2020-06", "Sheet1!B5")
 
 
-@pytest.mark.parametrize("typed", [2020.1, "2020-13", "13月", "June"])
+@pytest.mark.parametrize("typed", [2020.1, "2020-13", "13月", "Junee"])  # June alone is the plan year's, as 6月
 def test_months_refused(rdb: Db, tmp_path: Path, typed: Any) -> None:
     """2020.1 as a number may be January or a 2020.10 that lost its zero: refused, not guessed."""
     path = long_workbook(tmp_path / "long.xlsx", [("TECH_MANAGER_TEAMS", "苏州", typed, 4)])
