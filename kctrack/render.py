@@ -73,10 +73,6 @@ def state_text(state: str | None, lang: str) -> Text:
     return Text(f"{STATE_SYMBOL[state]} {tr('state_' + state, lang)}", style=STATE_STYLE[state])
 
 
-def headers(keys: Sequence[str], lang: str) -> list[str]:
-    return [tr("h_" + k, lang) for k in keys]
-
-
 # -- status --------------------------------------------------------------------------
 
 
@@ -160,7 +156,6 @@ def _by_unit(console: Console, report: Report, lang: str) -> None:
         table.add_column(tr("h_" + key, lang), justify=justify)  # type: ignore[arg-type]
     for r in report.targets:
         split = [s for s in r.breakdown if s.target is not None]
-        own: list[Any] = []
         if not split:
             continue
         table.add_row(
@@ -183,8 +178,6 @@ def _by_unit(console: Console, report: Report, lang: str) -> None:
                 Text(f"{bar(pct)} {pct:5.1f}%", style=STATE_STYLE[s.state or "pending"]),
                 state_text(s.state, lang),
             )
-        for s in own:
-            table.add_row("", plan.unit_name(s.unit, lang), "", fmt(s.actual), "", "", "")
         table.add_section()
     console.print(table)
 

@@ -616,7 +616,7 @@ class SheetReader:
             if value is None or value == "":
                 figures.append(None)
             elif value.__class__ in (int, float) and 0 <= value <= bound and (not whole or value == int(value)):
-                figures.append(float(value))
+                figures.append(float(value) + 0.0)  # -0.0 → 0.0
             else:
                 return False
         if figures[0] is None and figures[1] is None:
@@ -758,7 +758,7 @@ class SheetReader:
             )
         whole, bound = measure
         if raw.__class__ in (int, float) and 0 <= raw <= bound and (not whole or float(raw).is_integer()):
-            return float(raw), False  # a number typed as a number: the common case, taken without parsing
+            return float(raw) + 0.0, False  # a number typed as a number (-0.0 → 0.0): the common case, taken without parsing
         try:
             value = parse_number(raw, whole=whole, uom=target.uom.zh)
         except DataError as exc:

@@ -209,6 +209,7 @@ def record(
                 )
         with conn.transaction():
             check_locks(conn, {month}, reason)
+            _check_recorded(conn, item.code, unit_code, month, value)
             old = store.current_value(conn, item.code, unit_code, month)
             batch = store.write_batch(
                 conn,
@@ -234,6 +235,31 @@ def record(
         return result
     finally:
         conn.close()
+
+
+def _check_recorded(conn: store.Connection, code: str, unit: str, month: str, value: float) -> None:
+    """Refuse a recorded 本月 that a 累计 already imported for that unit would contradict, before anything
+    is written (the store checks again; on PostgreSQL a refused insert would still use up ids)."""
+    from kctrack.series import Stated, derive
+
+    entry = store.series_in_force(conn, {(code, unit)}).get((code, unit))
+    if entry is None:
+        return
+    stated = {**entry["stated"], month: Stated(value, None)}
+    if not any(s.cumulative is not None for s in stated.values()):
+        return
+    conflicts = derive(stated).conflicts
+    if conflicts:
+        c = conflicts[0]
+        raise DataError(
+            "series_conflict",
+            where=f"{code} · {unit} · {c.month}",
+            code=code,
+            month=c.month,
+            cumulative=exact(c.cumulative),
+            earlier=exact(c.earlier),
+            this_month=exact(c.this_month or 0),
+        )
 
 
 # -- template ---------------------------------------------------------------------------

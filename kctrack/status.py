@@ -218,10 +218,3 @@ def to_json(report: Report, lang: str = "zh") -> dict[str, Any]:
             for m in report.milestones
         ],
     }
-
-
-def group_by_task(plan: Plan, rows: list[TargetRow]) -> dict[int, list[TargetRow]]:
-    out: dict[int, list[TargetRow]] = defaultdict(list)
-    for r in rows:
-        out[r.target.task].append(r)
-    return out
