@@ -619,10 +619,11 @@ def undo(
     """
     s = settings(ctx)
     r = service.undo(s.db, batch, reason, run=run, dry_run=dry_run)
+    undone, restored = ("undo_would", "undo_would_restore") if r.dry_run else ("undone", "undone_restored")
     for b in r.batches:
-        typer.echo(tr("undone", s.lang, batch=b.id, source=b.source, records=len(b.records)))
+        typer.echo(tr(undone, s.lang, batch=b.id, source=b.source, records=len(b.records)))
     if r.restored:
-        typer.echo(tr("undone_restored", s.lang, batches=", ".join(map(str, r.restored))))
+        typer.echo(tr(restored, s.lang, batches=", ".join(map(str, r.restored))))
     if r.dry_run:
         typer.echo(tr("undo_dry", s.lang), err=True)
 

@@ -23,7 +23,7 @@ Opening a return is a pipeline, one named step each:
    error texts, percentages) and the merged ranges calamine does not give; for
    .xls/.et, xlrd tells error results, empty-string results and percentages.
 
-:func:`parse_month` and :func:`parse_number` accept what people type.
+What a cell's text means (numbers, months, done words) is :mod:`kctrack.parse`'s.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -985,56 +984,3 @@ def norm_text(value: Any) -> str:
 
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-_MONTH_PATTERNS = (
-    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*\d{1,2}\s*日?)?$"),
-    re.compile(r"^(\d{4})(\d{2})$"),
-)
-_MONTH_ONLY = re.compile(r"^(\d{1,2})\s*月(份)?$")
-
-
-def parse_month(value: Any, year: int) -> str | None:
-    """A month as 2020-06, 2020/6, 2020.6, 2020年6月, 6月 (the plan's year) or an Excel date; None if not one.
-
-    A number such as 2020.1 is refused (None): it may be January or an October
-    typed as 2020.10 and stored as 2020.1.
-    """
-    if isinstance(value, datetime | date):
-        return f"{value.year:04d}-{value.month:02d}"
-    if isinstance(value, float) and not value.is_integer():
-        text = repr(value)
-        whole, _, frac = text.partition(".")
-        if len(whole) == 4 and frac == "1":
-            return None
-        value = text
-    text = norm_text(value)
-    for pattern in _MONTH_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            y, m = int(match.group(1)), int(match.group(2))
-            return f"{y:04d}-{m:02d}" if 1 <= m <= 12 else None
-    match = _MONTH_ONLY.match(text)
-    if match and 1 <= int(match.group(1)) <= 12:
-        return f"{year:04d}-{int(match.group(1)):02d}"
-    return None
-
-
-_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(万)?\s*([^\d\s.]{0,3})$")
-
-
-def parse_number(value: Any) -> float | None:
-    """A number from a number, numeric text, full-width digits, 1,000, or with a trailing unit (12项, 150万条)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value) if value == value and abs(value) != float("inf") else None
-    text = norm_text(value).replace(",", "").replace("，", "")
-    match = _NUMBER.match(text)
-    if not match:
-        return None
-    number = float(match.group(1))
-    return number * 10000 if match.group(2) else number
-
-
-DONE_WORDS = {"done", "完成", "已完成", "是", "yes", "√", "✓", "✔", "1"}

@@ -301,7 +301,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "imp_unknown_figure_column_warn": (
         "警告：“{heading}” 列有数字，但不是 kctrack 认识的列名，未导入；如需导入请改为“本月完成”或“累计完成”",
         "warning: the column '{heading}' holds figures under a heading kctrack does not know; they were not read"
-        " (rename it 本月完成 or 累计完成 to import them)",
+        " (rename it 本月完成 / this_month or 累计完成 / cumulative to import them)",
     ),
     "imp_option_contradicts": (
         "表内写的是 {sheet}，而 {option} 指定 {given}：二者矛盾，请去掉 {option} 或改正表格",
@@ -353,7 +353,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " {this_month}: nothing was changed",
     ),
     "imp_warnings": ("{count} 条警告（--strict 时视为错误）：", "{count} warning(s) (refusals with --strict):"),
-    "imp_nil": ("其中零报告 {count} 份", "{count} of them nil return(s)"),
+    "imp_nil": ("，其中零报告 {count} 份", "; {count} of them nil return(s)"),
+    "imp_figure_twice": (
+        "两列都是同一个数（如“本月”和“本月完成”）：无法判断该读哪一列，请删去或改名其一",
+        "two columns name the same figure (this month, or cumulative): kctrack cannot tell which to read;"
+        " remove or rename one",
+    ),
     "imp_run": (
         "导入批次组 {run}（可用 kctrack undo --run {run} 整体撤销）",
         "import run {run} (undo it all with kctrack undo --run {run})",
@@ -435,6 +440,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "undo_run_already": ("导入批次组 {run} 已全部撤销", "import run {run} is already undone"),
     "undo_dry": ("预演：数据库未改动", "dry run: the database was not changed"),
+    "undo_would": (
+        "将撤销批次 {batch}（{source}，{records} 条记录）",
+        "would undo batch {batch} ({source}, {records} records)",
+    ),
+    "undo_would_restore": (
+        "将恢复被其取代的批次 {batches}",
+        "would restore the batch(es) it had superseded: {batches}",
+    ),
     "undone": ("已撤销批次 {batch}（{source}，{records} 条记录）", "undid batch {batch} ({source}, {records} records)"),
     "undone_restored": ("已恢复被其取代的批次 {batches}", "restored the batch(es) it had superseded: {batches}"),
     "batch_live": ("有效", "live"),
@@ -645,7 +658,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "num_not_whole": (
         "“{value}” 不是整数：这一项是计数（单位：{uom}），请填写整数，如 3",
-        "'{value}' is not a whole number: this figure is a count ({uom}); enter a whole number such as 3",
+        "'{value}' is not a whole number: this figure is a count ({uom_en}); enter a whole number such as 3",
     ),
     # states
     "state_done": ("已完成", "done"),

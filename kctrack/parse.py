@@ -38,6 +38,9 @@ from kctrack.errors import DataError
 # -- limits -------------------------------------------------------------------------------------
 
 MAX_FIGURE: float = 1e12
+# A figure above this many times the whole target is refused as a typing or magnitude error (0.15亿
+# teams against a target of 200); one merely above a unit's quota is a warning (kctrack.service).
+IMPLAUSIBLE_FACTOR = 100
 """The largest figure accepted (一万亿), in the target's own unit of measure.
 
 Far above anything this tracker counts (quotas run to hundreds; even an amount in yuan for a whole
@@ -130,11 +133,12 @@ def exact(x: float) -> str:
     Python's shortest round-tripping ``repr``), never uses exponent notation, never has a trailing
     ``.0``. ``float(exact(x)) == x`` and ``parse_number(exact(x)) == x`` for every figure in range.
 
-    Raises ValueError for NaN or infinity, which are never stored.
+    NaN and infinity, which are never stored but may stand in a refused cell, are shown as ``nan``,
+    ``inf`` and ``-inf`` (a message about them must never fail).
     """
     x = float(x)
     if not math.isfinite(x):
-        raise ValueError(f"exact() needs a finite number, not {x!r}")
+        return str(x)
     if x == 0:
         return "0"
     text = format(Decimal(repr(x)), "f")
@@ -203,7 +207,8 @@ def parse_number(value: Any, *, whole: bool = False, uom: str | None = None) -> 
       a decimal comma or a typo than a separator, so it is never silently dropped
     * ``num_percent``: ``85%``, ``85％``, ``85‰`` unless ``uom`` is that sign
     * ``num_bad_suffix`` (also ``suffix=``): any other trailing word, ``3元``, ``100多``, ``5左右``
-    * ``num_not_whole`` (also ``uom=``): with ``whole=True``, a fraction such as ``2.5`` or ``2.5个``
+    * ``num_not_whole`` (also ``uom=`` and ``uom_en=``, the same word: a caller that knows the measure's
+      English name replaces ``uom_en``): with ``whole=True``, a fraction such as ``2.5`` or ``2.5个``
     * ``num_not_number``: anything else, blank text included (blank is the caller's business), a bool,
       a date, ``1e5``, ``.5``, ``5.``, ``1 234``, ``nan``, digit-by-digit numerals (``一二三``), Chinese and
       Arabic mixed (``1百23``), text longer than MAX_NUMBER_TEXT, and anything cn2an cannot read
@@ -304,7 +309,7 @@ def _checked_number(number: numbers.Real, whole: bool, uom: str | None) -> float
     if x > MAX_FIGURE:
         raise DataError("num_too_large", value=shown, max=exact(MAX_FIGURE))
     if whole and not x.is_integer():
-        raise DataError("num_not_whole", value=shown, uom=uom or "—")
+        raise DataError("num_not_whole", value=shown, uom=uom or "—", uom_en=uom or "—")
     return x + 0.0  # -0.0 -> 0.0
 
 
@@ -313,7 +318,7 @@ def _checked_figure(figure: Decimal, whole: bool, uom: str | None, value: str) -
     if figure > Decimal(MAX_FIGURE):
         raise DataError("num_too_large", value=value, max=exact(MAX_FIGURE))
     if whole and figure != figure.to_integral_value():
-        raise DataError("num_not_whole", value=value, uom=uom or "—")
+        raise DataError("num_not_whole", value=value, uom=uom or "—", uom_en=uom or "—")
     return float(figure) + 0.0
 
 

@@ -696,7 +696,7 @@ def import_summary(r: Any, lang: str) -> list[str]:
         rejected=r.rejected,
     )
     if r.nil:
-        summary += ("，" if lang == "zh" else "; ") + tr("imp_nil", lang, count=r.nil)
+        summary += tr("imp_nil", lang, count=r.nil)
     lines.append(summary)
     if r.warnings:
         lines.append(tr("imp_warnings", lang, count=len(r.warnings)))

@@ -39,14 +39,11 @@ from typing import Any
 from kctrack.errors import DataError, KctrackError
 from kctrack.excel import Sheet, Workbook, cell_ref, expand_paths, is_blank, norm_text, open_workbook
 from kctrack.files import replacing
-from kctrack.parse import MAX_FIGURE, exact, parse_done, parse_month, parse_number
+from kctrack.parse import IMPLAUSIBLE_FACTOR, MAX_FIGURE, exact, parse_done, parse_month, parse_number
 from kctrack.plan import Milestone, Plan, Target
 from kctrack.template import META_SHEET
 
 HEADER_SCAN_ROWS = 30  # a header lower than this is not looked for: no real return has one
-# A figure above this many times the whole target is refused as a typing or unit error (0.15亿 teams);
-# a figure merely above the unit's quota is a warning (see kctrack.service).
-IMPLAUSIBLE_FACTOR = 100
 
 # The headings kctrack reads, each with the ways clerks write it: the one table of synonyms.
 # Compared after :func:`heading_key` has normalised the text (full-width, case, spaces, a bracketed
@@ -89,7 +86,9 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 }
 _HEADING = {alias.lower().replace("_", ""): key for key, aliases in HEADINGS.items() for alias in aliases}
 _TRAILING = ("数值", "数量", "数", "值", "量", "情况")
-_PERIOD = re.compile(r"^(?:\d{1,2}\s*[-—–~至到]\s*\d{1,2}月(?:份)?|截[至止](?:本月|当月|目前)?|自年初)")
+# a leading "so far" that leaves the heading's meaning whole; a month range (1-5月累计) is not stripped: it
+# may be the months before this one, and reading it as 累计 would land a wrong figure
+_PERIOD = re.compile(r"^(?:截[至止](?:本月|当月|目前|本期)?|自年初)")
 FIGURES = ("this_month", "cumulative")
 UNREAD_REFUSED = frozenset({"xl_csv", "xl_unreadable"})  # files of a folder that look like returns kctrack cannot read
 KEY_COLUMNS = ("code", "name", "uom", "quota", "unit", "month", "note")  # a merged cell here applies to every row
@@ -125,8 +124,8 @@ def heading_key(value: Any) -> str | None:
 
 
 def _heading_forms(text: str) -> Iterator[str]:
-    """A heading as written, then without a leading period (1-6月, 截至本月), without 完成, without a
-    trailing 数/值/量/情况: 截至本月累计完成数 is 累计."""
+    """A heading as written, then without a leading 截至本月/自年初, without 完成, without a trailing
+    数/值/量/情况: 截至本月累计完成数 is 累计."""
     yield text
     text = _PERIOD.sub("", text)
     yield text
@@ -287,6 +286,7 @@ class Header:
     last: int
     columns: dict[str, int]
     unknown: dict[int, str]  # columns under a heading kctrack does not read → the heading
+    twice: tuple[int, int] | None = None  # a second column naming the same figure (refused)
 
     @property
     def data_start(self) -> int:
@@ -294,12 +294,27 @@ class Header:
 
 
 def _row_keys(row: list[Any]) -> dict[str, int]:
+    """Each heading key of a row → its first column (:func:`_figure_twice` finds a figure named twice)."""
     keys: dict[str, int] = {}
     for c, value in enumerate(row):
         key = heading_key(value)
         if key is not None and key not in keys:
             keys[key] = c
     return keys
+
+
+def _figure_twice(rows: list[list[Any]], first: int, last: int) -> tuple[int, int] | None:
+    """Two header columns naming the same figure (本月 and 本月完成): which one is it? (row, column) of the
+    second, or None."""
+    seen: dict[str, int] = {}
+    for r in range(first, last + 1):
+        for c, value in enumerate(rows[r]):
+            key = heading_key(value)
+            if key in FIGURES:
+                if seen.get(key, c) != c:
+                    return r, c
+                seen[key] = c
+    return None
 
 
 def find_header(rows: list[list[Any]]) -> Header | None:
@@ -323,11 +338,27 @@ def find_header(rows: list[list[Any]]) -> Header | None:
         taken = set(columns.values())
         unknown = {}
         for c in range(len(row)):
-            if c not in taken:
+            if c not in taken:  # a column with no heading is watched too: figures there are named
                 heading = " ".join(norm_text(rows[h][c]) for h in range(r, last + 1) if c < len(rows[h]))
                 unknown[c] = heading.strip()
-        return Header(r, last, columns, unknown)
+        return Header(r, last, columns, unknown, _figure_twice(rows, r, last))
     return None
+
+
+def _measure_not_unit(rows: list[list[Any]], header: Header, plan: Plan) -> dict[str, int]:
+    """The header's columns, with a column headed 单位 read as the unit of measure when every value in it
+    is one (个, 家, 人: 单位 means both "reporting unit" and "unit of measure" in Chinese forms)."""
+    columns = header.columns
+    c = columns.get("unit")
+    if c is None:
+        return columns
+    measures = {t.uom.zh for t in plan.targets} | {m.zh for m in plan.measures}
+    values = {norm_text(row[c]) for row in rows[header.data_start :] if c < len(row) and not is_blank(row[c])}
+    if not values or not values <= measures:
+        return columns
+    out = {k: v for k, v in columns.items() if k != "unit"}
+    out.setdefault("uom", c)
+    return out
 
 
 def _continues_header(row: list[Any], code_col: int) -> bool:
@@ -436,8 +467,8 @@ class SheetReader:
     ) -> None:
         self.wb, self.sheet, self.plan, self.header, self.options, self.out = wb, sheet, plan, header, options, out
         self.year = int(plan.start[:4])
-        self.columns = header.columns
-        self.col = {k: header.columns.get(k) for k in (*KEY_COLUMNS, *FIGURES, "previous")}
+        self.columns = _measure_not_unit(sheet.rows, header, plan)
+        self.col = {k: self.columns.get(k) for k in (*KEY_COLUMNS, *FIGURES, "previous")}
         self.returns: dict[tuple[str, str], Return] = {}
         self.seen: dict[tuple[str, str, str], tuple[int, int]] = {}  # code, unit, month → its figure's cell
         self.problems_at_start = len(out.problems)
@@ -449,7 +480,7 @@ class SheetReader:
         self._totals_seen: dict[str, str | None] = {}  # a cell text → total_kind
         self._measure: dict[str, tuple[bool, float]] = {}  # code → (whole numbers, the plausible bound)
         self._fast_cols = tuple(self.col[k] for k in ("code", "unit", "month", "this_month", "cumulative"))
-        self._width = max(c for c in self._fast_cols if c is not None) if any(self._fast_cols) else 0
+        self._width = max(c for c in self._fast_cols if c is not None)  # the code column is always there
         self.sheet_percent = sheet.percent
         self._total_cols = sorted(
             {c for c in (self.col["unit"], self.col["code"], self.col["name"], 0) if c is not None}
@@ -467,6 +498,11 @@ class SheetReader:
 
     # the pipeline ---------------------------------------------------------------
     def read(self) -> None:
+        """The pipeline: the header's columns, merged cells, every row, then the sheet's end."""
+        if self.header.twice is not None:
+            r, c = self.header.twice
+            self.problem(cell_ref(r, c), self.sheet.rows[r][c], "imp_figure_twice")
+            return
         if not set(FIGURES) & self.columns.keys():
             self._no_figure_column()
             return
@@ -585,6 +621,8 @@ class SheetReader:
         if figures is None:
             return
         this_month, cumulative = figures
+        if item.__class__ is Milestone and (this_month or cumulative):
+            this_month, cumulative = 1.0, None  # 完成 in either column: done, no series to check
         self._count_unknown_figures(r, row)
         if this_month is None and cumulative is None:
             return
@@ -758,10 +796,14 @@ class SheetReader:
             )
         whole, bound = measure
         if raw.__class__ in (int, float) and 0 <= raw <= bound and (not whole or float(raw).is_integer()):
-            return float(raw) + 0.0, False  # a number typed as a number (-0.0 → 0.0): the common case, taken without parsing
+            return float(
+                raw
+            ) + 0.0, False  # a number typed as a number (-0.0 → 0.0): the common case, taken without parsing
         try:
             value = parse_number(raw, whole=whole, uom=target.uom.zh)
         except DataError as exc:
+            if "uom_en" in exc.params:
+                exc.params["uom_en"] = target.uom.en
             self.problem(cell_ref(r, c), raw, exc.key, **exc.params)
             return None, True
         if value > bound:

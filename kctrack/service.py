@@ -15,7 +15,7 @@ from typing import Any
 from kctrack import store
 from kctrack.errors import DataError, UsageError
 from kctrack.files import replacing
-from kctrack.parse import exact, parse_done, parse_month, parse_number
+from kctrack.parse import IMPLAUSIBLE_FACTOR, exact, parse_done, parse_month, parse_number
 from kctrack.plan import Milestone, Plan, Target, Text
 from kctrack.schedule import clip_month
 from kctrack.status import Report, compute
@@ -161,9 +161,8 @@ def parse_value(text: str, plan: Plan, item: Target | Milestone) -> float:
     except DataError as exc:
         # a figure that is no number is mistyped (usage, exit 2); a number that cannot be this figure is data
         cls = DataError if exc.key in _DATA_KEYS else UsageError
-        raise cls(exc.key, where="VALUE", **exc.params) from None
-    from kctrack.returns import IMPLAUSIBLE_FACTOR
-
+        params = {**exc.params, "uom_en": item.uom.en} if "uom_en" in exc.params else exc.params
+        raise cls(exc.key, where="VALUE", **params) from None
     if value > IMPLAUSIBLE_FACTOR * max(item.value, 1.0):
         raise DataError(
             "imp_implausible", where="VALUE", value=exact(value), target=exact(item.value), factor=IMPLAUSIBLE_FACTOR
@@ -208,8 +207,7 @@ def record(
                     units=" ".join(plan.unit_name(u, "zh") for u in reporters),
                 )
         with conn.transaction():
-            check_locks(conn, {month}, reason)
-            _check_recorded(conn, item.code, unit_code, month, value)
+            _check_recorded(conn, item.code, unit_code, month, value, reason)
             old = store.current_value(conn, item.code, unit_code, month)
             batch = store.write_batch(
                 conn,
@@ -237,29 +235,53 @@ def record(
         conn.close()
 
 
-def _check_recorded(conn: store.Connection, code: str, unit: str, month: str, value: float) -> None:
-    """Refuse a recorded 本月 that a 累计 already imported for that unit would contradict, before anything
-    is written (the store checks again; on PostgreSQL a refused insert would still use up ids)."""
-    from kctrack.series import Stated, derive
+def _check_recorded(conn: store.Connection, code: str, unit: str, month: str, value: float, reason: str | None) -> None:
+    """Refuse a recorded 本月 that a 累计 already imported for that unit would contradict, and a change of a
+    locked month's amount (re-derived from this one) without a reason — before anything is written."""
+    from kctrack.series import Stated
 
-    entry = store.series_in_force(conn, {(code, unit)}).get((code, unit))
-    if entry is None:
-        return
-    stated = {**entry["stated"], month: Stated(value, None)}
-    if not any(s.cumulative is not None for s in stated.values()):
-        return
-    conflicts = derive(stated).conflicts
-    if conflicts:
-        c = conflicts[0]
-        raise DataError(
-            "series_conflict",
-            where=f"{code} · {unit} · {c.month}",
-            code=code,
-            month=c.month,
-            cumulative=exact(c.cumulative),
-            earlier=exact(c.earlier),
-            this_month=exact(c.this_month or 0),
-        )
+    before = store.series_in_force(conn, {(code, unit)})
+    entry = before.get((code, unit), {"stated": {}, "amounts": {}})
+    after = {(code, unit): {"stated": {**entry["stated"], month: Stated(value, None)}}}
+    guard_series(conn, before, after, reason, {month})
+
+
+def guard_series(
+    conn: store.Connection,
+    before: dict[tuple[str, str], dict[str, Any]],
+    after: dict[tuple[str, str], dict[str, Any]],
+    reason: str | None,
+    months: set[str],
+) -> None:
+    """Refuse a change of the series in force that makes one disagree with itself where it did not before
+    (``series_conflict``), or that changes a locked month's amount without a reason (``locked_month``).
+
+    ``before``/``after``: (target, unit) → ``{"stated": month → Stated, …}`` as
+    :func:`kctrack.store.series_in_force` gives it; ``months``: the months written
+    directly.  A disagreement already in force (records kept from before
+    migration 0005) does not block later changes.
+    """
+    from kctrack.series import derive
+
+    changed = set(months)
+    for key, entry in after.items():
+        new = derive(entry["stated"])
+        old = derive(before[key]["stated"]) if key in before else None
+        known = {c.month for c in old.conflicts} if old else set()
+        for c in new.conflicts:
+            if c.month not in known:
+                raise DataError(
+                    "series_conflict",
+                    where=f"{key[0]} · {key[1]} · {c.month}",
+                    code=key[0],
+                    month=c.month,
+                    cumulative=exact(c.cumulative),
+                    earlier=exact(c.earlier),
+                    this_month=exact(c.this_month or 0),
+                )
+        old_amounts = old.amounts if old else {}
+        changed |= {m for m in set(old_amounts) | set(new.amounts) if old_amounts.get(m) != new.amounts.get(m)}
+    check_locks(conn, changed, reason)
 
 
 # -- template ---------------------------------------------------------------------------
@@ -362,7 +384,7 @@ class _Accepted:
 
     ret: Any  # kctrack.returns.Return
     superseded: list[int]
-    dropped: dict[str, float | None]  # code → the amount in force it loses
+    dropped: set[str]  # codes whose figure in force came from a superseded return and is not restated
 
 
 def import_returns(
@@ -420,7 +442,9 @@ def import_returns(
             if not result.problems:
                 result.returns = len(accepted)
                 result.nil = sum(1 for a in accepted if not a.ret.rows)
-                check_locks(conn, {a.ret.month for a in accepted}, reason)
+                # the months written, and every later month whose amount is re-derived from them
+                moved = {c.month for c in result.changes if c.kind != "unchanged"}
+                check_locks(conn, {a.ret.month for a in accepted} | moved, reason)
                 if not dry_run and accepted:
                     _write_run(conn, accepted, received, reason, result)
         if result.problems and errors_out is not None:
@@ -460,12 +484,14 @@ def _accept_returns(
             refuse(ret, "imp_already", batch=earlier[-1].id, source=earlier[-1].source)
             continue
         restated = {row.code for row in ret.rows}
-        dropped: dict[str, float | None] = {}
+        in_force = store.records_in_force(conn, ret.unit, ret.month)  # target → the record that counts
+        dropped = set()
         for b in earlier:
             info = store.batch(conn, b.id)
             for rec in info.records if info else []:
-                if rec["target"] not in restated:
-                    dropped[rec["target"]] = None
+                # a figure of the replaced return that still counts, and that the correction leaves out
+                if rec["target"] not in restated and in_force.get(rec["target"]) == rec["id"]:
+                    dropped.add(rec["target"])
         accepted.append(_Accepted(ret, [b.id for b in earlier], dropped))
     return accepted
 
@@ -611,8 +637,7 @@ def _warn_quota(
         row = mine.get(m)
         if row is not None:
             ret, _ = origin[(code, unit, m)]
-            if quota and (amount > quota or before + amount > FAR_ABOVE * quota):  # worth formatting
-                who = {"code": code, "quota": exact(quota), "unit": plan.unit_name(unit, "zh")}
+            who = {"code": code, "quota": exact(quota), "unit": plan.unit_name(unit, "zh")}
             if quota and amount > quota:
                 _warning(result, ret, row.cell, amount, "imp_above_quota", value=exact(amount), **who)
             elif quota and before + amount > FAR_ABOVE * quota:
@@ -670,7 +695,6 @@ def _write_run(
             )
             for a in accepted
         ],
-        check=False,
     )
 
 
@@ -738,9 +762,15 @@ def undo(
         result = UndoResult(infos, [], dry_run, run)
         try:
             with conn.transaction():
-                check_locks(conn, {r["month"] for info in infos for r in info.records} | _months(infos), reason)
+                ids = [info.id for info in infos]
+                touched = store.batch_series(conn, ids + store.superseded_by(conn, ids))
+                before = store.series_in_force(conn, touched)
                 for info in sorted(infos, key=lambda b: -b.id):
                     result.restored += store.undo_batch(conn, info.id, reason)
+                # checked once the whole run is undone: a half-undone run may disagree where the end does not
+                after = store.series_in_force(conn, touched)
+                written = {r["month"] for info in infos for r in info.records} | _months(infos)
+                guard_series(conn, before, after, reason, written)
                 if dry_run:
                     raise _RollBack
         except _RollBack:
@@ -909,14 +939,6 @@ def lock(db: str | None, month_text: str, unlock: bool, reason: str | None) -> t
         return month, True
     finally:
         conn.close()
-
-
-def locks(db: str | None) -> tuple[set[str], list[tuple[str, str, str, str, str | None]]]:
-    opened = store.open_db(db)
-    try:
-        return store.locked_months(opened.conn), store.lock_events(opened.conn)
-    finally:
-        opened.conn.close()
 
 
 def backup(db: str | None, dest: Path | None) -> Path:

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kctrack.errors import DatabaseError, DataError, UsageError
+from kctrack.errors import DatabaseError, UsageError
 
 # The migrations in order; the last is the schema this code expects.  A test
 # checks this list against the scripts in migrations/versions.
@@ -413,7 +413,7 @@ class NewBatch:
     run: int | None = None
 
 
-def write_batches(conn: Connection, batches: Sequence[NewBatch], *, check: bool = True) -> list[int]:
+def write_batches(conn: Connection, batches: Sequence[NewBatch]) -> list[int]:
     """Write batches of records inside the caller's transaction; returns their ids.
 
     The new records become the figures in force for their keys (no two batches
@@ -421,9 +421,9 @@ def write_batches(conn: Connection, batches: Sequence[NewBatch], *, check: bool 
     (they stay in history, and undo restores them).  Records go in with one
     executemany; the figures in force, the amounts of every series touched
     (:func:`rederive`) and the month totals are brought up to date once for
-    the whole call.  ``check``: refuse (raise :class:`DataError`) when a series
-    touched no longer agrees with itself (the import checks that beforehand,
-    cell by cell, and passes False).
+    the whole call.  That the series still agree with themselves is the
+    caller's to check beforehand (the import cell by cell, ``record`` with
+    :func:`kctrack.service.guard_series`).
     """
     if not batches:
         return []
@@ -483,7 +483,7 @@ def write_batches(conn: Connection, batches: Sequence[NewBatch], *, check: bool 
             refresh_current(conn, old)
             superseded.append(old)
     touched = {(r.target_code, r.unit_code) for b in batches for r in b.records} | batch_series(conn, superseded)
-    rederive(conn, touched, check=check)
+    rederive(conn, touched)
     refresh_month_totals(conn, {t for t, _ in touched})
     return ids
 
@@ -571,43 +571,22 @@ def _with_cumulative(conn: Connection, series: set[tuple[str, str]]) -> set[tupl
     return {(t, u) for t, u in rows} & series
 
 
-def rederive(conn: Connection, series: Iterable[tuple[str, str]], *, check: bool = True) -> None:
+def rederive(conn: Connection, series: Iterable[tuple[str, str]]) -> None:
     """Bring the amounts of some series in line with what their records in force state (kctrack.series).
 
     A month that states 本月 has that amount already, and a series that states
-    no 累计 anywhere can neither need new amounts nor disagree with itself: only
-    the others are read.  With ``check`` a disagreement raises
-    :class:`DataError` (``series_conflict``), undoing the caller's transaction
-    (``record`` and ``undo``; the import checks beforehand, cell by cell).
+    no 累计 anywhere needs nothing: only the others are read.  Whether a series
+    agrees with itself is checked by the caller before it commits
+    (:func:`kctrack.service.guard_series`, and the import cell by cell).
     """
     from kctrack.series import derive
 
-    # a series without any 累计 states every month's 本月, which is its amount: nothing to derive or check
-    wanted = _with_cumulative(conn, set(series))
     updates = []
-    for (t, u), entry in series_in_force(conn, wanted).items():
-        derived = derive(entry["stated"])
-        if check and derived.conflicts:
-            c = derived.conflicts[0]
-            raise DataError(
-                "series_conflict",
-                where=f"{t} · {u} · {c.month}",
-                code=t,
-                month=c.month,
-                cumulative=_exact(c.cumulative),
-                earlier=_exact(c.earlier),
-                this_month=_exact(c.this_month or 0),
-            )
-        for m, amount in derived.amounts.items():
+    for (t, u), entry in series_in_force(conn, _with_cumulative(conn, set(series))).items():
+        for m, amount in derive(entry["stated"]).amounts.items():
             if amount != entry["amounts"].get(m):
                 updates.append((amount, t, u, m))
     conn.many("UPDATE current_value SET value = :v WHERE target_code = :t AND unit_code = :u AND month = :m", updates)
-
-
-def _exact(x: float) -> str:
-    from kctrack.parse import exact
-
-    return exact(x)
 
 
 def refresh_month_totals(conn: Connection, targets: Iterable[str]) -> None:
@@ -845,6 +824,22 @@ def batch(conn: Connection, batch_id: int) -> BatchInfo | None:
     return info
 
 
+def records_in_force(conn: Connection, unit: str, month: str) -> dict[str, int]:
+    """A unit's month: each target → the id of the record that counts for it."""
+    rows = conn.all(
+        "SELECT target_code, record_id FROM current_value WHERE unit_code = :u AND month = :m", {"u": unit, "m": month}
+    )
+    return {t: int(r) for t, r in rows}
+
+
+def superseded_by(conn: Connection, batch_ids: Iterable[int]) -> list[int]:
+    """The batches that some batches superseded (undoing them restores these)."""
+    out: list[int] = []
+    for b in batch_ids:
+        out += [int(r[0]) for r in conn.all("SELECT id FROM batch WHERE superseded_by = :b", {"b": b})]
+    return out
+
+
 def undo_batch(conn: Connection, batch_id: int, reason: str | None = None) -> list[int]:
     """Revert a batch inside the caller's transaction; returns the batches it restores."""
     restored = [int(r[0]) for r in conn.all("SELECT id FROM batch WHERE superseded_by = :b", {"b": batch_id})]
@@ -857,7 +852,7 @@ def undo_batch(conn: Connection, batch_id: int, reason: str | None = None) -> li
     for old in restored:
         refresh_current(conn, old)
     touched = batch_series(conn, [batch_id, *restored])
-    rederive(conn, touched, check=True)
+    rederive(conn, touched)  # the caller checks the series (kctrack.service.guard_series)
     refresh_month_totals(conn, {t for t, _ in touched})
     return restored
 
@@ -936,10 +931,6 @@ def lock_event(conn: Connection, month: str, action: str, reason: str | None) ->
         "INSERT INTO period_lock (month, action, at, operator, reason) VALUES (:m, :a, :at, :op, :r)",
         {"m": month, "a": action, "at": now(), "op": operator(), "r": reason},
     )
-
-
-def lock_events(conn: Connection) -> list[tuple[str, str, str, str, str | None]]:
-    return [tuple(r) for r in conn.all("SELECT month, action, at, operator, reason FROM period_lock ORDER BY id")]  # type: ignore[misc]
 
 
 def integrity_check(conn: Connection) -> str:
