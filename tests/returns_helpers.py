@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +227,109 @@ def sheet_workbook(
 def long_workbook(path: Path, rows: Sequence[Sequence[Any]], title: str = "汇总") -> Path:
     """A consolidated sheet in long format: code | unit | month | this_month, header on row 1."""
     return sheet_workbook(path, [("code", "unit", "month", "this_month"), *rows], title=title)
+
+
+# -- figures in the template, amounts in force, refusals and warnings (tests/test_returns_*.py) ------
+
+TEMPLATE_HEADER_ROW = 5  # the template's header row
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where one target's figures go in a template: its row, and the 本月 / 累计 / 上月累计 columns."""
+
+    row: int
+    this_month_col: str
+    cumulative_col: str
+    previous_col: str
+
+    @property
+    def this_month(self) -> str:
+        return f"{self.this_month_col}{self.row}"
+
+    @property
+    def cumulative(self) -> str:
+        return f"{self.cumulative_col}{self.row}"
+
+    @property
+    def previous(self) -> str:
+        return f"{self.previous_col}{self.row}"
+
+
+def place(path: Path, code: str = "TECH_MANAGER_TEAMS", sheet: str = SHEET) -> Place:
+    """Scan the header row for 本月完成 / 累计完成 / 上月累计 and column A for the code."""
+    from openpyxl.utils import get_column_letter
+
+    ws = openpyxl.load_workbook(path)[sheet]
+    row = TEMPLATE_HEADER_ROW
+    header = {ws.cell(row, c).value: get_column_letter(c) for c in range(1, ws.max_column + 1)}
+    rows = [r for r in range(row + 1, ws.max_row + 1) if ws.cell(r, 1).value == code]
+    assert len(rows) == 1, (code, rows)
+    return Place(rows[0], header["本月完成"], header["累计完成"], header["上月累计"])
+
+
+def suzhou(db: Db, tmp_path: Path, name: str = "sz.xlsx", month: str | None = "2020-06") -> tuple[Path, Place]:
+    """苏州's template for a month, and where its TECH_MANAGER_TEAMS figures go."""
+    path = template(db, tmp_path / name, "苏州", month)
+    return path, place(path)
+
+
+def amount(db: Db, code: str, unit: str, month: str) -> float | None:
+    """The month's amount in force (the current_value table), None when there is none."""
+    rows = query(
+        db,
+        "SELECT value FROM current_value WHERE target_code = ? AND unit_code = ? AND month = ?",
+        (code, unit, month),
+    )
+    return None if not rows else rows[0][0]
+
+
+def refused(db: Db, result: Result, before: Any, where: str, code: int = 1) -> None:
+    """Exit ``code``, the place ``file!sheet!cell`` named on stderr, no traceback, the database as it was."""
+    assert result.exit_code == code, f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    no_traceback(result)
+    assert f"{where}:" in result.stderr, result.stderr
+    assert db_files(db) == before
+
+
+def warned(result: Result, where: str, word: str = "警告") -> None:
+    """Exit 0 and a line on stderr naming the place and the word 警告 (or "warning")."""
+    ok(result)
+    lines = [line for line in result.stderr.splitlines() if where in line]
+    assert any(word in line.lower() for line in lines), result.stderr
+
+
+def returns_grid(db: Db, as_of: str = "2020-07") -> dict[str, dict[str, str]]:
+    """``kctrack returns --format json``: unit code → month → received / late / missing / not_due."""
+    data = json.loads(ok(kc(db, "returns", "--format", "json", "--as-of", as_of)).stdout)
+    return {u["code"]: u["months"] for u in data["units"]}
+
+
+def soffice_convert(src: Path, fmt: str, outdir: Path) -> Path:
+    """``src`` converted by LibreOffice to ``fmt`` (xls, ods) in ``outdir``: formulas computed, as saved.
+
+    The test is skipped, with the reason, where LibreOffice is not installed.
+    """
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: no way to write this format here")
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir.parent / f"lo-profile-{outdir.name}"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", fmt]
+        + ["--outdir", str(outdir), str(src)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    out = outdir / f"{src.stem}.{fmt}"
+    assert out.exists(), f"soffice wrote no {out.name}"
+    return out
+
+
+def plain_sheet(path: Path, rows: list[list[Any]], title: str = "汇总") -> Path:
+    """A consolidated sheet exactly as given, from A1 (the header is the caller's first row)."""
+    return sheet_workbook(path, rows, title=title)

@@ -8,8 +8,6 @@ installed) by converting with ``soffice``.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -17,13 +15,13 @@ from typing import Any
 import openpyxl
 import pytest
 import xlsxwriter
+from returns_helpers import soffice_convert
 
 from kctrack.errors import DataError
 from kctrack.excel import expand_paths, open_workbook
 from kctrack.i18n import tr
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def _book(path: Path, rows: list[tuple[Any, ...]], title: str = "月报") -> Path:
@@ -68,23 +66,6 @@ def _refused(path: Path, key: str) -> DataError:
     assert caught.value.key == key, caught.value
     assert str(caught.value).startswith(f"{path}"), str(caught.value)
     return caught.value
-
-
-def _convert(source: Path, fmt: str, outdir: Path) -> Path:
-    """``soffice --headless --convert-to FMT`` (the test is skipped without LibreOffice)."""
-    if SOFFICE is None:
-        pytest.skip("LibreOffice (soffice) is not installed: no way to write this format here")
-    outdir.mkdir(exist_ok=True)
-    subprocess.run(
-        [SOFFICE, "--headless", f"-env:UserInstallation=file://{outdir / 'profile'}", "--convert-to", fmt]
-        + ["--outdir", str(outdir), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    out = outdir / f"{source.stem}.{fmt}"
-    assert out.exists(), f"soffice wrote no {out.name}"
-    return out
 
 
 # -- sheets -------------------------------------------------------------------------------
@@ -276,7 +257,7 @@ def test_xls_is_read(tmp_path: Path) -> None:
     ws.merge_cells("A4:B4")
     wb.create_sheet("旧表").sheet_state = "hidden"
     wb.save(tmp_path / "r.xlsx")
-    path = _convert(tmp_path / "r.xlsx", "xls", tmp_path / "out")
+    path = soffice_convert(tmp_path / "r.xlsx", "xls", tmp_path / "out")
     assert path.read_bytes()[:8] == OLE_MAGIC
 
     book = open_workbook(path)
@@ -350,7 +331,7 @@ def test_ods_is_read(tmp_path: Path) -> None:
 def test_ods_saved_by_libreoffice_is_read(tmp_path: Path) -> None:
     source = _book(tmp_path / "r.xlsx", [("指标编号", "本月完成"), ("TECH_MANAGER_TEAMS", 5)])
 
-    book = open_workbook(_convert(source, "ods", tmp_path / "out"))
+    book = open_workbook(soffice_convert(source, "ods", tmp_path / "out"))
 
     assert book.kind == "ods"
     assert book.sheets[0].rows[:2] == [["指标编号", "本月完成"], ["TECH_MANAGER_TEAMS", 5]]
@@ -528,7 +509,7 @@ def _formula_book(path: Path) -> Path:
 
 
 def test_xls_formula_errors_and_empty_results_are_told(tmp_path: Path) -> None:
-    path = _convert(_formula_book(tmp_path / "f.xlsx"), "xls", tmp_path / "out")
+    path = soffice_convert(_formula_book(tmp_path / "f.xlsx"), "xls", tmp_path / "out")
 
     book = open_workbook(path)
     (sheet,) = book.sheets
@@ -548,7 +529,7 @@ def test_xls_empty_result_in_a_number_formatted_cell_is_saved_as_zero(tmp_path: 
     tell it from a real 0, nor say the cell holds a formula (BIFF readers give
     the result only).
     """
-    path = _convert(_formula_book(tmp_path / "f.xlsx"), "xls", tmp_path / "out")
+    path = soffice_convert(_formula_book(tmp_path / "f.xlsx"), "xls", tmp_path / "out")
 
     (sheet,) = open_workbook(path).sheets
 
@@ -640,7 +621,7 @@ def test_ods_saved_by_libreoffice_tells_errors_and_merged_cells(tmp_path: Path) 
     wb.active.merge_cells("A2:A4")
     wb.save(source)
 
-    (sheet,) = open_workbook(_convert(source, "ods", tmp_path / "out")).sheets
+    (sheet,) = open_workbook(soffice_convert(source, "ods", tmp_path / "out")).sheets
 
     assert sheet.merged == [(1, 0, 3, 0)]
     assert sheet.rows[1][1:] == ["#DIV/0!", ""]

@@ -14,9 +14,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import zipfile
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,11 +22,11 @@ from typing import Any
 import openpyxl
 import pytest
 import xlsxwriter
-from backends import query
-from openpyxl.utils import get_column_letter
 from returns_helpers import (
     SHEET,
     Db,
+    Place,
+    amount,
     counts,
     db_files,
     fill,
@@ -36,11 +34,18 @@ from returns_helpers import (
     kc,
     no_traceback,
     ok,
+    place,
+    plain_sheet,
+    refused,
     returns_db,
+    returns_grid,
     share,
+    soffice_convert,
     status_json,
+    suzhou,
     target_row,
     template,
+    warned,
 )
 from typer.testing import Result
 
@@ -59,59 +64,9 @@ def rdb(db: Db, monkeypatch: pytest.MonkeyPatch) -> Db:
 # -- helpers --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Place:
-    row: int
-    this_month_col: str
-    cumulative_col: str
-    previous_col: str
-
-    @property
-    def this_month(self) -> str:
-        return f"{self.this_month_col}{self.row}"
-
-    @property
-    def cumulative(self) -> str:
-        return f"{self.cumulative_col}{self.row}"
-
-    @property
-    def previous(self) -> str:
-        return f"{self.previous_col}{self.row}"
-
-
-def place(path: Path, code: str = TMT, sheet: str = SHEET) -> Place:
-    ws = openpyxl.load_workbook(path)[sheet]
-    header = {ws.cell(HEADER_ROW, c).value: get_column_letter(c) for c in range(1, ws.max_column + 1)}
-    rows = [r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value == code]
-    assert len(rows) == 1, (code, rows)
-    return Place(rows[0], header["本月完成"], header["累计完成"], header["上月累计"])
-
-
-def suzhou(db: Db, tmp_path: Path, name: str = "sz.xlsx", month: str | None = "2020-06") -> tuple[Path, Place]:
-    path = template(db, tmp_path / name, "苏州", month)
-    return path, place(path)
-
-
 def eic(db: Db, tmp_path: Path, code: str, name: str = "eic.xlsx", month: str = "2020-06") -> tuple[Path, Place]:
     path = template(db, tmp_path / name, "企业创新服务中心", month)
     return path, place(path, code)
-
-
-def amount(db: Db, code: str, unit: str, month: str) -> float | None:
-    rows = query(
-        db,
-        "SELECT value FROM current_value WHERE target_code = ? AND unit_code = ? AND month = ?",
-        (code, unit, month),
-    )
-    return None if not rows else rows[0][0]
-
-
-def refused(db: Db, result: Result, before: Any, where: str) -> None:
-    """Exit 1, ``where`` (file!sheet!cell) named on stderr, no traceback, the database as it was."""
-    assert result.exit_code == 1, f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    no_traceback(result)
-    assert f"{where}:" in result.stderr, result.stderr
-    assert db_files(db) == before
 
 
 def refused_anywhere(db: Db, result: Result, before: Any, *names: str) -> None:
@@ -121,12 +76,6 @@ def refused_anywhere(db: Db, result: Result, before: Any, *names: str) -> None:
     for name in names:
         assert name in result.stderr, result.stderr
     assert db_files(db) == before
-
-
-def warned(result: Result, where: str, word: str = "警告") -> None:
-    ok(result)
-    lines = [line for line in result.stderr.splitlines() if where in line]
-    assert any(word in line.lower() for line in lines), result.stderr
 
 
 def without_meta(src: Path, dest: Path, sheet: str = SHEET) -> Path:
@@ -141,16 +90,6 @@ def without_meta(src: Path, dest: Path, sheet: str = SHEET) -> Path:
                 out.cell(cell.row, cell.column, cell.value)
     wb.save(dest)
     return dest
-
-
-def plain_sheet(path: Path, rows: list[list[Any]], title: str = "汇总") -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = title
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
 
 
 def with_cell_xml(
@@ -171,33 +110,6 @@ def with_cell_xml(
             zout.writestr(info, data)
     out.replace(dest)
     return dest
-
-
-def soffice_convert(src: Path, fmt: str, outdir: Path) -> Path:
-    """``src`` converted by LibreOffice to ``fmt`` (xls, ods) in ``outdir``: formulas computed, as saved."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    outdir.mkdir(parents=True, exist_ok=True)
-    profile = outdir.parent / f"lo-profile-{outdir.name}"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(outdir),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    out = outdir / f"{src.stem}.{fmt}"
-    assert out.exists()
-    return out
 
 
 def dry_changes(db: Db, *args: Any) -> dict[tuple[str, str, str], tuple[Any, Any, str]]:
@@ -1256,11 +1168,6 @@ def test_html_saved_as_xls_is_refused_by_name(rdb: Db, tmp_path: Path) -> None:
 # == 19. nil returns ================================================================================
 
 
-def grid(db: Db, as_of: str = "2020-07") -> dict[str, dict[str, str]]:
-    data = json.loads(ok(kc(db, "returns", "--format", "json", "--as-of", as_of)).stdout)
-    return {u["code"]: u["months"] for u in data["units"]}
-
-
 def test_nil_return_imported_twice_is_one_return(rdb: Db, tmp_path: Path) -> None:
     path = template(rdb, tmp_path / "blank.xlsx", "苏州", "2020-06")
     ok(kc(rdb, "import", path, "--received", "2020-07-05"))
@@ -1268,7 +1175,7 @@ def test_nil_return_imported_twice_is_one_return(rdb: Db, tmp_path: Path) -> Non
     ok(kc(rdb, "import", path, "--received", "2020-07-05"))
     assert db_files(rdb) == before
     assert len(history(rdb)) == 1
-    assert grid(rdb)["suzhou"]["2020-06"] == "received"
+    assert returns_grid(rdb)["suzhou"]["2020-06"] == "received"
 
 
 def test_nil_return_of_a_provincial_unit_with_many_targets(rdb: Db, tmp_path: Path) -> None:
@@ -1276,7 +1183,7 @@ def test_nil_return_of_a_provincial_unit_with_many_targets(rdb: Db, tmp_path: Pa
     ok(kc(rdb, "import", path, "--received", "2020-07-03"))
     [batch] = history(rdb)
     assert (batch["unit"], batch["month"], batch["records"]) == (EIC, "2020-06", [])
-    assert grid(rdb)[EIC]["2020-06"] == "received"
+    assert returns_grid(rdb)[EIC]["2020-06"] == "received"
 
 
 def test_blank_template_with_only_a_note_is_a_nil_return(rdb: Db, tmp_path: Path) -> None:
@@ -1286,7 +1193,7 @@ def test_blank_template_with_only_a_note_is_a_nil_return(rdb: Db, tmp_path: Path
     [batch] = history(rdb)
     assert (batch["unit"], batch["month"]) == ("suzhou", "2020-06")
     assert counts(rdb)["current_value"] == 0
-    assert grid(rdb)["suzhou"]["2020-06"] == "received"
+    assert returns_grid(rdb)["suzhou"]["2020-06"] == "received"
 
 
 def test_nil_return_replacing_a_return_with_figures(rdb: Db, tmp_path: Path) -> None:
@@ -1296,7 +1203,7 @@ def test_nil_return_replacing_a_return_with_figures(rdb: Db, tmp_path: Path) -> 
     assert changes[(TMT, "苏州市", "2020-06")][2] == "removed"
     ok(kc(rdb, "import", blank, "--replace", "--received", "2020-07-05"))
     assert amount(rdb, TMT, "suzhou", "2020-06") is None
-    assert grid(rdb)["suzhou"]["2020-06"] == "received"
+    assert returns_grid(rdb)["suzhou"]["2020-06"] == "received"
 
 
 def test_nil_return_in_a_month_typed_by_the_unit(rdb: Db, tmp_path: Path) -> None:
@@ -1526,9 +1433,9 @@ def test_undo_of_a_run_holding_a_nil_return(rdb: Db, tmp_path: Path) -> None:
     sz, at = suzhou(rdb, tmp_path)
     imported = kc(rdb, "import", blank, fill(sz, {at.this_month: 3}), "--received", "2020-07-05", "--format", "json")
     run = json.loads(ok(imported).stdout)["run"]
-    assert grid(rdb)["talent_centre"]["2020-06"] == "received"
+    assert returns_grid(rdb)["talent_centre"]["2020-06"] == "received"
     ok(kc(rdb, "undo", "--run", run))
-    assert grid(rdb)["talent_centre"]["2020-06"] != "received"
+    assert returns_grid(rdb)["talent_centre"]["2020-06"] != "received"
     assert amount(rdb, TMT, "suzhou", "2020-06") is None
     assert {b["state"] for b in history(rdb)} == {"undone"}
 

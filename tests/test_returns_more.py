@@ -13,17 +13,16 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from backends import query
-from openpyxl.utils import get_column_letter
 from returns_helpers import (
     SHEET,
     Db,
+    Place,
+    amount,
     counts,
     db_files,
     fill,
@@ -33,12 +32,17 @@ from returns_helpers import (
     milestone_row,
     no_traceback,
     ok,
+    place,
+    plain_sheet,
     problem_lines,
+    refused,
     returns_db,
+    returns_grid,
     share,
     status_json,
     target_row,
     template,
+    warned,
 )
 from typer.testing import Result
 
@@ -56,34 +60,6 @@ def rdb(db: Db, monkeypatch: pytest.MonkeyPatch) -> Db:
 
 
 # -- helpers --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Place:
-    row: int
-    this_month_col: str
-    cumulative_col: str
-    previous_col: str
-
-    @property
-    def this_month(self) -> str:
-        return f"{self.this_month_col}{self.row}"
-
-    @property
-    def cumulative(self) -> str:
-        return f"{self.cumulative_col}{self.row}"
-
-    @property
-    def previous(self) -> str:
-        return f"{self.previous_col}{self.row}"
-
-
-def place(path: Path, code: str = TMT, sheet: str = SHEET) -> Place:
-    ws = openpyxl.load_workbook(path)[sheet]
-    header = {ws.cell(HEADER_ROW, c).value: get_column_letter(c) for c in range(1, ws.max_column + 1)}
-    rows = [r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value == code]
-    assert len(rows) == 1, (code, rows)
-    return Place(rows[0], header["本月完成"], header["累计完成"], header["上月累计"])
 
 
 def city(db: Db, tmp_path: Path, month: str | None, unit: str = "苏州", name: str | None = None) -> tuple[Path, Place]:
@@ -108,28 +84,12 @@ def imported(db: Db, *args: Any) -> dict[str, Any]:
     return json.loads(ok(kc(db, "import", *args, "--format", "json")).stdout)
 
 
-def amount(db: Db, code: str, unit: str, month: str) -> float | None:
-    rows = query(
-        db,
-        "SELECT value FROM current_value WHERE target_code = ? AND unit_code = ? AND month = ?",
-        (code, unit, month),
-    )
-    return None if not rows else rows[0][0]
-
-
 def series(db: Db, unit: str = "suzhou", code: str = TMT) -> list[float | None]:
     return [amount(db, code, unit, f"2020-{m:02d}") for m in (4, 5, 6, 7)]
 
 
 def changes_of(data: dict[str, Any]) -> dict[tuple[str, str, str], tuple[Any, Any, str, str]]:
     return {(c["code"], c["unit"], c["month"]): (c["old"], c["new"], c["change"], c["source"]) for c in data["changes"]}
-
-
-def refused(db: Db, result: Result, before: Any, where: str, code: int = 1) -> None:
-    assert result.exit_code == code, f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    no_traceback(result)
-    assert f"{where}:" in result.stderr, result.stderr
-    assert db_files(db) == before
 
 
 def refused_plain(db: Db, result: Result, before: Any, code: int | tuple[int, ...] = 1) -> None:
@@ -140,31 +100,10 @@ def refused_plain(db: Db, result: Result, before: Any, code: int | tuple[int, ..
     assert db_files(db) == before
 
 
-def warned(result: Result, where: str, word: str = "警告") -> None:
-    ok(result)
-    lines = [line for line in result.stderr.splitlines() if where in line]
-    assert any(word in line.lower() for line in lines), result.stderr
-
-
 def batch_of(db: Db, unit: str, month: str) -> dict[str, Any]:
     rows = [b for b in history(db) if b["unit"] == unit and b["month"] == month and b["state"] != "undone"]
     assert len(rows) == 1, rows
     return rows[0]
-
-
-def grid(db: Db, as_of: str = "2020-07") -> dict[str, dict[str, str]]:
-    data = json.loads(ok(kc(db, "returns", "--format", "json", "--as-of", as_of)).stdout)
-    return {u["code"]: u["months"] for u in data["units"]}
-
-
-def plain_sheet(path: Path, rows: list[list[Any]], title: str = "汇总") -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = title
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
 
 
 # == the series across commands ======================================================================
@@ -777,10 +716,10 @@ def test_nil_return_in_history_csv_and_json(rdb: Db, tmp_path: Path) -> None:
 def test_undo_of_a_nil_return(rdb: Db, tmp_path: Path) -> None:
     blank = template(rdb, tmp_path / "blank.xlsx", "苏州", "2020-06")
     ok(kc(rdb, "import", blank, "--received", "2020-07-05"))
-    assert grid(rdb)["suzhou"]["2020-06"] == "received"
+    assert returns_grid(rdb)["suzhou"]["2020-06"] == "received"
     [batch] = history(rdb)
     ok(kc(rdb, "undo", batch["id"]))
-    assert grid(rdb)["suzhou"]["2020-06"] == "missing"
+    assert returns_grid(rdb)["suzhou"]["2020-06"] == "missing"
     assert [b["state"] for b in history(rdb)] == ["undone"]
     ok(kc(rdb, "import", city_return(rdb, tmp_path, "2020-06", this=3)))  # no --replace needed now
     assert amount(rdb, TMT, "suzhou", "2020-06") == 3
@@ -823,8 +762,8 @@ def test_long_sheet_of_several_units_and_months_with_blank_rows(rdb: Db, tmp_pat
         ("suzhou", "2020-05"),
         ("suzhou", "2020-06"),
     ]
-    assert grid(rdb)["wuxi"]["2020-06"] != "received"
-    assert grid(rdb)["wuxi"]["2020-05"] != "received"
+    assert returns_grid(rdb)["wuxi"]["2020-06"] != "received"
+    assert returns_grid(rdb)["wuxi"]["2020-05"] != "received"
     assert target_row(status_json(rdb, "2020-06"), TMT)["actual"] == 9
 
 
@@ -835,7 +774,7 @@ def test_long_sheet_that_is_wholly_blank_is_not_a_nil_return(rdb: Db, tmp_path: 
     no_traceback(result)
     assert counts(rdb)["batch"] == 0
     assert db_files(rdb) == before
-    assert grid(rdb)["suzhou"]["2020-06"] != "received"
+    assert returns_grid(rdb)["suzhou"]["2020-06"] != "received"
 
 
 @pytest.mark.parametrize(

@@ -57,7 +57,6 @@ import re
 import shutil
 import subprocess
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -66,11 +65,12 @@ import openpyxl
 import pytest
 import xlsxwriter
 from backends import query
-from openpyxl.utils import get_column_letter
 from returns_helpers import (
     CITIES,
     SHEET,
     Db,
+    Place,
+    amount,
     counts,
     db_files,
     fill,
@@ -79,13 +79,17 @@ from returns_helpers import (
     long_workbook,
     no_traceback,
     ok,
+    place,
+    refused,
     returns_db,
+    returns_grid,
     share,
     status_json,
+    suzhou,
     target_row,
     template,
+    warned,
 )
-from typer.testing import Result
 
 TMT = "TECH_MANAGER_TEAMS"  # 个 (teams); 苏州's quota 25, the whole target 200
 PATENT = "PATENT_INFO_PUSHES"  # 条 (items), 1,500,000 in the year; reported by 企业创新服务中心
@@ -99,63 +103,6 @@ def rdb(db: Db, monkeypatch: pytest.MonkeyPatch) -> Db:
 
 
 # -- finding things in the template ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where one target's figures go in a template: its row, and the 本月 / 累计 columns."""
-
-    row: int
-    this_month_col: str
-    cumulative_col: str
-
-    @property
-    def this_month(self) -> str:
-        return f"{self.this_month_col}{self.row}"
-
-    @property
-    def cumulative(self) -> str:
-        return f"{self.cumulative_col}{self.row}"
-
-
-def place(path: Path, code: str = TMT, sheet: str = SHEET) -> Place:
-    """Scan the header row for 本月完成 / 累计完成 and column A for the code."""
-    ws = openpyxl.load_workbook(path)[sheet]
-    header = {ws.cell(HEADER_ROW, c).value: get_column_letter(c) for c in range(1, ws.max_column + 1)}
-    rows = [r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value == code]
-    assert len(rows) == 1, (code, rows)
-    return Place(rows[0], header["本月完成"], header["累计完成"])
-
-
-def suzhou(db: Db, tmp_path: Path, name: str = "sz.xlsx", month: str | None = "2020-06") -> tuple[Path, Place]:
-    """苏州's template for a month, and where its TECH_MANAGER_TEAMS figures go."""
-    path = template(db, tmp_path / name, "苏州", month)
-    return path, place(path)
-
-
-def amount(db: Db, code: str, unit: str, month: str) -> float | None:
-    """The month's amount in force (the current_value table), None when there is none."""
-    rows = query(
-        db,
-        "SELECT value FROM current_value WHERE target_code = ? AND unit_code = ? AND month = ?",
-        (code, unit, month),
-    )
-    return None if not rows else rows[0][0]
-
-
-def refused(db: Db, result: Result, before: Any, where: str) -> None:
-    """Exit 1, the place ``file!sheet!cell`` named on stderr, no traceback, the database as it was."""
-    assert result.exit_code == 1, f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    no_traceback(result)
-    assert f"{where}:" in result.stderr, result.stderr
-    assert db_files(db) == before
-
-
-def warned(result: Result, where: str, word: str = "警告") -> None:
-    """Exit 0 and a line on stderr naming the place and the word 警告 (or "warning")."""
-    ok(result)
-    lines = [line for line in result.stderr.splitlines() if where in line]
-    assert any(word in line.lower() for line in lines), result.stderr
 
 
 def strict_json(text: str) -> Any:
@@ -297,12 +244,6 @@ def as_xlsm(src: Path, dest: Path) -> Path:
                 data = data.replace(xlsx, xlsm)
             zout.writestr(info, data)
     return dest
-
-
-def returns_grid(db: Db, as_of: str = "2020-07") -> dict[str, dict[str, str]]:
-    """``kctrack returns --format json``: unit code → month → received / late / missing / not_due."""
-    data = json.loads(ok(kc(db, "returns", "--format", "json", "--as-of", as_of)).stdout)
-    return {u["code"]: u["months"] for u in data["units"]}
 
 
 # -- 1. hidden sheets --------------------------------------------------------------------------
