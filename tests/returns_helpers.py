@@ -333,3 +333,45 @@ def soffice_convert(src: Path, fmt: str, outdir: Path) -> Path:
 def plain_sheet(path: Path, rows: list[list[Any]], title: str = "汇总") -> Path:
     """A consolidated sheet exactly as given, from A1 (the header is the caller's first row)."""
     return sheet_workbook(path, rows, title=title)
+
+
+def with_cell_xml(
+    src: Path, dest: Path, ref: str, cell_xml: str, *, drop_full_calc: bool = False, sheet: str = SHEET
+) -> Path:
+    """A copy of a workbook whose cell ``ref`` on the first sheet is exactly ``cell_xml``.
+
+    For what neither openpyxl nor XlsxWriter writes: a formula's saved result as Excel or WPS
+    leaves it.  ``drop_full_calc`` also removes openpyxl's fullCalcOnLoad, so that the saved
+    result is all there is to read.
+    """
+    import re
+    import zipfile
+
+    fill(src, {ref: "=0"}, sheet=sheet, dest=dest)  # the cell exists, as a formula, to be replaced whole
+    out = dest.with_name(dest.stem + "-patched" + dest.suffix)
+    pattern = re.compile(rb'<c r="' + ref.encode() + rb'"(?:\s[^>]*)?(?:/>|(?<!/)>.*?</c>)', re.S)
+    with zipfile.ZipFile(dest) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data, n = pattern.subn(cell_xml.encode(), data)
+                assert n == 1, data[:2000]
+            if info.filename == "xl/workbook.xml" and drop_full_calc:
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
+            zout.writestr(info, data)
+    out.replace(dest)
+    return dest
+
+
+def visible_copy(src: Path, dest: Path, sheet: str = SHEET) -> Path:
+    """The return sheet's values copied into a new workbook: no hidden _kctrack sheet, no merges."""
+    ws = openpyxl.load_workbook(src)[sheet]
+    wb = openpyxl.Workbook()
+    copy = wb.active
+    copy.title = sheet
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                copy.cell(cell.row, cell.column, cell.value)
+    wb.save(dest)
+    return dest

@@ -45,7 +45,9 @@ from returns_helpers import (
     suzhou,
     target_row,
     template,
+    visible_copy,
     warned,
+    with_cell_xml,
 )
 from typer.testing import Result
 
@@ -76,40 +78,6 @@ def refused_anywhere(db: Db, result: Result, before: Any, *names: str) -> None:
     for name in names:
         assert name in result.stderr, result.stderr
     assert db_files(db) == before
-
-
-def without_meta(src: Path, dest: Path, sheet: str = SHEET) -> Path:
-    """The return sheet's values (and merges) copied into a new workbook: no hidden _kctrack sheet."""
-    ws = openpyxl.load_workbook(src)[sheet]
-    wb = openpyxl.Workbook()
-    out = wb.active
-    out.title = sheet
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value is not None:
-                out.cell(cell.row, cell.column, cell.value)
-    wb.save(dest)
-    return dest
-
-
-def with_cell_xml(
-    src: Path, dest: Path, ref: str, cell_xml: str, *, drop_full_calc: bool = False, sheet: str = SHEET
-) -> Path:
-    """A copy of a workbook whose cell ``ref`` on the first sheet is exactly ``cell_xml``."""
-    fill(src, {ref: "=0"}, sheet=sheet, dest=dest)
-    out = dest.with_name(dest.stem + "-patched" + dest.suffix)
-    pattern = re.compile(rb'<c r="' + ref.encode() + rb'"(?:\s[^>]*)?(?:/>|(?<!/)>.*?</c>)', re.S)
-    with zipfile.ZipFile(dest) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data, n = pattern.subn(cell_xml.encode(), data)
-                assert n == 1
-            if info.filename == "xl/workbook.xml" and drop_full_calc:
-                data = data.replace(b' fullCalcOnLoad="1"', b"")
-            zout.writestr(info, data)
-    out.replace(dest)
-    return dest
 
 
 def dry_changes(db: Db, *args: Any) -> dict[tuple[str, str, str], tuple[Any, Any, str]]:
@@ -1047,7 +1015,7 @@ UNIT_CELLS = [
 @pytest.mark.parametrize("unit_cell", UNIT_CELLS)
 def test_unit_label_written_otherwise_in_one_cell(rdb: Db, tmp_path: Path, unit_cell: str) -> None:
     src, at = suzhou(rdb, tmp_path)
-    path = without_meta(src, tmp_path / "copy.xlsx")
+    path = visible_copy(src, tmp_path / "copy.xlsx")
     fill(path, {"A2": unit_cell, "B2": None, at.this_month: 5})
     ok(kc(rdb, "import", path))
     [batch] = history(rdb)
@@ -1056,7 +1024,7 @@ def test_unit_label_written_otherwise_in_one_cell(rdb: Db, tmp_path: Path, unit_
 
 def test_unit_label_with_a_stamp_note_and_the_value_beside(rdb: Db, tmp_path: Path) -> None:
     src, at = suzhou(rdb, tmp_path)
-    path = without_meta(src, tmp_path / "copy.xlsx")
+    path = visible_copy(src, tmp_path / "copy.xlsx")
     fill(path, {"A2": "填报单位（盖章）", "B2": "苏州市科学技术协会", at.this_month: 5})
     ok(kc(rdb, "import", path))
     assert amount(rdb, TMT, "suzhou", "2020-06") == 5
@@ -1064,7 +1032,7 @@ def test_unit_label_with_a_stamp_note_and_the_value_beside(rdb: Db, tmp_path: Pa
 
 def test_label_and_value_with_an_empty_cell_between(rdb: Db, tmp_path: Path) -> None:
     src, at = suzhou(rdb, tmp_path)
-    path = without_meta(src, tmp_path / "copy.xlsx")
+    path = visible_copy(src, tmp_path / "copy.xlsx")
     fill(path, {"B2": None, "C2": "苏州市", "B3": None, "C3": "2020年6月", at.this_month: 5})
     ok(kc(rdb, "import", path))
     [batch] = history(rdb)
@@ -1074,7 +1042,7 @@ def test_label_and_value_with_an_empty_cell_between(rdb: Db, tmp_path: Path) -> 
 def test_unit_and_month_in_one_cell(rdb: Db, tmp_path: Path) -> None:
     """One merged line above the table: 填报单位：苏州市科协      月份：2020年6月."""
     src, at = suzhou(rdb, tmp_path)
-    path = without_meta(src, tmp_path / "copy.xlsx")
+    path = visible_copy(src, tmp_path / "copy.xlsx")
     fill(
         path, {"A2": "填报单位：苏州市科协      月份：2020年6月", "B2": None, "A3": None, "B3": None, at.this_month: 5}
     )
@@ -1311,7 +1279,7 @@ def test_options_spelt_otherwise_that_agree_with_a_long_sheet(rdb: Db, tmp_path:
 def test_unit_option_on_a_copy_without_a_label(rdb: Db, tmp_path: Path) -> None:
     """No label, no hidden sheet: --unit and --month say what the sheet does not."""
     src, at = suzhou(rdb, tmp_path)
-    path = without_meta(src, tmp_path / "copy.xlsx")
+    path = visible_copy(src, tmp_path / "copy.xlsx")
     fill(path, {"A2": None, "B2": None, "A3": None, "B3": None, at.this_month: 5})
     ok(kc(rdb, "import", path, "--unit", "苏州", "--month", "2020-06"))
     assert amount(rdb, TMT, "suzhou", "2020-06") == 5

@@ -88,7 +88,9 @@ from returns_helpers import (
     suzhou,
     target_row,
     template,
+    visible_copy,
     warned,
+    with_cell_xml,
 )
 
 TMT = "TECH_MANAGER_TEAMS"  # 个 (teams); 苏州's quota 25, the whole target 200
@@ -127,29 +129,6 @@ def type_text(path: Path, ref: str, text: str, sheet: str = SHEET) -> Path:
     return path
 
 
-def with_cell_xml(src: Path, dest: Path, ref: str, cell_xml: str, *, drop_full_calc: bool = False) -> Path:
-    """A copy of a template whose cell ``ref`` on the first sheet (月报) is exactly ``cell_xml``.
-
-    For what neither openpyxl nor XlsxWriter writes: a formula's saved result as Excel or WPS
-    leaves it.  ``drop_full_calc`` also removes openpyxl's fullCalcOnLoad, so that the saved
-    result is all there is to read.
-    """
-    fill(src, {ref: "=0"}, dest=dest)  # the cell exists, as a formula, to be replaced whole
-    out = dest.with_name(dest.stem + "-patched" + dest.suffix)
-    pattern = re.compile(rb'<c r="' + ref.encode() + rb'"(?:[^>]*/>|[^>]*[^/]>.*?</c>)', re.S)
-    with zipfile.ZipFile(dest) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data, n = pattern.subn(cell_xml.encode(), data)
-                assert n == 1, data[:2000]
-            if info.filename == "xl/workbook.xml" and drop_full_calc:
-                data = data.replace(b' fullCalcOnLoad="1"', b"")
-            zout.writestr(info, data)
-    out.replace(dest)
-    return dest
-
-
 def xlsxwriter_copy(src: Path, dest: Path, formulas: dict[str, str], values: dict[str, Any]) -> Path:
     """The template rewritten cell by cell with XlsxWriter (as some tools save returns), plus
     ``formulas`` written with XlsxWriter's placeholder result 0 and ``values`` on the return sheet.
@@ -172,20 +151,6 @@ def xlsxwriter_copy(src: Path, dest: Path, formulas: dict[str, str], values: dic
         if ws.sheet_state != "visible":
             sheet.hide()
     out.close()
-    return dest
-
-
-def visible_copy(src: Path, dest: Path) -> Path:
-    """The return sheet's values copied into a new workbook: no hidden _kctrack sheet."""
-    ws = openpyxl.load_workbook(src)[SHEET]
-    wb = openpyxl.Workbook()
-    copy = wb.active
-    copy.title = SHEET
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value is not None:
-                copy.cell(cell.row, cell.column, cell.value)
-    wb.save(dest)
     return dest
 
 
