@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -397,7 +397,7 @@ _LABEL_PAIR = re.compile(r"([^\s:：]+)\s*[:：]\s*")
 def sheet_labels(
     rows: list[list[Any]],
     meta: dict[str, str],
-    merged: list[tuple[int, int, int, int]] = (),  # type: ignore[assignment]
+    merged: Sequence[tuple[int, int, int, int]] = (),
 ) -> dict[str, Label]:
     """The unit and month written above the header, else in the template's hidden sheet.
 
@@ -469,6 +469,7 @@ class SheetReader:
         self.year = int(plan.start[:4])
         self.columns = _measure_not_unit(sheet.rows, header, plan)
         self.col = {k: self.columns.get(k) for k in (*KEY_COLUMNS, *FIGURES, "previous")}
+        self.c_code: int = self.columns["code"]  # a header always names its code column
         self.returns: dict[tuple[str, str], Return] = {}
         self.seen: dict[tuple[str, str, str], tuple[int, int]] = {}  # code, unit, month → its figure's cell
         self.problems_at_start = len(out.problems)
@@ -606,7 +607,7 @@ class SheetReader:
         if is_blank(code_raw):
             if all(is_blank(_at(row, col[k])) for k in FIGURES):
                 return
-            self.problem(cell_ref(r, col["code"]), None, "imp_no_code")  # type: ignore[arg-type]
+            self.problem(cell_ref(r, self.c_code), None, "imp_no_code")
             return
         item = self._item(r, code_raw)
         if item is None:
@@ -674,7 +675,7 @@ class SheetReader:
             codes = [t.code for t in self.plan.targets] + [m.code for m in self.plan.milestones]
             close = difflib.get_close_matches(code, codes, n=1)
             self.problem(
-                cell_ref(r, self.col["code"]),  # type: ignore[arg-type]
+                cell_ref(r, self.c_code),
                 raw,
                 "imp_unknown_code",
                 code=code,
@@ -687,7 +688,7 @@ class SheetReader:
         raw = _at(row, c)
         if is_blank(raw):
             if self.sheet_unit is None:
-                self.problem(cell_ref(r, self.col["code"]), None, "imp_no_unit")  # type: ignore[arg-type]
+                self.problem(cell_ref(r, self.c_code), None, "imp_no_unit")
             return self.sheet_unit or None
         key = raw if raw.__class__ is str else (raw.__class__, raw)
         found = self._units.get(key, _UNSEEN)
@@ -709,7 +710,7 @@ class SheetReader:
         raw = _at(row, c)
         if is_blank(raw):
             if self.sheet_month is None:
-                self.problem(cell_ref(r, self.col["code"]), None, "imp_no_month")  # type: ignore[arg-type]
+                self.problem(cell_ref(r, self.c_code), None, "imp_no_month")
             return self.sheet_month or None
         key = raw if raw.__class__ is str else (raw.__class__, raw)
         found = self._months.get(key, _UNSEEN)
@@ -736,7 +737,7 @@ class SheetReader:
             if not ok:
                 reporters = (item.responsible or (self.plan.office,)) if isinstance(item, Milestone) else item.reporters
                 self.problem(
-                    cell_ref(r, self.col["code"]),  # type: ignore[arg-type]
+                    cell_ref(r, self.c_code),
                     item.code,
                     "imp_not_reporter",
                     code=item.code,

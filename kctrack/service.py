@@ -106,14 +106,15 @@ def status(db: str | None, as_of: str | None = None, unit: str | None = None, br
         conn.close()
 
 
+def _has_database(db: str | None) -> bool:
+    """Whether there is a database to ask (a SQLite file that does not exist is none; a URL is one)."""
+    loc = store.locate(db)
+    return not (loc.dialect == "sqlite" and loc.path is not None and not loc.path.exists())
+
+
 def targets(db: str | None, plan_path: str | None = None) -> Plan:
     """The plan: a file's when given, else the database's, else the bundled one."""
-    from_file = plan_path is not None
-    if not from_file:
-        loc = store.locate(db)
-        if loc.dialect == "sqlite" and loc.path is not None and not loc.path.exists():
-            from_file = True
-    if from_file:
+    if plan_path is not None or not _has_database(db):
         from kctrack.planfile import load_plan
         from kctrack.resources import default_plan
 
@@ -312,8 +313,7 @@ def template(
         files = [(out, plan.resolve_unit(unit))]
     # column H: each unit's cumulative figures to the end of the month before, when there is a database to ask
     previous: dict[str, dict[str, float]] = {}
-    loc = store.locate(db)
-    if m is not None and not (loc.dialect == "sqlite" and loc.path is not None and not loc.path.exists()):
+    if m is not None and _has_database(db):
         conn = store.open_db(db).conn
         try:
             previous = {u: store.cumulative_before(conn, u, m) for _, u in files}
