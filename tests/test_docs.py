@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -86,3 +87,24 @@ def test_global_options_have_help() -> None:
         if _is_option(param) and param.name != "help":
             assert (param.help or "").strip(), param.opts
     assert {"--db", "--lang", "--no-color"} <= {o for p in ROOT.params for o in p.opts}
+
+
+def test_every_message_key_in_the_code_exists() -> None:
+    """Every literal key given to tr() or to an error type is in kctrack.i18n.MESSAGES, in both
+    languages (tr returns the bare key for an unknown one: a user would read 'imp_foo')."""
+    import ast
+
+    from kctrack.i18n import MESSAGES
+
+    callers = {"tr", "DataError", "UsageError", "PlanError", "DatabaseError", "KctrackError"}
+    missing = []
+    for path in sorted((Path(__file__).resolve().parent.parent / "kctrack").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            first = node.args[0]
+            if name in callers and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                if first.value not in MESSAGES or not all(MESSAGES[first.value]):
+                    missing.append(f"{path.name}:{node.lineno} {first.value}")
+    assert missing == []
