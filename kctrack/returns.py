@@ -478,6 +478,7 @@ class SheetReader:
         self._units: dict[Any, Any] = {}
         self._months: dict[Any, Any] = {}
         self._allowed: dict[tuple[str, str], bool] = {}
+        self._refused: dict[tuple[str, Any], KctrackError] = {}  # a unit or month value refused → why
         self._totals_seen: dict[str, str | None] = {}  # a cell text → total_kind
         self._measure: dict[str, tuple[bool, float]] = {}  # code → (whole numbers, the plausible bound)
         self._fast_cols = tuple(self.col[k] for k in ("code", "unit", "month", "this_month", "cumulative"))
@@ -690,20 +691,33 @@ class SheetReader:
             if self.sheet_unit is None:
                 self.problem(cell_ref(r, self.c_code), None, "imp_no_unit")
             return self.sheet_unit or None
+        assert c is not None
         key = raw if raw.__class__ is str else (raw.__class__, raw)
         found = self._units.get(key, _UNSEEN)
-        if found is _UNSEEN:
+        if found is None:  # refused on an earlier row: this cell is named too
+            self._again(("unit", key), r, c, raw)
+        elif found is _UNSEEN:
             found = self._units[key] = self.plan.find_unit(norm_text(raw))
-            assert c is not None
             if found is None:
                 self._unknown_unit(cell_ref(r, c), raw)
+                self._remember(("unit", key))
             elif self.options.unit is not None and found != self.options.unit:
                 self._contradiction(
                     Label(raw, cell_ref(r, c)), "--unit", self.plan.unit_name(found, "zh"), self.options.unit
                 )
+                self._remember(("unit", key))
                 self._units[key] = None
                 return None
         return found  # type: ignore[no-any-return]
+
+    def _remember(self, what: tuple[str, Any]) -> None:
+        """Keep the refusal just reported for a unit or month value, to name every other cell holding it."""
+        self._refused[what] = self.out.problems[-1].error
+
+    def _again(self, what: tuple[str, Any], r: int, c: int, raw: Any) -> None:
+        error = self._refused.get(what)
+        if error is not None:
+            self.out.problems.append(Problem(self.wb.path, self.sheet.name, cell_ref(r, c), raw, error))
 
     def _row_month(self, r: int, row: list[Any]) -> str | None:
         c = self.col["month"]
@@ -712,11 +726,13 @@ class SheetReader:
             if self.sheet_month is None:
                 self.problem(cell_ref(r, self.c_code), None, "imp_no_month")
             return self.sheet_month or None
+        assert c is not None
         key = raw if raw.__class__ is str else (raw.__class__, raw)
         found = self._months.get(key, _UNSEEN)
+        if found is None:  # refused on an earlier row: this cell is named too
+            self._again(("month", key), r, c, raw)
         if found is not _UNSEEN:
             return found  # type: ignore[no-any-return]
-        assert c is not None
         cell = cell_ref(r, c)
         month = parse_month(raw, self.year)
         if month is None:
@@ -727,6 +743,8 @@ class SheetReader:
         elif self.options.month is not None and month != self.options.month:
             self._contradiction(Label(raw, cell), "--month", month, self.options.month)
             month = None
+        if month is None:
+            self._remember(("month", key))
         self._months[key] = month
         return month
 

@@ -104,3 +104,23 @@ def test_a_column_headed_unit_holding_units_of_measure(rdb: Db, tmp_path: Path) 
     path = _sheet(tmp_path / "june.xlsx", ["指标编号", "指标名称", "单位", "本月完成"], [[TMT, "团队", "个", 3]])
     ok(kc(rdb, "import", path))
     assert _amount(rdb, "2020-06") == 3
+
+
+def test_every_cell_holding_a_refused_unit_or_month_is_named(rdb: Db, tmp_path: Path) -> None:
+    """苏洲 (a typo) twice and 2020-13 twice in a long sheet: four cells named, not two."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    for row in (
+        ["code", "unit", "month", "this_month"],
+        [TMT, "苏洲", "2020-06", 1],
+        [TMT, "苏洲", "2020-07", 2],
+        [TMT, "无锡", "2020-13", 3],
+        [TMT, "南京", "2020-13", 4],
+    ):
+        ws.append(row)
+    path = tmp_path / "long.xlsx"
+    wb.save(path)
+    result = kc(rdb, "import", path)
+    assert result.exit_code == 1
+    assert [c for c in ("B2", "B3", "C4", "C5") if f"汇总!{c}:" in result.stderr] == ["B2", "B3", "C4", "C5"]
