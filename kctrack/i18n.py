@@ -348,9 +348,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " corrected?): check the cumulative",
     ),
     "series_conflict": (
-        "{code} {month} 的累计 {cumulative} 将与此前各月合计 {earlier} + 本月 {this_month} 矛盾：未做任何修改",
-        "{code} {month}: its cumulative {cumulative} would disagree with the earlier months {earlier} + this month"
-        " {this_month}: nothing was changed",
+        "{unit} {code} {month} 已导入的累计 {cumulative} 将与此前各月合计 {earlier} + 本月 {this_month} 矛盾："
+        "未做任何修改；请先更正 {month} 的月报",
+        "{unit} {code} {month}: its cumulative {cumulative}, already imported, would disagree with the earlier"
+        " months {earlier} + this month {this_month}: nothing was changed; correct {month}'s return first",
+    ),
+    "series_conflict_down": (
+        "{unit} {code} {month} 已导入的累计 {cumulative} 将小于此前各月合计 {earlier}：未做任何修改；"
+        "请先更正 {month} 的月报",
+        "{unit} {code} {month}: its cumulative {cumulative}, already imported, would fall below the earlier months'"
+        " total {earlier}: nothing was changed; correct {month}'s return first",
     ),
     "imp_warnings": ("{count} 条警告（--strict 时视为错误）：", "{count} warning(s) (refusals with --strict):"),
     "imp_nil": ("，其中零报告 {count} 份", "; {count} of them nil return(s)"),

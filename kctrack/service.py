@@ -208,7 +208,7 @@ def record(
                     units=" ".join(plan.unit_name(u, "zh") for u in reporters),
                 )
         with conn.transaction():
-            _check_recorded(conn, item.code, unit_code, month, value, reason)
+            _check_recorded(conn, plan, item.code, unit_code, month, value, reason)
             old = store.current_value(conn, item.code, unit_code, month)
             batch = store.write_batch(
                 conn,
@@ -236,7 +236,9 @@ def record(
         conn.close()
 
 
-def _check_recorded(conn: store.Connection, code: str, unit: str, month: str, value: float, reason: str | None) -> None:
+def _check_recorded(
+    conn: store.Connection, plan: Plan, code: str, unit: str, month: str, value: float, reason: str | None
+) -> None:
     """Refuse a recorded 本月 that a 累计 already imported for that unit would contradict, and a change of a
     locked month's amount (re-derived from this one) without a reason — before anything is written."""
     from kctrack.series import Stated
@@ -244,7 +246,7 @@ def _check_recorded(conn: store.Connection, code: str, unit: str, month: str, va
     before = store.series_in_force(conn, {(code, unit)})
     entry = before.get((code, unit), {"stated": {}, "amounts": {}})
     after = {(code, unit): {"stated": {**entry["stated"], month: Stated(value, None)}}}
-    guard_series(conn, before, after, reason, {month})
+    guard_series(conn, before, after, reason, {month}, plan)
 
 
 def guard_series(
@@ -253,6 +255,7 @@ def guard_series(
     after: dict[tuple[str, str], dict[str, Any]],
     reason: str | None,
     months: set[str],
+    plan: Plan,
 ) -> None:
     """Refuse a change of the series in force that makes one disagree with itself where it did not before
     (``series_conflict``), or that changes a locked month's amount without a reason (``locked_month``).
@@ -271,14 +274,21 @@ def guard_series(
         known = {c.month for c in old.conflicts} if old else set()
         for c in new.conflicts:
             if c.month not in known:
+                unit = plan.unit_name(key[1], "zh")
+                params = {"code": key[0], "unit": unit, "month": c.month, "cumulative": exact(c.cumulative)}
+                if c.this_month is None:  # a month that stated 累计 only: it would fall below the months before
+                    raise DataError(
+                        "series_conflict_down",
+                        where=f"{key[0]} · {unit} · {c.month}",
+                        **params,
+                        earlier=exact(c.earlier),
+                    )
                 raise DataError(
                     "series_conflict",
-                    where=f"{key[0]} · {key[1]} · {c.month}",
-                    code=key[0],
-                    month=c.month,
-                    cumulative=exact(c.cumulative),
+                    where=f"{key[0]} · {unit} · {c.month}",
+                    **params,
                     earlier=exact(c.earlier),
-                    this_month=exact(c.this_month or 0),
+                    this_month=exact(c.this_month),
                 )
         old_amounts = old.amounts if old else {}
         changed |= {m for m in set(old_amounts) | set(new.amounts) if old_amounts.get(m) != new.amounts.get(m)}
@@ -770,7 +780,7 @@ def undo(
                 # checked once the whole run is undone: a half-undone run may disagree where the end does not
                 after = store.series_in_force(conn, touched)
                 written = {r["month"] for info in infos for r in info.records} | _months(infos)
-                guard_series(conn, before, after, reason, written)
+                guard_series(conn, before, after, reason, written, plan_of(conn))
                 if dry_run:
                     raise _RollBack
         except _RollBack:
