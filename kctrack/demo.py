@@ -1,9 +1,10 @@
 """A demo database: the bundled plan with realistic monthly returns.
 
-Every reporting unit sends a return for each month up to the as-of month; the
-pace differs from target to target and city to city (seeded, so the demo is
-the same on every machine), some returns arrive late, one is missing, and a
-few milestones slip, so that a newcomer sees every state at once.
+Every reporting unit sends a return for each month up to the as-of month (a nil
+return when it has nothing new); the pace differs from target to target and city
+to city (seeded, so the demo is the same on every machine), some returns arrive
+late, one (宿迁, the month before the as-of month) is missing, a few milestones
+slip and a few are done a month late, so that a newcomer sees every state at once.
 """
 
 from __future__ import annotations
@@ -39,28 +40,37 @@ def build_demo(db: str, as_of: str) -> DemoResult:
     conn = opened.conn
     count = 0
     try:
+        figures = demo_returns(plan, as_of)
+        reporting = [u.code for u in plan.units if plan.reports_anything(u.code)]
         with conn.transaction():
-            for (unit, month), rows in sorted(demo_returns(plan, as_of).items(), key=lambda kv: (kv[0][1], kv[0][0])):
-                rng = random.Random(f"{SEED}-{unit}-{month}")
-                if (unit, month) == ("suqian", as_of):
-                    continue  # one return not in yet: the completeness grid shows it missing
-                day = rng.choice([3, 5, 6, 8, 9, 10, 10, 12, 15])
-                received = f"{add_months(month, 1)}-{day:02d}"
-                store.write_batch(
-                    conn,
-                    rows,
-                    kind="import",
-                    source=f"demo/{unit}-{month}.xlsx",
-                    sheet="月报",
-                    unit_code=unit,
-                    month=month,
-                    received=received,
-                    created=f"{received}T09:00:00+00:00",
-                )
-                count += len(rows)
+            for month in months_between(plan.start, as_of):
+                for unit in reporting:
+                    if (unit, month) == ("suqian", add_months(as_of, -1)):
+                        continue  # one return not in: the completeness grid shows it missing
+                    # a unit with nothing new to report still sends its return: a nil return
+                    count += _write_return(conn, unit, month, figures.get((unit, month), []))
     finally:
         conn.close()
     return DemoResult(result.db, count, as_of)
+
+
+def _write_return(conn: store.Connection, unit: str, month: str, rows: list[store.NewRecord]) -> int:
+    """One unit's return for a month, received on a day of the next month (some after the 10th: late)."""
+    rng = random.Random(f"{SEED}-{unit}-{month}")
+    day = rng.choice([3, 5, 6, 8, 9, 10, 10, 12, 15])
+    received = f"{add_months(month, 1)}-{day:02d}"
+    store.write_batch(
+        conn,
+        rows,
+        kind="import",
+        source=f"demo/{unit}-{month}.xlsx",
+        sheet="月报",
+        unit_code=unit,
+        month=month,
+        received=received,
+        created=f"{received}T09:00:00+00:00",
+    )
+    return len(rows)
 
 
 def demo_returns(plan: Plan, as_of: str) -> dict[tuple[str, str], list[store.NewRecord]]:
@@ -76,7 +86,8 @@ def demo_returns(plan: Plan, as_of: str) -> dict[tuple[str, str], list[store.New
             done = 0
             for m in months:
                 goal = round(expected(quota, plan.start, t.deadline, m) * unit_pace)
-                goal = min(goal, round(quota * 1.1))
+                # a resource cannot be engaged beyond what exists; a target may be overshot a little
+                goal = min(goal, round(quota) if t.is_resource else round(quota * 1.1))
                 amount = max(0, goal - done)
                 done += amount
                 if amount:
@@ -84,10 +95,12 @@ def demo_returns(plan: Plan, as_of: str) -> dict[tuple[str, str], list[store.New
                         store.NewRecord(t.code, unit, m, float(amount), cell=None, note=None)
                     )
     for i, ms in enumerate(plan.milestones):
-        if ms.due > as_of or i % 7 == 3:
-            continue  # not due yet, or slipping (shows as overdue)
+        # every seventh slips (overdue), and of the rest every seventh is done a month late
+        done_in = add_months(ms.due, 1) if i % 7 == 5 else ms.due
+        if done_in > as_of or i % 7 == 3:
+            continue  # not done yet: not due, or slipping
         unit = ms.responsible[0] if ms.responsible else plan.office
-        out.setdefault((unit, ms.due), []).append(store.NewRecord(ms.code, unit, ms.due, 1.0))
+        out.setdefault((unit, done_in), []).append(store.NewRecord(ms.code, unit, done_in, 1.0))
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -17,7 +18,9 @@ from kctrack.errors import UsageError
 
 
 @dataclass(frozen=True)
-class Text:
+class Bilingual:
+    """A text in Chinese and English; ``get(lang)`` gives the one to show."""
+
     zh: str
     en: str
 
@@ -29,13 +32,13 @@ class Text:
 class Section:
     id: int
     numeral: str
-    name: Text
+    name: Bilingual
 
 
 @dataclass(frozen=True)
 class Unit:
     code: str
-    name: Text
+    name: Bilingual
     kind: str  # city | provincial
     aliases: tuple[str, ...] = ()
 
@@ -45,7 +48,7 @@ class Task:
     no: int
     section: int
     text: str
-    short: Text
+    short: Bilingual
     responsible: tuple[str, ...]
     responsible_text: str
     participating: tuple[str, ...]
@@ -55,18 +58,29 @@ class Task:
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule the document sets on a target's parts, e.g. each team has 7–10 experts.
+
+    ``min``/``max`` are bounds the document states (至少, 以上, 至…); ``value`` is a
+    number it states with neither (建有院士协同创新中心的省级学会推动2项: 2 each,
+    not "at least 2").  ``per`` names what the rule counts per (team, society, city).
+    """
+
     kind: str
     text: str
     min: float | None = None
     max: float | None = None
     per: str | None = None
+    value: float | None = None
+
+
+TARGET_KINDS = ("commitment", "resource")
 
 
 @dataclass(frozen=True)
 class Target:
     code: str
-    name: Text
-    uom: Text
+    name: Bilingual
+    uom: Bilingual
     value: float
     minimum: bool
     deadline: str
@@ -79,6 +93,15 @@ class Target:
     breakdown: tuple[tuple[str, float], ...] = ()
     checkpoints: tuple[tuple[str, float], ...] = ()
     rules: tuple[Rule, ...] = ()
+    # "commitment": a number the document commits to reach (has a schedule and a state);
+    # "resource" (依托资源): a figure of what already exists that the work draws on
+    # (已签约5家海外基地, 40家智库基地…为支撑): never given a schedule state, optionally
+    # recorded as "engaged N of M"
+    kind: str = "commitment"
+
+    @property
+    def is_resource(self) -> bool:
+        return self.kind == "resource"
 
     @functools.cached_property
     def reporters(self) -> tuple[str, ...]:
@@ -96,7 +119,7 @@ class Target:
 @dataclass(frozen=True)
 class Milestone:
     code: str
-    name: Text
+    name: Bilingual
     due: str
     task: int | None
     section: int | None
@@ -116,7 +139,7 @@ class Measure:
 @dataclass(frozen=True)
 class Plan:
     code: str
-    name: Text
+    name: Bilingual
     document: str
     start: str
     end: str
@@ -141,8 +164,8 @@ class Plan:
     def from_json(cls, text: str) -> Plan:
         d = json.loads(text)
 
-        def t(x: dict[str, str]) -> Text:
-            return Text(**x)
+        def t(x: dict[str, str]) -> Bilingual:
+            return Bilingual(**x)
 
         def pairs(xs: list[list[Any]]) -> tuple[tuple[str, float], ...]:
             return tuple((str(a), float(b)) for a, b in xs)
@@ -191,6 +214,17 @@ class Plan:
             measures=tuple(Measure(**x) for x in d.get("measures", ())),  # plans stored before 0.2 have none
         )
 
+    # -- the two kinds of target --------------------------------------------
+    @functools.cached_property
+    def commitments(self) -> tuple[Target, ...]:
+        """The numbers the document commits to reach, in the file's order (28 in the 2020 plan)."""
+        return tuple(t for t in self.targets if not t.is_resource)
+
+    @functools.cached_property
+    def resources(self) -> tuple[Target, ...]:
+        """The resources the work draws on (依托资源; 6 in the 2020 plan): listed, never scheduled."""
+        return tuple(t for t in self.targets if t.is_resource)
+
     # -- look-ups ----------------------------------------------------------
     def _lookup(self) -> dict[str, Any]:
         if not self._index:
@@ -230,12 +264,51 @@ class Plan:
         return self._lookup()["units"].get(_norm_unit(name))
 
     def resolve_unit(self, name: str) -> str:
+        """A unit's code from any form :meth:`find_unit` reads; a usage error (``unknown_unit``) otherwise,
+        with the closest units (:meth:`close_units`) as its hint and every unit's Chinese name."""
         code = self.find_unit(name)
         if code is None:
-            names = [u.name.zh for u in self.units]
-            close = difflib.get_close_matches(name, names, n=1)
-            raise UsageError("unknown_unit", unit=name, suggestion=close[0] if close else "", known=" ".join(names))
+            names = self.unit_list(u.code for u in self.units)
+            raise UsageError("unknown_unit", unit=name, known=names, **self.unit_hint(name))
         return code
+
+    def close_units(self, name: str) -> list[str]:
+        """The codes of the units a mistyped name most likely means, in the plan's order (several on a tie).
+
+        The name is compared, normalised as :meth:`find_unit` normalises it, with
+        every form a unit is known by (code, Chinese and English name, aliases,
+        each without 市 or 科协), so that 苏洲, 苏洲市, nanjign and 南经 meet 苏州
+        and 南京 (南经 is as close to 南通: both are offered).  More units than
+        :data:`UNIT_SUGGESTIONS_AT_MOST` equally close are no suggestion: 杭州
+        shares only 州 with five cities.
+        """
+        typed = _norm_unit(name)
+        if not typed:
+            return []
+        scores: dict[str, float] = {}
+        matcher = difflib.SequenceMatcher(b=typed)
+        for form, code in self._lookup()["units"].items():
+            matcher.set_seq1(form)
+            score = matcher.ratio()
+            if score >= UNIT_MATCH_CUTOFF and score > scores.get(code, 0.0):
+                scores[code] = score
+        best = max(scores.values(), default=0.0)
+        closest = [u.code for u in self.units if u.code in scores and scores[u.code] >= best - 1e-9]
+        return closest if len(closest) <= UNIT_SUGGESTIONS_AT_MOST else []
+
+    def unit_hint(self, name: str) -> dict[str, str]:
+        """``hint_zh``/``hint_en`` for a message about an unknown unit: "did you mean" the closest units
+        (their Chinese name, or their English one), empty when none is close."""
+        from kctrack.i18n import tr
+
+        codes = self.close_units(name)
+        if not codes:
+            return {"hint_zh": "", "hint_en": ""}
+        hint = {}
+        for lang in ("zh", "en"):
+            names = tr("unit_hint_or", lang).join(self.unit_name(c, lang) for c in codes)
+            hint[f"hint_{lang}"] = tr("unit_hint", lang, names=names)
+        return hint
 
     def reports(self, unit: str, code: str) -> bool:
         """Whether a unit reports a target (its split's units, else its responsible ones) or a milestone."""
@@ -260,6 +333,23 @@ class Plan:
     def unit_name(self, code: str, lang: str) -> str:
         u = self._lookup()["unit"].get(code)
         return u.name.get(lang) if u else code
+
+    def unit_text(self, code: str) -> Bilingual:
+        """A unit's name in both languages, for a message parameter (:func:`kctrack.i18n.tr` says the one asked)."""
+        return Bilingual(self.unit_name(code, "zh"), self.unit_name(code, "en"))
+
+    def unit_list(self, codes: Iterable[str]) -> Bilingual:
+        """Several units' names in both languages, for a message parameter: 苏州市 无锡市 / Suzhou, Wuxi."""
+        codes = list(codes)
+        zh, en = (self.unit_name(u, "zh") for u in codes), (self.unit_name(u, "en") for u in codes)
+        return Bilingual(" ".join(zh), ", ".join(en))
+
+
+# How close (difflib's ratio) a mistyped unit name must come to one of a unit's names to be offered:
+# one character of two (苏洲 for 苏州) is 0.5, one of three (连云岗) 0.67, a swapped pair in nanjing 0.86.
+UNIT_MATCH_CUTOFF = 0.5
+# More units than this equally close tell the user nothing (杭州 is as close to 徐州, 常州, 苏州, 扬州, 泰州).
+UNIT_SUGGESTIONS_AT_MOST = 3
 
 
 def _norm_unit(name: str) -> str:
@@ -301,7 +391,21 @@ def targets_json(plan: Plan, lang: str = "zh") -> dict[str, Any]:
                 "source": t.source,
                 "note": t.note,
             }
-            for t in plan.targets
+            for t in plan.commitments
+        ],
+        "resources": [
+            {
+                "code": t.code,
+                "name": t.name.get(lang),
+                "unit_of_measure": t.uom.get(lang),
+                "available": num(t.value),
+                "task": t.task,
+                "section": t.section,
+                "responsible": units(t.responsible),
+                "source": t.source,
+                "note": t.note,
+            }
+            for t in plan.resources
         ],
         "milestones": [
             {

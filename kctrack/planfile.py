@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kctrack.errors import ManyErrors, PlanError
-from kctrack.plan import Measure, Milestone, Plan, Rule, Section, Target, Task, Text, Unit
+from kctrack.plan import Bilingual, Measure, Milestone, Plan, Rule, Section, Target, Task, Unit
 from kctrack.schedule import is_month
 
 Month = str
@@ -85,6 +85,7 @@ class RuleModel(_Model):
     min: float | None = Field(None, ge=0)
     max: float | None = Field(None, ge=0)
     per: str | None = None
+    value: float | None = Field(None, ge=0)  # a stated number that is neither a minimum nor a maximum
 
 
 class TargetModel(_Model):
@@ -93,7 +94,9 @@ class TargetModel(_Model):
     uom: TextModel
     value: float = Field(ge=0)
     minimum: bool = False
-    deadline: Month
+    # commitment: a number to reach; resource (依托资源): what exists and is drawn on, never scheduled
+    kind: Literal["commitment", "resource"] = "commitment"
+    deadline: Month | None = None  # required for a commitment; a resource's is the plan's end
     task: int
     responsible: list[str] | None = None
     participating: list[str] | None = None
@@ -261,7 +264,10 @@ def _check(f: PlanFile) -> list[tuple[tuple[Any, ...], str, dict[str, Any]]]:
     for i, g in enumerate(f.targets):
         if g.task not in tasks:
             errs.append((("targets", i, "task"), "plan_unknown_task", {"value": g.task}))
-        if not start <= g.deadline <= end:
+        if g.deadline is None:
+            if g.kind == "commitment":
+                errs.append((("targets", i, "deadline"), "plan_deadline_missing", {}))
+        elif not start <= g.deadline <= end:
             errs.append(
                 (("targets", i, "deadline"), "plan_outside_window", {"value": g.deadline, "start": start, "end": end})
             )
@@ -278,12 +284,12 @@ def _check(f: PlanFile) -> list[tuple[tuple[Any, ...], str, dict[str, Any]]]:
                 )
             )
         for cm, v in g.checkpoints.items():
-            if not start <= cm <= g.deadline:
+            if not start <= cm <= (g.deadline or end):
                 errs.append(
                     (
                         ("targets", i, "checkpoints", cm),
                         "plan_outside_window",
-                        {"value": cm, "start": start, "end": g.deadline},
+                        {"value": cm, "start": start, "end": g.deadline or end},
                     )
                 )
             if v > g.value:
@@ -311,8 +317,8 @@ def _num(x: float) -> str:
 
 
 def _to_plan(f: PlanFile) -> Plan:
-    def t(x: TextModel) -> Text:
-        return Text(x.zh, x.en)
+    def t(x: TextModel) -> Bilingual:
+        return Bilingual(x.zh, x.en)
 
     units = {u.code: u for u in f.units}
     tasks = {k.id: k for k in f.tasks}
@@ -348,7 +354,7 @@ def _to_plan(f: PlanFile) -> Plan:
                 uom=t(g.uom),
                 value=g.value,
                 minimum=g.minimum,
-                deadline=g.deadline,
+                deadline=g.deadline or f.plan.end,
                 task=g.task,
                 section=tasks[g.task].section,
                 responsible=tuple(g.responsible if g.responsible is not None else tasks[g.task].responsible),
@@ -357,7 +363,8 @@ def _to_plan(f: PlanFile) -> Plan:
                 note=g.note,
                 breakdown=tuple(g.breakdown.items()),
                 checkpoints=tuple(sorted(g.checkpoints.items())),
-                rules=tuple(Rule(r.kind, r.text, r.min, r.max, r.per) for r in g.rules),
+                rules=tuple(Rule(r.kind, r.text, r.min, r.max, r.per, r.value) for r in g.rules),
+                kind=g.kind,
             )
             for g in f.targets
         ),

@@ -12,11 +12,22 @@ Rules (README, "Schedule and states"):
 * With explicit checkpoints ``{month: cumulative}`` the expected value at m is
   the latest checkpoint at or before m (0 before the first), and the full value
   from the deadline on.
-* States of a target: ``done`` (actual ≥ value), ``overdue`` (as-of after the
-  deadline and not done), ``on_track`` (actual ≥ expected), ``behind``
-  (actual ≥ behind_ratio × expected), ``off_track`` (below that).
-* States of a milestone: ``done`` (done in or before the as-of month),
-  ``overdue`` (as-of after its due month), else ``pending``.
+* The as-of month is read as complete: "as of 2020-07" means the figures at the
+  end of July.  So the deadline month is the closing month of a target: **at
+  the close of its deadline month a target is achieved or not achieved**, and
+  stays so (a figure recorded later can still make it achieved).
+* States of a target: ``done`` (actual ≥ value: achieved, 已完成);
+  ``not_achieved`` (as-of at or after the deadline and actual < value: 未完成);
+  before the deadline ``on_track`` (actual ≥ expected), ``behind``
+  (actual ≥ behind_ratio × expected) or ``off_track`` (below that).
+  200 teams due 2020-07 with 188 by the end of July: ``not_achieved`` as of
+  2020-07 (not "off track": the month is closed), ``on_track`` as of 2020-06
+  if at least 150 (= 200 × 3 / 4) were formed by then.
+* States of a milestone: ``done`` (done in or before its due month),
+  ``done_late`` (done after its due month, in or before the as-of month; how
+  late is :func:`months_late`), ``overdue`` (not done at the close of its due
+  month), else ``pending``.  Due 2020-04 and done 2020-06: ``done_late``, 2
+  months late, as of 2020-06 or later; ``overdue`` as of 2020-04 and 2020-05.
 """
 
 from __future__ import annotations
@@ -26,8 +37,8 @@ from collections.abc import Mapping
 
 _MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
-TARGET_STATES = ("done", "on_track", "behind", "off_track", "overdue")
-MILESTONE_STATES = ("done", "pending", "overdue")
+TARGET_STATES = ("done", "on_track", "behind", "off_track", "not_achieved")
+MILESTONE_STATES = ("done", "done_late", "pending", "overdue")
 
 
 def is_month(text: str) -> bool:
@@ -92,10 +103,11 @@ def target_state(
     deadline: str,
     behind_ratio: float = 0.8,
 ) -> str:
+    """A target's state at the end of ``as_of`` (module docstring: one of :data:`TARGET_STATES`)."""
     if actual >= value:
         return "done"
-    if as_of > deadline:
-        return "overdue"
+    if as_of >= deadline:
+        return "not_achieved"
     if actual >= expected_now:
         return "on_track"
     if actual >= behind_ratio * expected_now:
@@ -104,11 +116,22 @@ def target_state(
 
 
 def milestone_state(due: str, done_on: str | None, as_of: str) -> str:
+    """A milestone's state at the end of ``as_of`` (module docstring: one of :data:`MILESTONE_STATES`)."""
     if done_on is not None and done_on <= as_of:
-        return "done"
-    if as_of > due:
+        return "done" if done_on <= due else "done_late"
+    if as_of >= due:
         return "overdue"
     return "pending"
+
+
+def months_late(due: str, done_on: str | None) -> int:
+    """How many months after its due month a milestone was done (0 when on time or not done).
+
+    Due 2020-04, done 2020-06: 2.
+    """
+    if done_on is None:
+        return 0
+    return max(0, month_index(done_on) - month_index(due))
 
 
 def forecast(cumulative_by_month: list[float], months_left: int, window: int = 3) -> float:

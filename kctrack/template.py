@@ -52,11 +52,15 @@ FormRow = tuple[Target | Milestone, float | None]  # a target or milestone, and 
 
 
 def template_rows(plan: Plan, unit: str) -> list[FormRow]:
-    """What concerns a unit: the targets it reports (with its quota where split) and its milestones."""
+    """What concerns a unit: the targets it reports (with its quota where split) and its milestones.
+
+    A resource (依托资源) is on the form too, to give how many are engaged if the unit wishes, but
+    with no quota: it is not a number to reach.
+    """
     rows: list[FormRow] = []
     for t in plan.targets:
         if plan.reports(unit, t.code):
-            rows.append((t, t.quota(unit) if t.breakdown else t.value))
+            rows.append((t, None if t.is_resource else t.quota(unit) if t.breakdown else t.value))
     for m in plan.milestones:
         if plan.reports(unit, m.code):
             rows.append((m, None))

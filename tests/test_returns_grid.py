@@ -75,20 +75,36 @@ def test_grid_received_late_missing_not_due(returns_in: Db) -> None:
 
 
 def test_grid_as_of_an_earlier_month(returns_in: Db) -> None:
-    """As of May: April is past due (received), May is not yet due even though it came in."""
+    """As of May the grid knows only what had come in by 31 May: April's return (8 May, on time);
+    May's (10 June) and June's (11 July) had not come in yet, and neither was due: not_due."""
     data = _grid(returns_in, "2020-05")
     assert data["as_of"] == "2020-05"
     months = _months(data, "苏州市")
-    assert (months["2020-04"], months["2020-05"], months["2020-06"]) == ("received", "received", "late")
+    assert (months["2020-04"], months["2020-05"], months["2020-06"]) == ("received", "not_due", "not_due")
     assert _months(data, "无锡市")["2020-04"] == "missing"
     assert _months(data, "无锡市")["2020-05"] == "not_due"
+    # as of June: May's return (10 June) is known and was on time; June's (11 July) not yet
+    months = _months(_grid(returns_in, "2020-06"), "苏州市")
+    assert (months["2020-05"], months["2020-06"]) == ("received", "not_due")
+
+
+def test_grid_knows_only_returns_received_by_the_end_of_the_as_of_month(rdb: Db, tmp_path: Path) -> None:
+    """The issue's case: August's return received on 5 October. As of September it had not come in
+    (due 10 September): missing. As of October it had, after the due day: late."""
+    _send(rdb, tmp_path, "苏州", "2020-08", "2020-10-05")
+    assert _months(_grid(rdb, "2020-09"), "苏州市")["2020-08"] == "missing"
+    assert _months(_grid(rdb, "2020-10"), "苏州市")["2020-08"] == "late"
+    # received on the last day of the as-of month: known
+    _send(rdb, tmp_path, "苏州", "2020-09", "2020-10-31")
+    assert _months(_grid(rdb, "2020-10"), "苏州市")["2020-09"] == "late"
+    assert _months(_grid(rdb, "2020-09"), "苏州市")["2020-09"] == "not_due"
 
 
 def test_grid_as_csv(returns_in: Db) -> None:
     result = ok(kc(returns_in, "returns", "--as-of", "2020-08", "--format", "csv"))
     lines = result.stdout.strip().splitlines()
-    assert lines[0] == "unit," + ",".join(MONTHS)
-    assert "苏州市,received,received,late,missing,not_due,not_due,not_due,not_due,not_due" in lines
+    assert lines[0] == "填报单位," + ",".join(MONTHS)  # csv follows --lang; the JSON keeps the state codes
+    assert "苏州市,按时,按时,迟报,缺报,未到期,未到期,未到期,未到期,未到期" in lines
 
 
 def test_grid_table_prints(returns_in: Db) -> None:

@@ -88,9 +88,9 @@ EXPECTED_ACTUAL = {
 # Rows of each form: 13 cities × 2, then the provincial units (targets + milestones).
 FORM_ROWS = dict.fromkeys(CITIES, 2) | {
     "talent_centre": 1,
-    "enterprise_innovation_centre": 17,
+    "enterprise_innovation_centre": 21,  # with M_T2_CASES, M_T3_CASES, M_T9_TRAINING_ARCHIVE, M_T9_CASES
     "society_centre": 8,
-    "enterprise_office": 35,
+    "enterprise_office": 36,  # with M_T5_RESULTS
     "rural_tech_centre": 2,
     "intl_exchange_centre": 2,
     "international_dept": 14,
@@ -122,17 +122,20 @@ def test_round_trip_every_unit(rdb: Db, tmp_path: Path) -> None:
         assert _fill_form(path, value) == FORM_ROWS[code], code
 
     result = ok(kc(rdb, "import", forms))
-    assert sum(FORM_ROWS.values()) == 117
-    assert "22 个文件，22 份月报：新增 117，修改 0，不变 0，移除 0，拒绝 0" in result.stderr
-    assert counts(rdb) == {"batch": 22, "record": 117, "current_value": 117}
+    assert sum(FORM_ROWS.values()) == 122
+    assert "22 个文件，22 份月报：新增 122，修改 0，不变 0，移除 0，拒绝 0" in result.stderr
+    assert counts(rdb) == {"batch": 22, "record": 122, "current_value": 122}
     batches = history(rdb)
     assert sorted(b["unit"] for b in batches) == sorted(ALL_UNITS)
     assert {b["month"] for b in batches} == {"2020-06"}
     assert {b["operator"] for b in batches} == {"returns-tester"}
-    assert {len(b["records"]) for b in batches if b["unit"] == "enterprise_office"} == {35}
+    assert {len(b["records"]) for b in batches if b["unit"] == "enterprise_office"} == {36}
 
     status = status_json(rdb, "2020-06")
-    assert {t["code"]: t["actual"] for t in status["targets"]} == EXPECTED_ACTUAL
+    # the commitments as targets, the resources (engaged N of M) apart
+    got = {t["code"]: t["actual"] for t in status["targets"]} | {r["code"]: r["engaged"] for r in status["resources"]}
+    assert got == EXPECTED_ACTUAL
+    assert len(status["targets"]) == 28 and len(status["resources"]) == 6
     for code, name in CITIES.items():
         s = share(status, "TECH_MANAGER_TEAMS", name)
         assert (s["target"], s["actual"]) == (CITY_QUOTA[code], CITY_VALUE[code]), name
@@ -146,8 +149,11 @@ def test_round_trip_every_unit(rdb: Db, tmp_path: Path) -> None:
     }
     # 宿迁: 13 of 6 → done
     assert share(status, "TECH_MANAGER_TEAMS", "宿迁市")["state"] == "done"
-    assert len(status["milestones"]) == 51
-    assert {(m["state"], m["done_on"]) for m in status["milestones"]} == {("done", "2020-06")}
+    assert len(status["milestones"]) == 56
+    # all done in June: the 3 due in April two months late, the 4 due in May one month late
+    late = sorted((m["due"], m["months_late"]) for m in status["milestones"] if m["state"] == "done_late")
+    assert late == [("2020-04", 2)] * 3 + [("2020-05", 1)] * 4
+    assert {(m["state"], m["done_on"]) for m in status["milestones"]} == {("done", "2020-06"), ("done_late", "2020-06")}
 
 
 def test_round_trip_city_status_of_its_own(rdb: Db, tmp_path: Path) -> None:
@@ -219,8 +225,9 @@ def test_provincial_office_targets_and_milestones(rdb: Db, tmp_path: Path) -> No
         "due": "2020-04",
         "state": "done",
         "done_on": "2020-04",
+        "months_late": 0,
     }
-    assert milestone_row(status, "M_2020_04_DRAFT_PLAN")["state"] == "pending"
+    assert milestone_row(status, "M_2020_04_DRAFT_PLAN")["state"] == "overdue"  # April closed without it
 
 
 def test_english_template_round_trip(rdb: Db, tmp_path: Path) -> None:

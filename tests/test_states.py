@@ -1,9 +1,10 @@
 """States of targets and milestones (kctrack.schedule), at each threshold, computed by hand.
 
-Rules: done (actual ≥ value) · overdue (as-of after the deadline, not done) ·
-on_track (actual ≥ expected) · behind (actual ≥ behind × expected) · off_track.
-Milestones: done (done in or before the as-of month) · overdue (as-of after the
-due month) · pending.
+Rules: done (actual ≥ value) · not_achieved (as-of at or after the deadline — the
+deadline month closed — and not done) · on_track (actual ≥ expected) · behind
+(actual ≥ behind × expected) · off_track.
+Milestones: done (done in or before its due month) · done_late (done after it,
+by the as-of month) · overdue (the due month closed, not done) · pending.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ import pytest
 from conftest import PLAN_FILE, find_target, plan_dict, write_plan
 
 from kctrack.planfile import load_plan
-from kctrack.schedule import MILESTONE_STATES, TARGET_STATES, expected, milestone_state, target_state
+from kctrack.schedule import (
+    MILESTONE_STATES,
+    TARGET_STATES,
+    expected,
+    milestone_state,
+    months_late,
+    target_state,
+)
 from kctrack.status import compute
 
 # 200 teams due 2020-07; at 2020-05 the expected value is 200 × 2 / 4 = 100, 80 % of it is 80.
@@ -66,18 +74,24 @@ def test_done_after_the_deadline() -> None:
 
 @pytest.mark.parametrize("as_of", ["2020-08", "2020-12"])
 @pytest.mark.parametrize("actual", [0.0, 150.0, 199.0])
-def test_overdue_after_the_deadline_when_not_reached(as_of: str, actual: float) -> None:
-    assert state(actual, as_of=as_of, exp=VALUE) == "overdue"
+def test_not_achieved_after_the_deadline_when_not_reached(as_of: str, actual: float) -> None:
+    assert state(actual, as_of=as_of, exp=VALUE) == "not_achieved"
 
 
-def test_not_overdue_in_the_deadline_month() -> None:
-    # as-of == deadline: the expected value is the whole value (200), the state is measured against it
+def test_the_deadline_month_closes_the_target() -> None:
+    # as-of == deadline: the month is read as complete, the expected value is the whole value (200),
+    # and a target below it is not achieved — not "behind" or "off track" (one rule, schedule docstring)
     exp = expected(VALUE, "2020-04", DEADLINE, DEADLINE)
     assert exp == 200
-    assert state(199.0, as_of=DEADLINE, exp=exp) == "behind"  # 199 ≥ 0.8 × 200 = 160
-    assert state(160.0, as_of=DEADLINE, exp=exp) == "behind"  # exactly 80 %
-    assert state(159.0, as_of=DEADLINE, exp=exp) == "off_track"
-    assert state(0.0, as_of=DEADLINE, exp=exp) == "off_track"
+    assert state(199.0, as_of=DEADLINE, exp=exp) == "not_achieved"
+    assert state(160.0, as_of=DEADLINE, exp=exp) == "not_achieved"
+    assert state(0.0, as_of=DEADLINE, exp=exp) == "not_achieved"
+    assert state(200.0, as_of=DEADLINE, exp=exp) == "done"
+    # the month before: measured against the schedule (150 = 200 × 3 / 4)
+    exp_june = expected(VALUE, "2020-04", DEADLINE, "2020-06")
+    assert exp_june == 150
+    assert state(150.0, as_of="2020-06", exp=exp_june) == "on_track"
+    assert state(119.0, as_of="2020-06", exp=exp_june) == "off_track"  # 119 < 0.8 × 150 = 120
 
 
 def test_zero_expected_is_on_track() -> None:
@@ -95,7 +109,7 @@ def test_behind_ratio_is_a_parameter() -> None:
 def test_every_state_is_a_known_one() -> None:
     seen = {state(a, as_of=m, exp=e) for a in (0, 50, 85, 100, 200) for m, e in (("2020-05", 100), ("2020-09", 200))}
     assert seen <= set(TARGET_STATES)
-    assert seen == {"off_track", "behind", "on_track", "done", "overdue"}
+    assert seen == {"off_track", "behind", "on_track", "done", "not_achieved"}
 
 
 # -- milestones ---------------------------------------------------------------------------------------
@@ -105,11 +119,12 @@ def test_every_state_is_a_known_one() -> None:
     ("due", "done_on", "as_of", "want"),
     [
         ("2020-05", None, "2020-04", "pending"),  # before the due month
-        ("2020-05", None, "2020-05", "pending"),  # in the due month, not done yet: not overdue
+        ("2020-05", None, "2020-05", "overdue"),  # the due month closed, not done
         ("2020-05", None, "2020-06", "overdue"),  # after the due month, not done
         ("2020-05", "2020-05", "2020-05", "done"),  # done in the due month
         ("2020-05", "2020-04", "2020-06", "done"),  # done early, seen later
-        ("2020-05", "2020-07", "2020-08", "done"),  # done late: done all the same
+        ("2020-05", "2020-07", "2020-08", "done_late"),  # done two months late
+        ("2020-05", "2020-07", "2020-07", "done_late"),  # seen in the month it was done
         ("2020-05", "2020-07", "2020-06", "overdue"),  # done after the as-of month: not done as of 2020-06
         ("2020-12", "2020-09", "2020-06", "pending"),  # done after the as-of month, not yet due
     ],
@@ -117,6 +132,15 @@ def test_every_state_is_a_known_one() -> None:
 def test_milestone_state(due: str, done_on: str | None, as_of: str, want: str) -> None:
     assert milestone_state(due, done_on, as_of) == want
     assert want in MILESTONE_STATES
+
+
+@pytest.mark.parametrize(
+    ("due", "done_on", "late"),
+    [("2020-04", "2020-06", 2), ("2020-04", "2020-04", 0), ("2020-04", "2020-03", 0), ("2020-11", "2021-01", 2),
+     ("2020-04", None, 0)],
+)  # fmt: skip
+def test_months_late(due: str, done_on: str | None, late: int) -> None:
+    assert months_late(due, done_on) == late
 
 
 # -- the behind ratio lives in targets.yaml ----------------------------------------------------------

@@ -1,0 +1,255 @@
+"""Issue 12 §1–3: the report states the truth.
+
+* Context is not a commitment: the six resources the document says exist (依托资源) are listed
+  apart, never given a state, optionally "engaged N of M".
+* Each unit sees its own figures, in every format; a target reported jointly (task 8) shows each
+  unit its own figure; ``--by unit`` covers every target with more than one reporter.
+* The year ends: at the close of its deadline month a target is achieved or not achieved; a
+  milestone done after its due month is done late, by so many months.
+
+Every expected value below is worked out by hand in the comment beside it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from conftest import (
+    Db,
+    find_target,
+    kc,
+    milestone_row,
+    ok,
+    plan_dict,
+    share_row,
+    status_json,
+    target_row,
+    write_plan,
+)
+
+from kctrack.planfile import load_plan
+
+RESOURCES = [
+    "OVERSEAS_BASES_MOBILISED",  # 已签约5家中国科协海外基地 (task 14)
+    "OVERSEAS_GROUPS_MOBILISED",  # 90家海外团体资源 (task 14)
+    "THINK_TANK_BASES",  # 40家科技智库基地 … 为支撑 (task 15)
+    "THINK_TANK_PROVINCIAL_SOCIETIES",  # 151家省级学会
+    "THINK_TANK_UNIVERSITY_ASSOCIATIONS",  # 86家高校科协
+    "THINK_TANK_CITY_ASSOCIATIONS",  # 13个设区市科协
+]
+TMT = "TECH_MANAGER_TEAMS"
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# -- 1. context is not a commitment -----------------------------------------------------------------------
+
+
+def test_the_plan_has_28_commitments_and_6_resources() -> None:
+    plan = load_plan(Path(__file__).resolve().parent.parent / "data" / "targets.yaml")
+    assert len(plan.commitments) == 28
+    assert [t.code for t in plan.resources] == RESOURCES
+    assert [t.value for t in plan.resources] == [5, 90, 40, 151, 86, 13]
+    assert [t.task for t in plan.resources] == [14, 14, 15, 15, 15, 15]
+
+
+def test_resources_never_get_a_state_and_show_engaged_n_of_m(db: Db) -> None:
+    # nothing recorded: each resource is listed with what is available, engaged unknown (null)
+    data = status_json(db, "2020-12")
+    assert [r["code"] for r in data["resources"]] == RESOURCES
+    assert {r["code"]: (r["available"], r["engaged"]) for r in data["resources"]}["THINK_TANK_BASES"] == (40, None)
+    assert all("state" not in r for r in data["resources"])
+    assert not {t["code"] for t in data["targets"]} & set(RESOURCES)
+    # 调宣部 reports 12 bases engaged by June and 8 more in September: 20 of 40
+    ok(kc(db, "record", "THINK_TANK_BASES", "12", "--month", "2020-06", "--unit", "调宣部"))
+    ok(kc(db, "record", "THINK_TANK_BASES", "8", "--month", "2020-09", "--unit", "调宣部"))
+    rows = {r["code"]: r for r in status_json(db, "2020-09")["resources"]}
+    assert (rows["THINK_TANK_BASES"]["available"], rows["THINK_TANK_BASES"]["engaged"]) == (40, 20)
+    rows = {r["code"]: r for r in status_json(db, "2020-07")["resources"]}
+    assert rows["THINK_TANK_BASES"]["engaged"] == 12  # as of July only June's 12
+
+
+def test_resources_stand_apart_in_the_status_table(db: Db) -> None:
+    out = ok(kc(db, "status", "--as-of", "2020-12")).stdout
+    head, _, tail = out.partition("依托资源")
+    assert tail, out
+    # no resource name sits among the targets, and the resources part carries no state word
+    assert "科技智库基地" not in head and "科技智库基地" in tail
+    for word in ("严重滞后", "未完成", "按期", "滞后"):
+        assert word not in tail.split("✔ 已完成")[0], word
+
+
+def test_resources_apart_in_status_csv_and_targets(db: Db) -> None:
+    rows = csv_rows(ok(kc(db, "--lang", "en", "status", "--as-of", "2020-12", "--format", "csv")).stdout)
+    kinds = [next(v for k, v in r.items() if k and k.lower() in ("kind", "类别")) for r in rows]
+    assert len(rows) == 34
+    assert kinds.count(kinds[-1]) == 6 and len(set(kinds)) == 2
+    # targets --format json: the resources in their own list, without a deadline
+    data = ok(kc(db, "targets", "--format", "json")).stdout
+    assert '"resources"' in data
+
+
+def test_a_resource_needs_no_deadline_but_a_commitment_does(tmp_path: Path) -> None:
+    data = plan_dict()
+    find_target(data, "THINK_TANK_BASES").pop("deadline", None)
+    target = find_target(data, "EXPERT_POOL")
+    del target["deadline"]
+    result = kc(tmp_path / "x.db", "init", "--plan", write_plan(tmp_path / "plan.yaml", data))
+    assert result.exit_code == 2
+    assert "发现 1 个问题" in result.stderr and "targets[0].deadline" in result.stderr
+    target["deadline"] = "2020-07"
+    target["kind"] = "wish"  # not a kind the schema knows
+    result = kc(tmp_path / "x.db", "init", "--plan", write_plan(tmp_path / "plan.yaml", data))
+    assert result.exit_code == 2
+    assert "targets[0].kind" in result.stderr
+
+
+def test_the_rows_that_demand_results_have_milestones() -> None:
+    data = plan_dict()
+    tasks_with_result_milestones = {m.get("task") for m in data["milestones"] if m["code"].startswith("M_T")}
+    # tasks 2–3, 5 and 9 demand 形成成果/典型案例 like tasks 11–15
+    assert {2, 3, 5, 9, 11, 12, 13, 14, 15} <= tasks_with_result_milestones
+
+
+def test_the_may_service_teams_item_is_the_start_not_the_july_target(db: Db) -> None:
+    # the May schedule item starts the teams; SERVICE_TEAMS (30 teams) is due at the end of July.
+    # As of June with no teams: the milestone is overdue, the target is measured against the
+    # schedule (30 × 3 / 4 = 22.5 expected), not as overdue or not achieved
+    data = status_json(db, "2020-06")
+    assert milestone_row(data, "M_2020_05_SERVICE_TEAMS")["state"] == "overdue"
+    t = target_row(data, "SERVICE_TEAMS")
+    assert (t["deadline"], t["expected"], t["state"]) == ("2020-07", 22.5, "off_track")
+    assert "启动" in milestone_row(data, "M_2020_05_SERVICE_TEAMS")["name"]
+
+
+# -- 2. each unit sees its own figures ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def nanjing(db: Db) -> Db:
+    # 南京: quota 25 teams due 2020-07; 6 in April, 9 in May → 15 by May.
+    # 苏州: 20 in May. Province: 35.
+    ok(kc(db, "record", TMT, "6", "--month", "2020-04", "--unit", "南京"))
+    ok(kc(db, "record", TMT, "9", "--month", "2020-05", "--unit", "南京"))
+    ok(kc(db, "record", TMT, "20", "--month", "2020-05", "--unit", "苏州"))
+    return db
+
+
+def test_a_city_sees_its_quota_in_json(nanjing: Db) -> None:
+    # 南京 as of May: quota 25, actual 15, expected 25 × 2 / 4 = 12.5, 15 / 25 = 60 %, on track
+    t = target_row(status_json(nanjing, "2020-05", "--unit", "南京"), TMT)
+    assert (t["scope"], t["target"], t["actual"], t["expected"], t["percent"], t["state"]) == (
+        "quota",
+        25,
+        15,
+        12.5,
+        60,
+        "on_track",
+    )
+    # and the province's standing beside it: 35 of 200, expected 100, 35 < 80 → off track
+    p = t["province"]
+    assert (p["target"], p["actual"], p["expected"], p["state"]) == (200, 35, 100, "off_track")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md"])
+def test_a_city_sees_its_quota_in_csv_and_md(nanjing: Db, fmt: str) -> None:
+    out = ok(kc(nanjing, "--lang", "en", "status", "--unit", "南京", "--as-of", "2020-05", "--format", fmt)).stdout
+    if fmt == "csv":
+        (row,) = [r for r in csv_rows(out) if TMT in r.values()]
+        values = list(row.values())
+    else:
+        (line,) = [line for line in out.splitlines() if f"| {TMT} |" in line]
+        values = [c.strip() for c in line.strip("|").split("|")]
+    # 25 (quota), 15 (actual), 12.5 (expected), 60 (percent); never the province's 200 / 35 / 100
+    assert {"25", "15", "12.5", "60"} <= set(values), values
+    assert "200" not in values and "35" not in values
+
+
+def test_a_city_sees_its_quota_in_the_table(nanjing: Db) -> None:
+    out = ok(kc(nanjing, "status", "--unit", "南京", "--as-of", "2020-05")).stdout
+    (row,) = [line for line in out.splitlines() if "12.5" in line]
+    assert "25" in row and "15" in row and "60.0%" in row
+    assert "200" not in row and "35" not in row
+
+
+@pytest.fixture
+def jointly(db: Db) -> Db:
+    # FIRMS_SERVED (1000 firms by December) is reported by 企业工作办公室 and 企业创新服务中心:
+    # 企工办 120 in May; 企创中心 200 in May and 80 in June.
+    ok(kc(db, "record", "FIRMS_SERVED", "120", "--month", "2020-05", "--unit", "企工办"))
+    ok(kc(db, "record", "FIRMS_SERVED", "200", "--month", "2020-05", "--unit", "企创中心"))
+    ok(kc(db, "record", "FIRMS_SERVED", "80", "--month", "2020-06", "--unit", "企创中心"))
+    return db
+
+
+def test_a_joint_reporter_sees_its_own_figure(jointly: Db) -> None:
+    t = target_row(status_json(jointly, "2020-06", "--unit", "企工办"), "FIRMS_SERVED")
+    # its own 120, not the 400 of both units; no quota, so no expected value or state of its own
+    assert (t["scope"], t["actual"], t["expected"], t["percent"], t["state"]) == ("shared", 120, None, None, None)
+    # the joint target: 400 of 1000; expected 1000 × 3 / 9 = 333.33; 400 ≥ 333.33 → on track
+    p = t["province"]
+    assert (p["actual"], p["state"]) == (400, "on_track")
+    assert p["expected"] == pytest.approx(1000 / 3, abs=1e-4)
+    t = target_row(status_json(jointly, "2020-06", "--unit", "企创中心"), "FIRMS_SERVED")
+    assert (t["actual"], t["province"]["actual"]) == (280, 400)
+    out = ok(kc(jointly, "--lang", "en", "status", "--unit", "企工办", "--as-of", "2020-06", "--format", "csv")).stdout
+    (row,) = [r for r in csv_rows(out) if "FIRMS_SERVED" in r.values()]
+    assert "120" in row.values() and "400" not in row.values()
+
+
+def test_by_unit_covers_every_target_with_more_than_one_reporter(jointly: Db) -> None:
+    data = status_json(jointly, "2020-06")
+    f = target_row(data, "FIRMS_SERVED")
+    assert [(s["unit"], s["target"], s["actual"]) for s in f["breakdown"]] == [
+        ("企业工作办公室", None, 120),
+        ("企业创新服务中心", None, 280),
+    ]
+    assert share_row(data, TMT, "南京市")["target"] == 25
+    out = ok(kc(jointly, "--lang", "en", "status", "--by", "unit", "--as-of", "2020-06", "--format", "csv")).stdout
+    codes = {next(iter(r.values())) for r in csv_rows(out)}
+    # the split target and all eight of task 8's joint targets
+    assert {TMT, "FIRMS_SERVED", "CHOKEPOINTS_SOLVED", "NATIONAL_SOCIETIES"} <= codes
+    assert "HAIZHI_EVENTS" not in codes  # one reporter: nothing to split
+
+
+# -- 3. the year ends ----------------------------------------------------------------------------------
+
+
+def test_at_the_close_of_the_year_every_target_is_achieved_or_not(db: Db) -> None:
+    # HAIZHI_EVENTS: 200 due 2020-12, 210 recorded → done; TMT: 200 due 2020-07, 35 → not achieved
+    ok(kc(db, "record", "HAIZHI_EVENTS", "210", "--month", "2020-11"))
+    ok(kc(db, "record", TMT, "35", "--month", "2020-05", "--unit", "苏州"))
+    data = status_json(db, "2020-12")
+    assert data["closing"] is True
+    states = {t["code"]: t["state"] for t in data["targets"]}
+    assert states["HAIZHI_EVENTS"] == "done"
+    assert states[TMT] == "not_achieved"
+    assert set(states.values()) == {"done", "not_achieved"}
+    assert sum(s == "done" for s in states.values()) == 1  # 27 of 28 not achieved
+    # as of November the December targets are still on the schedule: not final
+    nov = status_json(db, "2020-11")
+    assert nov["closing"] is False
+    assert target_row(nov, "FIRMS_SERVED")["state"] == "off_track"  # 0 < 0.8 × 1000 × 8 / 9
+
+
+def test_the_year_end_table_says_not_achieved_not_off_track(db: Db) -> None:
+    out = ok(kc(db, "status", "--as-of", "2020-12")).stdout
+    body = out.split("里程碑")[0]
+    assert "未完成" in body and "严重滞后" not in body.replace("✖ 严重滞后  ", "")
+
+
+def test_a_milestone_done_late_says_how_late(db: Db) -> None:
+    # M_2020_04_SURVEY is due in April; done in June: two months late
+    ok(kc(db, "record", "M_2020_04_SURVEY", "done", "--month", "2020-06"))
+    m = milestone_row(status_json(db, "2020-09"), "M_2020_04_SURVEY")
+    assert (m["state"], m["done_on"], m["months_late"]) == ("done_late", "2020-06", 2)
+    assert milestone_row(status_json(db, "2020-05"), "M_2020_04_SURVEY")["state"] == "overdue"
+    out = ok(kc(db, "status", "--as-of", "2020-09")).stdout
+    assert "逾期完成" in out and "晚 2 个月" in out
+    out = ok(kc(db, "--lang", "en", "status", "--as-of", "2020-09")).stdout
+    assert "done late" in out and "2 month(s) late" in out
