@@ -1,34 +1,56 @@
-"""The year-end summary for CAST (中国科协): one workbook in the document's own layout.
+"""The summary for CAST (中国科协): one workbook in the document's own layout.
 
 Every figure comes from :func:`kctrack.status.compute` — the same numbers as
 ``kctrack status`` for the same as-of month — and every one is traceable with
-``kctrack explain``.  Sheets: summary by the 15 tasks, targets, by city,
-monthly, milestones, sources (the returns grid and the batches in force, i.e.
-the returns the figures rest on; the superseded and undone ones are counted,
-``kctrack history`` lists them), with native Excel charts.  Written with
-XlsxWriter.  Also Markdown, CSV and JSON of the same figures.
+``kctrack explain``.  Nothing here computes a state: each state, and so each
+colour, is the one the domain gave (:mod:`kctrack.schedule`).
+
+What the report says it is follows from its as-of month: as of the plan's last
+month it is the closing (year-end) report, in which every target is achieved or
+not achieved; before that, a progress report.  The targets are the numbers the
+document commits to reach (:attr:`kctrack.plan.Plan.commitments`); the resources
+it draws on (依托资源) are listed apart, "engaged N of M", never with a state or a
+percent and never in the counts of targets.
+
+Sheets: summary by the 15 tasks, targets, by city, monthly, milestones,
+resources, sources (the returns grid and the batches in force, i.e. the returns
+the figures rest on; the superseded and undone ones are counted, ``kctrack
+history`` lists them), with native Excel charts; one function per sheet, sharing
+a :class:`Book`.  Written with XlsxWriter.  Also Markdown, CSV and JSON of the
+same figures.  Everything a person reads is in the export's language; what stays
+Chinese in the English export is data (unit names the plan does not translate,
+document numbers, file and sheet names, notes).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kctrack.clock import local_time
 from kctrack.i18n import tr
-from kctrack.status import Report, TargetRow, num
+from kctrack.plan import Plan, Task
+from kctrack.schedule import TARGET_STATES
+from kctrack.status import MilestoneRow, Report, TargetRow, num
 from kctrack.status import to_json as status_json
 
 HEADLINE = ("FIRMS_SERVED", "CHOKEPOINTS_SOLVED", "TECH_MANAGER_TEAMS", "SERVICE_TEAMS")
+# one colour per state; the two "deadline passed, not done" states (a target not achieved, a
+# milestone overdue) share one
 FILL = {
     "done": "C6EFCE",
+    "done_late": "D8E4BC",
     "on_track": "E2EFDA",
     "behind": "FFEB9C",
     "off_track": "FFC7CE",
+    "not_achieved": "F4B084",
     "overdue": "F4B084",
     "pending": "DDEBF7",
     "received": "C6EFCE",
@@ -36,7 +58,10 @@ FILL = {
     "missing": "FFC7CE",
     "not_due": "F2F2F2",
 }
-SHEETS = ("summary", "targets", "by_city", "monthly", "milestones", "sources")
+SHEETS = ("summary", "targets", "by_city", "monthly", "milestones", "resources", "sources")
+NUM = "#,##0.##"
+PCT = '0.0"%"'
+LINE_PT = 16  # points a line of 11-point text takes, Chinese included
 
 
 @dataclass
@@ -49,26 +74,170 @@ class ExportData:
     left_out: int = 0  # batches not in force (superseded, undone): `kctrack history` lists them
 
 
+# -- what every format says alike ------------------------------------------------------------
+
+
+def report_title(rep: Report, lang: str) -> str:
+    """The closing (year-end) report as of the plan's last month, a progress report before."""
+    plan = rep.plan
+    key = "xp_title_closing" if rep.is_closing else "xp_title_progress"
+    return tr(key, lang, plan=plan.name.get(lang), doc=plan.document)
+
+
+def subtitle(data: ExportData, lang: str) -> str:
+    return tr("xp_subtitle", lang, as_of=data.report.as_of, generated=data.generated.isoformat())
+
+
+def state_counts(rep: Report) -> dict[str, int]:
+    """How many of the commitments are in each state (the resources are not targets: never counted)."""
+    counts = {"targets": len(rep.targets), **dict.fromkeys(TARGET_STATES, 0)}
+    for r in rep.targets:
+        if r.state is not None:
+            counts[r.state] += 1
+    return counts
+
+
+def counts_line(rep: Report, lang: str) -> str:
+    """The summary's line of counts: achieved / not achieved in the closing report, every state before."""
+    c = state_counts(rep)
+    line = tr("xp_counts_closing" if rep.is_closing else "xp_counts_progress", lang, total=c["targets"], **c)
+    if rep.resources:
+        line += tr("xp_resources_apart", lang, n=len(rep.resources))
+    return line
+
+
+def target_state_text(state: str | None, lang: str) -> str:
+    return tr("state_" + state, lang) if state else ""
+
+
+def milestone_state_text(m: MilestoneRow, lang: str) -> str:
+    """A milestone's state; one done after its due month says how late: 逾期完成（晚 2 个月）."""
+    if m.state == "done_late" and m.months_late:
+        return tr("xp_done_late_1" if m.months_late == 1 else "xp_done_late", lang, n=m.months_late)
+    return tr("state_" + m.state, lang)
+
+
+_MONTH_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_TIME_NODE_FORMS: tuple[tuple[re.Pattern[str], Callable[[list[str]], str]], ...] = (
+    (re.compile(r"全年"), lambda ms: "whole year"),
+    (re.compile(r"(\d{1,2})月份?"), lambda ms: ms[0]),
+    (re.compile(r"(\d{1,2})月底前"), lambda ms: f"by the end of {ms[0]}"),
+    (re.compile(r"(\d{1,2})(?:至|到|-|－|~|～)(\d{1,2})月份?"), lambda ms: f"{ms[0]} to {ms[1]}"),
+)
+
+
+def time_node_text(text: str, lang: str) -> str:
+    """A task's time node (时间节点, Chinese in the plan file) in the export's language.
+
+    Reads the forms the document uses: 全年 → "whole year", 7月份 (or 7月) → "July",
+    7月底前 → "by the end of July", 7至8月份 (or 7-8月) → "July to August".  Chinese
+    gives the text as written.  A form it does not read — another wording, a month
+    outside 1–12, a range that runs backwards — stays as the document wrote it: the
+    Chinese text, never a wrong word.
+    """
+    if lang != "en":
+        return text
+    compact = "".join(text.split())
+    for pattern, english in _TIME_NODE_FORMS:
+        m = pattern.fullmatch(compact)
+        if m is None:
+            continue
+        months = [int(g) for g in m.groups()]
+        if not all(1 <= n <= 12 for n in months) or months != sorted(set(months)):
+            return text
+        return english([_MONTH_EN[n - 1] for n in months])
+    return text
+
+
+def _responsible(plan: Plan, task: Task, lang: str) -> str:
+    if lang == "zh":
+        return str(task.responsible_text)
+    return ", ".join(plan.unit_name(u, "en") for u in task.responsible)
+
+
+def _participating(plan: Plan, task: Task, lang: str) -> str:
+    """The participating units: in English, those the plan knows by their English name; the others
+    (省级学会, 市县科协…: kinds of body, not reporting units) as the document names them."""
+    if lang == "zh":
+        return "、".join(task.participating)
+    names = []
+    for name in task.participating:
+        code = plan.find_unit(name)
+        names.append(plan.unit_name(code, "en") if code else name)
+    return ", ".join(names)
+
+
+def _summary(rep: Report) -> list[tuple[Task, list[tuple[str, Any]]]]:
+    """The 15 tasks in order, each with its targets, or its milestones where it has no targets."""
+    out = []
+    for task in rep.plan.tasks:
+        items: list[tuple[str, Any]] = [("t", r) for r in rep.targets if r.target.task == task.no]
+        if not items:
+            items = [("m", m) for m in rep.milestones if m.milestone.task == task.no]
+        out.append((task, items))
+    return out
+
+
+# -- json, csv, md ---------------------------------------------------------------------------
+
+
 def target_rows(report: Report, lang: str) -> list[dict[str, Any]]:
-    """The targets sheet, CSV and JSON: the status fields plus gap and forecast."""
+    """The targets of the JSON and CSV: the status fields plus gap and forecast."""
     by_code = {t["code"]: t for t in status_json(report, lang)["targets"]}
     out = []
     for r in report.targets:
         row = dict(by_code[r.target.code])
-        row["gap"] = num(max(0.0, r.gap))
+        row["gap"] = num(r.gap)
         row["forecast"] = num(r.forecast)
         out.append(row)
     return out
 
 
 def export_json(data: ExportData, lang: str) -> str:
+    """``kctrack status --format json`` (targets, resources, milestones with ``months_late``, ``closing``),
+    each target with ``gap`` and ``forecast``, plus ``counts`` (:func:`state_counts`) and ``generated``."""
     doc = status_json(data.report, lang)
     doc["targets"] = target_rows(data.report, lang)
+    doc["counts"] = state_counts(data.report)
     doc["generated"] = data.generated.isoformat()
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-_CSV_HEAD = (
+# the export CSV's columns, each with the message key of its header (the file follows --lang)
+CSV_HEADERS = {
+    "kind": "xp_h_kind",
+    "code": "xp_h_code",
+    "name": "xp_h_target_name",
+    "unit_of_measure": "xp_h_uom",
+    "deadline": "xp_h_deadline",
+    "target": "xp_h_value",
+    "expected": "xp_h_expected",
+    "actual": "xp_h_actual",
+    "gap": "xp_h_gap",
+    "forecast": "xp_h_forecast",
+    "percent": "xp_h_percent",
+    "state": "xp_h_state",
+    "task": "xp_h_task_no",
+    "available": "xp_h_available",
+    "engaged": "xp_h_engaged",
+    "done_on": "xp_h_done_on",
+    "months_late": "xp_h_months_late",
+}
+CSV_HEAD = (
+    "kind",
     "code",
     "name",
     "unit_of_measure",
@@ -81,149 +250,234 @@ _CSV_HEAD = (
     "percent",
     "state",
     "task",
+    "available",
+    "engaged",
+    "done_on",
+    "months_late",
 )
 
 
 def export_csv(data: ExportData, lang: str) -> str:
-    from kctrack.render import to_csv
+    """One row per commitment, resource and milestone; ``kind`` says which.
 
-    rows = target_rows(data.report, lang)
-    return to_csv(list(_CSV_HEAD), [[r[k] for k in _CSV_HEAD] for r in rows])
+    A file for people (Excel opens it; service.export writes it with a BOM): headers, kinds and
+    states in ``lang`` (目标/依托资源/里程碑, 已完成/未完成…); the JSON export is the machine's
+    contract.  A commitment fills ``deadline`` to ``state``; a resource only ``available`` and
+    ``engaged`` (empty when never recorded), never a target, percent or state; a milestone
+    ``deadline`` (its due month), ``state``, ``done_on`` and ``months_late``.
+    """
+    from kctrack.render import header, state_word, to_csv
+
+    rep = data.report
+    rows = [
+        _csv_row(**{**t, "kind": tr("kind_commitment", lang), "state": state_word(t["state"], lang)})
+        for t in target_rows(rep, lang)
+    ]
+    for x in rep.resources:
+        res = x.resource
+        rows.append(
+            _csv_row(
+                kind=tr("kind_resource", lang),
+                code=res.code,
+                name=res.name.get(lang),
+                unit_of_measure=res.uom.get(lang),
+                task=res.task,
+                available=num(res.value),
+                engaged=num(x.engaged),
+            )
+        )
+    for m in rep.milestones:
+        ms = m.milestone
+        late = m.months_late if m.state == "done_late" else None
+        rows.append(
+            _csv_row(
+                kind=tr("kind_milestone", lang),
+                code=ms.code,
+                name=ms.name.get(lang),
+                deadline=ms.due,
+                state=state_word(m.state, lang),
+                task=ms.task,
+                done_on=m.done_on,
+                months_late=late,
+            )
+        )
+    return to_csv(header([CSV_HEADERS[k] for k in CSV_HEAD], lang), rows)
+
+
+def _csv_row(**fields: Any) -> list[Any]:
+    """A CSV row from the fields it has; the others (and None) empty."""
+    return ["" if fields.get(k) is None else fields[k] for k in CSV_HEAD]
 
 
 def export_md(data: ExportData, lang: str) -> str:
-    from kctrack.render import fmt, to_markdown
-
+    """The title, the counts, and the tables: summary, targets, milestones, resources."""
     rep = data.report
+    lines = [f"# {report_title(rep, lang)}", "", subtitle(data, lang), "", counts_line(rep, lang), ""]
+    for key, table in (
+        ("summary", _md_summary),
+        ("targets", _md_targets),
+        ("milestones", _md_milestones),
+        ("resources", _md_resources),
+    ):
+        lines += [f"## {tr('xp_sheet_' + key, lang)}", ""]
+        if key == "resources":
+            lines += [tr("title_resources", lang), ""]
+        lines.append(table(rep, lang))
+    return "\n".join(lines)
+
+
+def _md_table(keys: tuple[str, ...], rows: list[list[Any]], lang: str) -> str:
+    from kctrack.render import to_markdown
+
+    return to_markdown([tr(f"xp_h_{k}", lang) for k in keys], rows)
+
+
+def _md_percent(r: TargetRow) -> str:
+    return "" if r.percent is None else f"{r.percent:.1f}%"
+
+
+def _md_summary(rep: Report, lang: str) -> str:
+    from kctrack.render import fmt
+
     plan = rep.plan
-    lines = [
-        f"# {tr('xp_title', lang, plan=plan.name.get(lang), doc=plan.document)}",
-        "",
-        tr("xp_subtitle", lang, as_of=rep.as_of, generated=data.generated.isoformat()),
-        "",
-        f"## {tr('xp_sheet_summary', lang)}",
-        "",
-    ]
-    head = [
-        tr(f"xp_h_{k}", lang)
-        for k in ("no", "task", "responsible", "time_node", "target_name", "value", "actual", "percent", "state")
-    ]
-    rows = []
+    rows: list[list[Any]] = []
     for task, items in _summary(rep):
-        resp = _resp(plan, task, lang)
+        lead = [task.no, task.short.get(lang), _responsible(plan, task, lang), time_node_text(task.time_node, lang)]
         if not items:
-            rows.append([task.no, task.short.get(lang), resp, task.time_node, "", "", "", "", ""])
+            rows.append([*lead, "", "", "", "", ""])
         for i, (kind, obj) in enumerate(items):
-            first = i == 0
-            lead = [task.no, task.short.get(lang), resp, task.time_node] if first else ["", "", "", ""]
+            first = lead if i == 0 else ["", "", "", ""]
             if kind == "t":
                 r: TargetRow = obj
-                rows.append(
-                    [
-                        *lead,
-                        r.target.name.get(lang),
-                        fmt(r.target.value),
-                        fmt(r.actual),
-                        f"{r.percent:.1f}%",
-                        tr("state_" + r.state, lang),
-                    ]
-                )
+                state = target_state_text(r.state, lang)
+                rows.append([*first, r.target.name.get(lang), fmt(r.goal), fmt(r.actual), _md_percent(r), state])
             else:
-                rows.append(
-                    [*lead, obj.milestone.name.get(lang), "", obj.done_on or "", "", tr("state_" + obj.state, lang)]
-                )
-    lines.append(to_markdown(head, rows))
-    lines += [f"## {tr('xp_sheet_targets', lang)}", ""]
-    head = [
-        tr(f"xp_h_{k}", lang)
-        for k in (
-            "code",
-            "target_name",
-            "deadline",
-            "value",
-            "expected",
-            "actual",
-            "gap",
-            "forecast",
-            "percent",
-            "state",
-        )
-    ]
-    rows = [
+                m: MilestoneRow = obj
+                state = milestone_state_text(m, lang)
+                rows.append([*first, m.milestone.name.get(lang), "", m.done_on or "", "", state])
+    keys = ("no", "task", "responsible", "time_node", "target_name", "value", "actual", "percent", "state")
+    return _md_table(keys, rows, lang)
+
+
+def _md_targets(rep: Report, lang: str) -> str:
+    from kctrack.render import fmt
+
+    rows: list[list[Any]] = [
         [
             r.target.code,
             r.target.name.get(lang),
             r.target.deadline,
-            fmt(r.target.value),
+            fmt(r.goal),
             fmt(r.expected),
             fmt(r.actual),
-            fmt(max(0.0, r.gap)),
+            fmt(r.gap),
             fmt(r.forecast),
-            f"{r.percent:.1f}%",
-            tr("state_" + r.state, lang),
+            _md_percent(r),
+            target_state_text(r.state, lang),
         ]
         for r in rep.targets
     ]
-    lines.append(to_markdown(head, rows))
-    return "\n".join(lines)
+    keys = ("code", "target_name", "deadline", "value", "expected", "actual", "gap", "forecast", "percent", "state")
+    return _md_table(keys, rows, lang)
 
 
-def _summary(rep: Report) -> list[tuple[Any, list[tuple[str, Any]]]]:
-    """The 15 tasks in order, each with its targets, or its milestones where it has no targets."""
-    out = []
-    for task in rep.plan.tasks:
-        items: list[tuple[str, Any]] = [("t", r) for r in rep.targets if r.target.task == task.no]
-        if not items:
-            items = [("m", m) for m in rep.milestones if m.milestone.task == task.no]
-        out.append((task, items))
-    return out
+def _md_milestones(rep: Report, lang: str) -> str:
+    rows: list[list[Any]] = [
+        [
+            m.milestone.code,
+            m.milestone.name.get(lang),
+            m.milestone.task or "",
+            m.milestone.due,
+            m.done_on or "",
+            milestone_state_text(m, lang),
+        ]
+        for m in rep.milestones
+    ]
+    return _md_table(("code", "milestone", "task", "due", "done_on", "state"), rows, lang)
 
 
-def _resp(plan: Any, task: Any, lang: str) -> str:
-    if lang == "zh":
-        return str(task.responsible_text)
-    return ", ".join(plan.unit_name(u, "en") for u in task.responsible)
+def _md_resources(rep: Report, lang: str) -> str:
+    """Engaged N of available M, or 未填报; never a state or a percent."""
+    from kctrack.render import fmt
+
+    rows: list[list[Any]] = [
+        [
+            x.resource.code,
+            x.resource.task,
+            x.resource.name.get(lang),
+            x.resource.uom.get(lang),
+            fmt(x.resource.value),
+            tr("xp_not_recorded", lang) if x.engaged is None else fmt(x.engaged),
+        ]
+        for x in rep.resources
+    ]
+    return _md_table(("code", "task", "resource", "uom", "available", "engaged"), rows, lang)
 
 
 # -- the workbook ----------------------------------------------------------------------------
 
 
 def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
-    """The workbook, written with XlsxWriter: each look a cell can have is one format made once, and
-    the cells go straight into the file's XML (openpyxl built and styled an object per cell: 13 s for
-    the national workbook)."""
-    import xlsxwriter
-    from xlsxwriter.exceptions import FileCreateError
+    """The workbook: one sheet after another, each written by its own function."""
+    book = Book(path, data, lang)
+    summary_sheet(book, data.report)
+    targets_sheet(book, data.report)
+    by_city_sheet(book, data.report)
+    monthly_sheet(book, data.report)
+    milestones_sheet(book, data.report)
+    resources_sheet(book, data.report)
+    sources_sheet(book, data)
+    book.close()
 
-    rep = data.report
-    plan = rep.plan
-    title = tr("xp_title", lang, plan=plan.name.get(lang), doc=plan.document)
-    subtitle = tr("xp_subtitle", lang, as_of=rep.as_of, generated=data.generated.isoformat())
-    # the caller makes the folder and puts the file in place (kctrack.files.replacing)
-    # text is written with write_string below; these options make sure no other path turns a text
-    # that begins with = into a formula or a URL-like one into a link (merged cells go through write)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
-    wb.set_properties({"title": title, "author": "kctrack"})
 
-    NUM = "#,##0.##"
-    PCT = '0.0"%"'
-    border = {"border": 1, "border_color": "#BFBFBF"}  # thin
-    head_look = {**border, "bold": True, "font_color": "#FFFFFF", "pattern": 1, "bg_color": "#1F4E78"}
-    head = wb.add_format(head_look | {"align": "center", "valign": "vcenter", "text_wrap": True})  # a table's
-    list_head = wb.add_format(head_look)  # a list's, under the returns grid
-    title_font = wb.add_format({"bold": True, "font_size": 14})
-    bold_text = wb.add_format({"bold": True})
+class Book:
+    """A workbook being written with XlsxWriter, and what its sheets share.
 
-    # Each look a cell can have (number format, state colour, bold, wrapped, centred) is one format,
-    # made once and shared by every cell that looks that way.
-    looks: dict[tuple[str | None, str | None, bool, bool, bool], Any] = {}
+    Each look a cell can have (number format, state colour, bold, wrapped, centred) is one format,
+    made once and shared by every cell that looks that way; the cells go straight into the file's
+    XML (openpyxl built and styled an object per cell: 13 s for the national workbook).  The book
+    also notes what the layout needs to show every figure and wrapped text whole — a figure wider
+    than its column prints as ###, and rows are not made taller for wrapped text by every reader
+    (LibreOffice) — and applies it when it is closed.
+    """
 
-    def look(num: str | None, state: str | None, bold: bool = False, wrap: bool = False, center: bool = False) -> Any:
+    def __init__(self, path: Path, data: ExportData, lang: str) -> None:
+        import xlsxwriter
+
+        rep = data.report
+        self.lang = lang
+        self.plan = rep.plan
+        self.title = report_title(rep, lang)
+        self.subtitle = subtitle(data, lang)
+        # the caller makes the folder and puts the file in place (kctrack.files.replacing)
+        # text is written with write_string; these options make sure no other path turns a text
+        # that begins with = into a formula or a URL-like one into a link (merged cells go through write)
+        self.wb = xlsxwriter.Workbook(
+            str(path), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
+        )
+        self.wb.set_properties({"title": self.title, "author": "kctrack"})
+        self._border = {"border": 1, "border_color": "#BFBFBF"}  # thin
+        head_look = {**self._border, "bold": True, "font_color": "#FFFFFF", "pattern": 1, "bg_color": "#1F4E78"}
+        self._head = self.wb.add_format(head_look | {"align": "center", "valign": "vcenter", "text_wrap": True})
+        self._list_head = self.wb.add_format(head_look)  # a list's, under the returns grid
+        self._title_font = self.wb.add_format({"bold": True, "font_size": 14})
+        self._bold_text = self.wb.add_format({"bold": True})
+        self._looks: dict[tuple[str | None, str | None, bool, bool, bool], Any] = {}
+        self.col_width: dict[tuple[str, int], int] = {}  # (sheet, column) → characters, from the headers
+        self._widths: dict[tuple[str, int], int] = {}  # (sheet, column) → characters the cells need
+        self._heights: dict[tuple[str, int], int] = {}  # (sheet, row) → lines
+        self._labels: list[tuple[str, int, int, str]] = []  # (sheet, row, column, text) of the headers
+        plan = self.plan
+        self.code_w = max([30, *(len(t.code) + 2 for t in plan.targets), *(len(m.code) + 2 for m in plan.milestones)])
+
+    def look(
+        self, num: str | None, state: str | None, bold: bool = False, wrap: bool = False, center: bool = False
+    ) -> Any:
         key = (num, state, bold, wrap, center)
-        fmt = looks.get(key)
+        fmt = self._looks.get(key)
         if fmt is None:
             # valign top: figures line up with the first line of wrapped text
-            props: dict[str, Any] = {**border, "valign": "top"}
+            props: dict[str, Any] = {**self._border, "valign": "top"}
             if num:
                 props["num_format"] = num
             if state:
@@ -234,16 +488,43 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
                 props["text_wrap"] = True
             if center:
                 props["align"] = "center"
-            fmt = looks[key] = wb.add_format(props)
+            fmt = self._looks[key] = self.wb.add_format(props)
         return fmt
 
-    # what the layout needs to show every figure and every wrapped text whole: a figure wider than its
-    # column prints as ###, and rows are not made taller for wrapped text by every reader (LibreOffice)
-    col_width: dict[tuple[str, int], int] = {}  # (sheet, column) → characters, from the headers
-    widths: dict[tuple[str, int], int] = {}  # (sheet, column) → characters the figures need
-    heights: dict[tuple[str, int], int] = {}  # (sheet, row) → lines
+    def sheet(self, key: str) -> Any:
+        """A new sheet, opened by the title lines, landscape A4, one page wide."""
+        ws = self.wb.add_worksheet(tr(f"xp_sheet_{key}", self.lang))
+        ws.write_string(0, 0, self.title, self._title_font)
+        ws.write_string(1, 0, self.subtitle)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)  # one page wide, as many long as it takes
+        return ws
+
+    def line(self, ws: Any, row: int, text: str, *, bold: bool = False) -> None:
+        """A line of text outside the tables (a list's title, a count), in column A."""
+        ws.write_string(row - 1, 0, text, self._bold_text if bold else None)
+
+    def header(self, ws: Any, row: int, keys: list[str], sizes: list[int]) -> None:
+        """A table's header row, frozen and repeated on every printed page; ``sizes``: column widths.
+
+        A key is an ``xp_h_`` message; one that starts with ``!`` is its own text (a month).  The row is
+        as tall as the longest label wrapped in its column needs."""
+        for c, (k, w) in enumerate(zip(keys, sizes, strict=True), start=1):
+            label = tr(f"xp_h_{k}", self.lang) if not k.startswith("!") else k[1:]
+            ws.write_string(row - 1, c - 1, label, self._head)
+            self.col_width[(ws.name, c)] = w
+            self._labels.append((ws.name, row, c, label))
+        ws.freeze_panes(row, 0)
+        ws.repeat_rows(row - 1)
+
+    def list_header(self, ws: Any, row: int, keys: list[str]) -> None:
+        """A list's header row (under another table: neither frozen nor repeated)."""
+        for c, key in enumerate(keys):
+            ws.write_string(row - 1, c, tr(f"xp_h_{key}", self.lang), self._list_head)
 
     def put(
+        self,
         ws: Any,
         row: int,
         col: int,
@@ -254,56 +535,98 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         bold: bool = False,
         wrap: bool = False,
         center: bool = False,
+        fit: bool = False,
     ) -> None:
-        """One bordered cell, ``row`` and ``col`` counted from 1 as the sheet shows them."""
-        fmt = look(num, state, bold, wrap, center)
+        """One bordered cell, ``row`` and ``col`` counted from 1 as the sheet shows them.
+
+        A figure widens its column to show whole; so does a text with ``fit`` (a state)."""
+        fmt = self.look(num, state, bold, wrap, center)
         if value is None or value == "":
             ws.write_blank(row - 1, col - 1, None, fmt)  # bordered, empty
-        elif not isinstance(value, int | float) or isinstance(value, bool):
+            return
+        if not isinstance(value, int | float) or isinstance(value, bool):
             ws.write_string(row - 1, col - 1, str(value), fmt)  # text that looks like a formula stays text
-        else:
-            ws.write_number(row - 1, col - 1, value, fmt)
-            if num is not None:
-                shown = f"{value:.1f}%" if num == PCT else f"{value:,.2f}".rstrip("0").rstrip(".")
-                if len(shown) + 2 > widths.get((ws.name, col), 0):
-                    widths[(ws.name, col)] = len(shown) + 2
+            if fit:
+                self._need(ws, col, text_width(str(value)) + 2)
+            return
+        ws.write_number(row - 1, col - 1, value, fmt)
+        if num is not None:
+            shown = f"{value:.1f}%" if num == PCT else f"{value:,.2f}".rstrip("0").rstrip(".")
+            self._need(ws, col, len(shown) + 2)
 
-    def wrapped(ws: Any, row: int, col: int, text: str | None) -> None:
+    def wrapped(self, ws: Any, row: int, col: int, text: str | None) -> None:
         """A wrapped text; its row is made as tall as the lines it takes in its column."""
-        put(ws, row, col, text, wrap=True)
-        n = text_lines(text or "", col_width.get((ws.name, col), 10))
+        self.put(ws, row, col, text, wrap=True)
+        self.lines(ws, row, text_lines(text or "", self.col_width.get((ws.name, col), 10)))
+
+    def lines(self, ws: Any, row: int, n: int) -> None:
+        """Row ``row`` needs at least ``n`` lines."""
         key = (ws.name, row)
-        heights[key] = max(heights.get(key, 1), n)
+        self._heights[key] = max(self._heights.get(key, 1), n)
 
-    def sheet(key: str) -> Any:
-        ws = wb.add_worksheet(tr(f"xp_sheet_{key}", lang))
-        ws.write_string(0, 0, title, title_font)
-        ws.write_string(1, 0, subtitle)
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)  # one page wide, as many long as it takes
-        return ws
+    def height(self, ws: Any, row: int) -> int:
+        return self._heights.get((ws.name, row), 1)
 
-    def header(ws: Any, row: int, keys: list[str], sizes: list[int]) -> None:
-        """A sheet's header row, frozen and repeated on every printed page; ``sizes``: column widths."""
-        for c, (k, w) in enumerate(zip(keys, sizes, strict=True), start=1):
-            ws.write_string(row - 1, c - 1, tr(f"xp_h_{k}", lang) if not k.startswith("!") else k[1:], head)
-            col_width[(ws.name, c)] = w
-        ws.freeze_panes(row, 0)
-        ws.repeat_rows(row - 1)
+    def merge_down(
+        self, ws: Any, first: int, last: int, col: int, value: Any, *, wrap: bool = False, center: bool = False
+    ) -> None:
+        """One cell over rows ``first``–``last`` of a column."""
+        ws.merge_range(first - 1, col - 1, last - 1, col - 1, None, self.look(None, None, wrap=wrap, center=center))
+        self.put(ws, first, col, value, wrap=wrap, center=center)  # merge_range blanks the range: the first cell again
 
-    def list_header(ws: Any, row: int, keys: list[str]) -> None:
-        for c, key in enumerate(keys):
-            ws.write_string(row - 1, c, tr(f"xp_h_{key}", lang), list_head)
+    def chart(self, kind: str, title: str) -> Any:
+        chart = self.wb.add_chart({"type": kind})
+        chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
+        return chart
 
-    def cm(x: float) -> int:
-        """Pixels (at 96 dpi) of a length in centimetres."""
-        return round(x * 96 / 2.54)
+    def _need(self, ws: Any, col: int, chars: int) -> None:
+        key = (ws.name, col)
+        if chars > self._widths.get(key, 0):
+            self._widths[key] = chars
 
-    code_w = max([30, *(len(t.code) + 2 for t in plan.targets), *(len(m.code) + 2 for m in plan.milestones)])
+    def close(self) -> None:
+        """Set the widths and heights the cells need, and write the file."""
+        from xlsxwriter.exceptions import FileCreateError
 
-    # 总表 / Summary --------------------------------------------------------------------------
-    ws = sheet("summary")
+        sheets = {s.name: s for s in self.wb.worksheets()}
+        for key, need in self._widths.items():
+            self.col_width[key] = max(self.col_width.get(key, 0), need)
+        for name, row, col, label in self._labels:  # measured in the widths the columns finally have
+            key = (name, row)
+            self._heights[key] = max(self._heights.get(key, 1), text_lines(label, self.col_width[(name, col)]))
+        for (name, col), w in self.col_width.items():
+            sheets[name].set_column(col - 1, col - 1, w)
+        for (name, row_no), n in self._heights.items():
+            if n > 1:
+                sheets[name].set_row(row_no - 1, LINE_PT * n)
+        try:
+            self.wb.close()
+        except FileCreateError as exc:  # the OSError of opening the file, wrapped
+            cause = exc.args[0] if exc.args else None
+            raise cause if isinstance(cause, OSError) else OSError(str(exc)) from exc
+
+
+def cm(x: float) -> int:
+    """Pixels (at 96 dpi) of a length in centimetres."""
+    return round(x * 96 / 2.54)
+
+
+def _target_title(r: TargetRow, lang: str) -> str:
+    """A target's name with its unit of measure: 企业（家）, Firms given innovation services (firms)."""
+    name, uom = r.target.name.get(lang), r.target.uom.get(lang)
+    return f"{name}（{uom}）" if lang == "zh" else f"{name} ({uom})"
+
+
+def _percent(r: TargetRow) -> float | None:
+    return None if r.percent is None else round(r.percent, 4)
+
+
+def summary_sheet(book: Book, rep: Report) -> None:
+    """总表 / Summary: the 15 tasks as in the document's table, each with its targets (or milestones),
+    the task's own cells merged down its rows; above the table, the counts of the targets."""
+    lang, plan = book.lang, book.plan
+    ws = book.sheet("summary")
+    book.line(ws, 3, counts_line(rep, lang), bold=True)
     keys = [
         "no",
         "task",
@@ -316,51 +639,56 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         "percent",
         "state",
     ]
-    header(ws, 4, keys, [6, 34, 18, 22, 10, 30, 12, 12, 10, 10])
+    book.header(ws, 4, keys, [6, 34, 18, 22, 10, 30, 12, 12, 10, 10])
     r = 5
-    sep = "、" if lang == "zh" else ", "
     for task, items in _summary(rep):
         start = r
-        texts = [task.short.get(lang), _resp(plan, task, lang), sep.join(task.participating), task.time_node]
+        texts = [
+            task.short.get(lang),
+            _responsible(plan, task, lang),
+            _participating(plan, task, lang),
+            time_node_text(task.time_node, lang),
+        ]
         # merged down the task's rows below: what they need is checked once the rows are known
-        task_lines = max(text_lines(str(t or ""), col_width[(ws.name, c)]) for c, t in enumerate(texts, start=2))
+        task_lines = max(text_lines(t, book.col_width[(ws.name, c)]) for c, t in enumerate(texts, start=2))
         for i, (kind, obj) in enumerate(items or [("-", None)]):
             if i == 0:
-                put(ws, r, 1, task.no, center=True)
+                book.put(ws, r, 1, task.no, center=True)
                 for c, t in enumerate(texts, start=2):
-                    put(ws, r, c, t, wrap=True)
+                    book.put(ws, r, c, t, wrap=True)
             else:
                 for c in range(1, 6):
-                    put(ws, r, c, None)
+                    book.put(ws, r, c, None)
             if kind == "t":
-                wrapped(ws, r, 6, obj.target.name.get(lang))
-                put(ws, r, 7, obj.target.value, NUM)
-                put(ws, r, 8, obj.actual, NUM)
-                put(ws, r, 9, round(obj.percent, 4), PCT, obj.state)
-                put(ws, r, 10, tr("state_" + obj.state, lang), state=obj.state)
+                book.wrapped(ws, r, 6, obj.target.name.get(lang))
+                book.put(ws, r, 7, obj.goal, NUM)
+                book.put(ws, r, 8, obj.actual, NUM)
+                book.put(ws, r, 9, _percent(obj), PCT, obj.state)
+                book.put(ws, r, 10, target_state_text(obj.state, lang), state=obj.state, fit=True)
             elif kind == "m":
-                wrapped(ws, r, 6, obj.milestone.name.get(lang))
-                put(ws, r, 7, None)
-                put(ws, r, 8, obj.done_on)
-                put(ws, r, 9, None)
-                put(ws, r, 10, tr("state_" + obj.state, lang), state=obj.state)
+                book.wrapped(ws, r, 6, obj.milestone.name.get(lang))
+                book.put(ws, r, 7, None)
+                book.put(ws, r, 8, obj.done_on)
+                book.put(ws, r, 9, None)
+                book.put(ws, r, 10, milestone_state_text(obj, lang), state=obj.state, fit=True)
             else:
                 for c in range(6, 11):
-                    put(ws, r, c, None)
+                    book.put(ws, r, c, None)
             r += 1
-        have = sum(heights.get((ws.name, row_no), 1) for row_no in range(start, r))
+        have = sum(book.height(ws, row_no) for row_no in range(start, r))
         if task_lines > have:  # the task's text needs more lines than its targets' rows give: the last grows
-            heights[(ws.name, r - 1)] = heights.get((ws.name, r - 1), 1) + task_lines - have
+            book.lines(ws, r - 1, book.height(ws, r - 1) + task_lines - have)
         if r - start > 1:
-            ws.merge_range(start - 1, 0, r - 2, 0, None, look(None, None, center=True))
-            put(ws, start, 1, task.no, center=True)  # merge_range blanks the range: the first cell again
+            book.merge_down(ws, start, r - 1, 1, task.no, center=True)
             for c, t in enumerate(texts, start=2):
-                ws.merge_range(start - 1, c - 1, r - 2, c - 1, None, look(None, None, wrap=True))
-                put(ws, start, c, t, wrap=True)
+                book.merge_down(ws, start, r - 1, c, t, wrap=True)
     ws.print_area(0, 0, r - 2, 9)
 
-    # 指标明细 / Targets -------------------------------------------------------------------------
-    ws = sheet("targets")
+
+def targets_sheet(book: Book, rep: Report) -> None:
+    """指标明细 / Targets: each commitment's figures and state, and a bar chart of the completion rates."""
+    lang = book.lang
+    ws = book.sheet("targets")
     keys = [
         "code",
         "target_name",
@@ -375,110 +703,109 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
         "state",
         "task",
     ]
-    header(ws, 4, keys, [code_w, 34, 8, 10, 12, 12, 12, 12, 12, 10, 10, 6])
+    book.header(ws, 4, keys, [book.code_w, 34, 8, 10, 12, 12, 12, 12, 12, 10, 10, 6])
     for i, row in enumerate(rep.targets):
         r = 5 + i
         t = row.target
-        vals = [
-            t.code,
-            t.name.get(lang),
-            t.uom.get(lang),
-            t.deadline,
-            t.value,
-            row.expected,
-            row.actual,
-            max(0.0, row.gap),
-            row.forecast,
-        ]
-        for c, v in enumerate(vals, start=1):
-            put(ws, r, c, v, NUM if c >= 5 else None)
-        put(ws, r, 10, round(row.percent, 4), PCT, row.state)
-        put(ws, r, 11, tr("state_" + row.state, lang), state=row.state)
-        put(ws, r, 12, t.task)
-    last_target_row = 4 + len(rep.targets)
-    if rep.targets:
-        chart = wb.add_chart({"type": "bar"})
-        # the percent column J, titled by its header, one bar per target code (column A)
-        chart.add_series(
-            {
-                "name": [ws.name, 3, 9],
-                "values": [ws.name, 4, 9, last_target_row - 1, 9],
-                "categories": [ws.name, 4, 0, last_target_row - 1, 0],
-            }
-        )
-        chart.set_title({"name": tr("xp_chart_percent", lang)})
-        chart.set_x_axis({"name": "%"})  # a bar chart's value axis is its horizontal one
-        chart.set_legend({"none": True})
-        chart.set_size({"width": cm(18), "height": cm(max(8, len(rep.targets) * 0.5))})
-        ws.insert_chart("N4", chart)
+        book.put(ws, r, 1, t.code)
+        book.wrapped(ws, r, 2, t.name.get(lang))
+        book.put(ws, r, 3, t.uom.get(lang), fit=True)
+        book.put(ws, r, 4, t.deadline)
+        for c, v in enumerate((row.goal, row.expected, row.actual, row.gap, row.forecast), start=5):
+            book.put(ws, r, c, v, NUM)
+        book.put(ws, r, 10, _percent(row), PCT, row.state)
+        book.put(ws, r, 11, target_state_text(row.state, lang), state=row.state, fit=True)
+        book.put(ws, r, 12, t.task, center=True)
+    if not rep.targets:
+        return
+    last_row = 4 + len(rep.targets)
+    chart = book.chart("bar", tr("xp_chart_percent", lang))
+    # the percent column J, named by its header, one bar per target code (column A)
+    chart.add_series(
+        {
+            "name": [ws.name, 3, 9],
+            "values": [ws.name, 4, 9, last_row - 1, 9],
+            "categories": [ws.name, 4, 0, last_row - 1, 0],
+        }
+    )
+    chart.set_x_axis({"name": "%"})  # a bar chart's value axis is its horizontal one
+    chart.set_legend({"none": True})
+    chart.set_size({"width": cm(18), "height": cm(max(8, len(rep.targets) * 0.5))})
+    ws.insert_chart("N4", chart)
 
-    # 分市 / By city ------------------------------------------------------------------------------
-    ws = sheet("by_city")
-    keys = ["code", "unit", "quota", "expected", "actual", "percent", "state"]
-    header(ws, 4, keys, [code_w, 14, 10, 10, 10, 10, 10])
+
+def by_city_sheet(book: Book, rep: Report) -> None:
+    """分市 / By city: each split target's cities against their quotas, then the province's total."""
+    lang, plan = book.lang, book.plan
+    ws = book.sheet("by_city")
+    book.header(
+        ws,
+        4,
+        ["code", "unit", "quota", "expected", "actual", "percent", "state"],
+        [book.code_w, 14, 10, 10, 10, 10, 10],
+    )
     r = 5
     for row in rep.targets:
         shares = [s for s in row.breakdown if s.target is not None]
         if not shares:
             continue
         for s in shares:
-            put(ws, r, 1, row.target.code)
-            put(ws, r, 2, plan.unit_name(s.unit, lang))
-            put(ws, r, 3, s.target, NUM)
-            put(ws, r, 4, s.expected, NUM)
-            put(ws, r, 5, s.actual, NUM)
+            book.put(ws, r, 1, row.target.code)
+            book.put(ws, r, 2, plan.unit_name(s.unit, lang))
+            book.put(ws, r, 3, s.target, NUM)
+            book.put(ws, r, 4, s.expected, NUM)
+            book.put(ws, r, 5, s.actual, NUM)
             pct = s.actual / s.target * 100 if s.target else 100.0
-            put(ws, r, 6, round(pct, 4), PCT, s.state)
-            put(ws, r, 7, tr("state_" + (s.state or "pending"), lang), state=s.state)
+            book.put(ws, r, 6, round(pct, 4), PCT, s.state)
+            book.put(ws, r, 7, target_state_text(s.state, lang), state=s.state, fit=True)
             r += 1
-        put(ws, r, 1, row.target.code, bold=True)
-        put(ws, r, 2, tr("xp_total", lang), bold=True)
-        put(ws, r, 3, sum(s.target or 0 for s in shares), NUM, bold=True)
-        put(ws, r, 4, row.expected, NUM, bold=True)
-        put(ws, r, 5, sum(s.actual for s in shares), NUM, bold=True)
-        put(ws, r, 6, round(row.percent, 4), PCT, row.state, bold=True)
-        put(ws, r, 7, tr("state_" + row.state, lang), state=row.state, bold=True)
+        book.put(ws, r, 1, row.target.code, bold=True)
+        book.put(ws, r, 2, tr("xp_total", lang), bold=True)
+        book.put(ws, r, 3, sum(s.target or 0 for s in shares), NUM, bold=True)
+        book.put(ws, r, 4, row.expected, NUM, bold=True)
+        book.put(ws, r, 5, sum(s.actual for s in shares), NUM, bold=True)
+        book.put(ws, r, 6, _percent(row), PCT, row.state, bold=True)
+        book.put(ws, r, 7, target_state_text(row.state, lang), state=row.state, bold=True, fit=True)
         r += 2
 
-    # 月度进展 / Monthly --------------------------------------------------------------------------
-    ws = sheet("monthly")
+
+def monthly_sheet(book: Book, rep: Report) -> None:
+    """月度进展 / Monthly: each target's cumulative actual (coloured by that month's state) against its
+    expected value, month by month; line charts of the headline targets, titled by their names."""
     from kctrack.schedule import expected as expected_at
     from kctrack.schedule import months_between
 
+    lang, plan = book.lang, book.plan
+    ws = book.sheet("monthly")
     months = months_between(plan.start, plan.end)
-    keys = ["code", "target_name", "series", *[f"!{m}" for m in months]]
-    header(ws, 4, keys, [code_w, 30, 10, *[10] * len(months)])
+    book.header(
+        ws, 4, ["code", "target_name", "series", *[f"!{m}" for m in months]], [book.code_w, 30, 10, *[10] * len(months)]
+    )
     r = 5
-    rows_of: dict[str, int] = {}
+    rows_of: dict[str, tuple[int, TargetRow]] = {}
     for row in rep.targets:
+        t = row.target
         cells = {c.month: c for c in row.monthly}
-        rows_of[row.target.code] = r
-        put(ws, r, 1, row.target.code)
-        put(ws, r, 2, row.target.name.get(lang))
-        put(ws, r, 3, tr("xp_actual", lang))
-        put(ws, r + 1, 1, row.target.code)
-        put(ws, r + 1, 2, row.target.name.get(lang))
-        put(ws, r + 1, 3, tr("xp_expected", lang))
+        rows_of[t.code] = (r, row)
+        for offset, series in ((0, "xp_actual"), (1, "xp_expected")):
+            book.put(ws, r + offset, 1, t.code)
+            book.put(ws, r + offset, 2, t.name.get(lang))
+            book.put(ws, r + offset, 3, tr(series, lang))
         for j, m in enumerate(months, start=4):
             cell = cells.get(m)
-            put(ws, r, j, cell.actual if cell else None, NUM, cell.state if cell else None)
-            e = (
-                cell.expected
-                if cell
-                else expected_at(
-                    row.target.value, plan.start, row.target.deadline, m, dict(row.target.checkpoints) or None
-                )
-            )
-            put(ws, r + 1, j, e, NUM)
+            book.put(ws, r, j, cell.actual if cell else None, NUM, cell.state if cell else None)
+            cps = dict(t.checkpoints) or None
+            e = cell.expected if cell else expected_at(row.goal, plan.start, t.deadline, m, cps)
+            book.put(ws, r + 1, j, e, NUM)
         r += 2
     charts_at = r + 1
+    ws.set_h_pagebreaks([charts_at - 1])  # the charts start a printed page: none is cut in two
     last_col = 2 + len(months)  # counted from 0: the last month's column
     for k, code in enumerate(c for c in HEADLINE if c in rows_of):
-        rr = rows_of[code]
-        chart = wb.add_chart({"type": "line"})
-        chart.set_title({"name": code})
+        first, row = rows_of[code]
+        chart = book.chart("line", _target_title(row, lang))
         chart.set_size({"width": cm(14), "height": cm(7)})
-        for series_row in (rr - 1, rr):  # actual, expected (counted from 0)
+        for series_row in (first - 1, first):  # actual, expected (counted from 0)
             chart.add_series(
                 {
                     "name": [ws.name, series_row, 2],
@@ -488,45 +815,72 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
             )
         ws.insert_chart(f"{'A' if k % 2 == 0 else 'H'}{charts_at + (k // 2) * 16}", chart)
 
-    # 里程碑 / Milestones -------------------------------------------------------------------------
-    ws = sheet("milestones")
-    keys = ["code", "milestone", "task", "due", "done_on", "state"]
-    header(ws, 4, keys, [code_w, 50, 6, 10, 10, 10])
-    for i, mrow in enumerate(rep.milestones):
-        r = 5 + i
-        put(ws, r, 1, mrow.milestone.code)
-        wrapped(ws, r, 2, mrow.milestone.name.get(lang))
-        put(ws, r, 3, mrow.milestone.task)
-        put(ws, r, 4, mrow.milestone.due)
-        put(ws, r, 5, mrow.done_on)
-        put(ws, r, 6, tr("state_" + mrow.state, lang), state=mrow.state)
 
-    # 数据来源 / Sources ---------------------------------------------------------------------------
-    ws = sheet("sources")
+def milestones_sheet(book: Book, rep: Report) -> None:
+    """里程碑 / Milestones: due month, month done and state; one done late says how late."""
+    lang = book.lang
+    ws = book.sheet("milestones")
+    book.header(ws, 4, ["code", "milestone", "task", "due", "done_on", "state"], [book.code_w, 50, 6, 10, 10, 10])
+    for i, m in enumerate(rep.milestones):
+        r = 5 + i
+        book.put(ws, r, 1, m.milestone.code)
+        book.wrapped(ws, r, 2, m.milestone.name.get(lang))
+        book.put(ws, r, 3, m.milestone.task, center=True)
+        book.put(ws, r, 4, m.milestone.due)
+        book.put(ws, r, 5, m.done_on)
+        book.put(ws, r, 6, milestone_state_text(m, lang), state=m.state, fit=True)
+
+
+def resources_sheet(book: Book, rep: Report) -> None:
+    """依托资源 / Resources: what the work draws on, available and engaged (or not recorded).
+
+    Not targets: no state, no percent, no colour, not in the summary's counts."""
+    lang = book.lang
+    ws = book.sheet("resources")
+    book.line(ws, 3, tr("title_resources", lang), bold=True)
+    book.header(ws, 4, ["code", "task", "resource", "uom", "available", "engaged"], [book.code_w, 6, 40, 10, 12, 12])
+    for i, x in enumerate(rep.resources):
+        r = 5 + i
+        res = x.resource
+        book.put(ws, r, 1, res.code)
+        book.put(ws, r, 2, res.task, center=True)
+        book.wrapped(ws, r, 3, res.name.get(lang))
+        book.put(ws, r, 4, res.uom.get(lang), fit=True)
+        book.put(ws, r, 5, res.value, NUM)
+        if x.engaged is None:
+            book.put(ws, r, 6, tr("xp_not_recorded", lang), fit=True)
+        else:
+            book.put(ws, r, 6, x.engaged, NUM)
+
+
+def sources_sheet(book: Book, data: ExportData) -> None:
+    """数据来源 / Sources: the returns grid, the batches in force (the returns the figures rest on; the
+    superseded and undone ones are history, counted under the list), and the notes of their records."""
+    lang, plan = book.lang, book.plan
+    ws = book.sheet("sources")
     g = data.grid
-    ws.write_string(3, 0, tr("title_returns", lang, as_of=g.as_of, day=plan.returns_due_day), bold_text)
-    header(ws, 5, ["unit", *[f"!{m}" for m in g.months]], [18, *[10] * len(g.months)])
+    book.line(ws, 4, tr("title_returns", lang, as_of=g.as_of, day=plan.returns_due_day), bold=True)
+    book.header(ws, 5, ["unit", *[f"!{m}" for m in g.months]], [18, *[10] * len(g.months)])
     r = 6
     for u, months_state in g.cells.items():
-        put(ws, r, 1, plan.unit_name(u, lang))
+        book.put(ws, r, 1, plan.unit_name(u, lang), fit=True)
         for j, m in enumerate(g.months, start=2):
             st = months_state[m]
-            put(ws, r, j, tr("xp_grid_" + st, lang), state=st)
+            book.put(ws, r, j, tr("xp_grid_" + st, lang), state=st)
         r += 1
-    # the returns the figures rest on: the batches in force; the superseded and undone ones are history
     r += 1
-    ws.write_string(r - 1, 0, tr("xp_batches", lang), bold_text)
+    book.line(ws, r, tr("xp_batches", lang), bold=True)
     r += 1
-    list_header(
+    book.list_header(
         ws, r, ["batch", "created", "operator", "kind", "source", "unit", "month", "records", "received", "reason"]
     )
     for b in data.batches:
         r += 1
         vals = [
             b.id,
-            b.created,
+            local_time(b.created),
             b.operator,
-            b.kind,
+            tr(f"batch_kind_{b.kind}", lang),
             b.source + (f"!{b.sheet}" if b.sheet else ""),
             plan.unit_name(b.unit, lang) if b.unit else "",
             b.month or "",
@@ -535,44 +889,31 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
             getattr(b, "reason", None) or "",
         ]
         for c, v in enumerate(vals, start=1):
-            put(ws, r, c, v)
+            book.put(ws, r, c, v, fit=c == 6)
     if data.left_out:
         r += 1
-        ws.write_string(r - 1, 0, tr("xp_batches_left_out", lang, n=data.left_out))
+        book.line(ws, r, tr("xp_batches_left_out", lang, n=data.left_out))
     noted = [(b, rec) for b in data.batches for rec in b.records if rec.get("note")]
     if noted:
         r += 2
-        ws.write_string(r - 1, 0, tr("xp_notes", lang), bold_text)
+        book.line(ws, r, tr("xp_notes", lang), bold=True)
         r += 1
-        list_header(ws, r, ["batch", "code", "unit", "month", "source", "note"])
+        book.list_header(ws, r, ["batch", "code", "unit", "month", "source", "note"])
         for b, rec in noted:
             r += 1
             source = b.source + (f"!{b.sheet}" if b.sheet else "") + (f"!{rec['cell']}" if rec.get("cell") else "")
             vals = [b.id, rec["target"], plan.unit_name(rec["unit"], lang), rec["month"], source, rec["note"]]
             for c, v in enumerate(vals, start=1):
-                put(ws, r, c, v)
+                book.put(ws, r, c, v)
     for c, w in enumerate((8, 26, 12, 8, 40, 14, 10, 8, 10, 30), start=1):
-        col_width[(ws.name, c)] = max(col_width.get((ws.name, c), 0), w)
-
-    sheets = {s.name: s for s in wb.worksheets()}
-    for key, need in widths.items():
-        col_width[key] = max(col_width.get(key, 0), need)
-    for (name, col), w in col_width.items():
-        sheets[name].set_column(col - 1, col - 1, w)
-    for (name, row_no), n in heights.items():
-        if n > 1:
-            sheets[name].set_row(row_no - 1, LINE_PT * n)
-    try:
-        wb.close()
-    except FileCreateError as exc:  # the OSError of opening the file, wrapped
-        cause = exc.args[0] if exc.args else None
-        raise cause if isinstance(cause, OSError) else OSError(str(exc)) from exc
+        book.col_width[(ws.name, c)] = max(book.col_width.get((ws.name, c), 0), w)
 
 
-LINE_PT = 16  # points a line of 11-point text takes, Chinese included
+def text_width(text: str) -> int:
+    """Half-width characters a text takes (a Chinese character is two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 
 def text_lines(text: str, width: float) -> int:
     """Lines a text takes wrapped in a column ``width`` characters wide (a Chinese character is two)."""
-    shown = sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
-    return max(1, math.ceil(shown / max(1.0, width - 1)))
+    return max(1, math.ceil(text_width(text) / max(1.0, width - 1)))

@@ -154,6 +154,19 @@ def failed(result: typer.testing.Result, code: int) -> str:
 # are deselected.  A test about SQLite files themselves is marked ``sqlite_only``.
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-readme",
+        action="store_true",
+        help="write what the commands print into README.md's tour (tests/test_readme_tour.py)",
+    )
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        help="write the rendered tables into tests/snapshots/ (tests/test_tables.py)",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
@@ -320,3 +333,18 @@ def chdir_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     """Run in an empty folder, so that a default ./kctrack.db would land there."""
     monkeypatch.chdir(tmp_path)
     yield tmp_path
+
+
+def md_tables(text: str) -> dict[str, list[list[str]]]:
+    """Each ``## heading``'s table rows (header first), cells stripped."""
+    out: dict[str, list[list[str]]] = {}
+    current = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            out[current] = []
+        elif line.startswith("|") and current is not None:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if not all(set(c) <= {"-"} for c in cells):
+                out[current].append(cells)
+    return out

@@ -32,10 +32,12 @@ from xml.etree import ElementTree
 import openpyxl
 import pytest
 import yaml
-from conftest import Db, empty
+from conftest import Db, empty, md_tables
 from typer.testing import CliRunner, Result
 
 from kctrack.cli import app
+from kctrack.clock import local_time
+from kctrack.i18n import tr
 
 runner = CliRunner()
 
@@ -50,7 +52,8 @@ STATE = {
         "on_track": "按期",
         "behind": "滞后",
         "off_track": "严重滞后",
-        "overdue": "逾期",
+        "not_achieved": "未完成",
+        "overdue": "逾期未完成",
         "pending": "未到期",
     },
     "en": {
@@ -58,6 +61,7 @@ STATE = {
         "on_track": "on track",
         "behind": "behind",
         "off_track": "off track",
+        "not_achieved": "not achieved",
         "overdue": "overdue",
         "pending": "pending",
     },
@@ -67,8 +71,8 @@ GRID = {
     "en": {"received": "received", "late": "late", "missing": "missing", "not_due": "not due"},
 }
 SHEETS = {
-    "zh": ["总表", "指标明细", "分市", "月度进展", "里程碑", "数据来源"],
-    "en": ["Summary", "Targets", "By city", "Monthly", "Milestones", "Sources"],
+    "zh": ["总表", "指标明细", "分市", "月度进展", "里程碑", "依托资源", "数据来源"],
+    "en": ["Summary", "Targets", "By city", "Monthly", "Milestones", "Resources", "Sources"],
 }
 HEADERS = {
     "zh": {
@@ -101,6 +105,7 @@ HEADERS = {
         "by_city": ["编号", "填报单位", "任务", "应完成", "完成", "完成率", "状态"],
         "monthly": ["编号", "指标", "系列", *MONTHS],
         "milestones": ["编号", "里程碑", "重点目标任务", "时间节点", "完成月份", "状态"],
+        "resources": ["编号", "重点目标任务", "依托资源", "计量单位", "可依托", "已动员"],
         "sources": ["填报单位", *MONTHS],
         "batches": [
             "批次",
@@ -145,6 +150,7 @@ HEADERS = {
         "by_city": ["Code", "Reporting unit", "Quota", "Expected", "Actual", "Completion", "State"],
         "monthly": ["Code", "Target", "Series", *MONTHS],
         "milestones": ["Code", "Milestone", "Key task", "Due", "Done in", "State"],
+        "resources": ["Code", "Key task", "Resource", "Unit of measure", "Available", "Engaged"],
         "sources": ["Reporting unit", *MONTHS],
         "batches": [
             "Batch",
@@ -169,7 +175,10 @@ LEFT_OUT = {
     "zh": "另有 {n} 个已被取代或已撤销的批次未列出；全部批次见 kctrack history",
     "en": "{n} superseded or undone batches are left out; kctrack history lists them all",
 }
+# the kind of a batch in the sources sheet, in the workbook's language
+BATCH_KIND = {"zh": {"import": "导入", "record": "记录"}, "en": {"import": "import", "record": "record"}}
 CSV_HEAD = [
+    "kind",
     "code",
     "name",
     "unit_of_measure",
@@ -182,7 +191,19 @@ CSV_HEAD = [
     "percent",
     "state",
     "task",
+    "available",
+    "engaged",
+    "done_on",
+    "months_late",
 ]
+
+
+def ms_state(m: dict[str, Any], lang: str = "zh") -> str:
+    """A milestone's state as the export writes it: one done late says how late."""
+    if m["state"] == "done_late":
+        n = m["months_late"]
+        return f"逾期完成（晚 {n} 个月）" if lang == "zh" else f"done late ({n} month{'' if n == 1 else 's'} late)"
+    return STATE[lang][m["state"]]
 
 
 # -- running the CLI -----------------------------------------------------------------------------
@@ -210,10 +231,14 @@ def status_of(db: Db, as_of: str, lang: str = "zh") -> dict[str, Any]:
 
 
 def by_month_of(db: Db, as_of: str) -> dict[str, dict[str, float | None]]:
-    """``status --by month --format csv``: code → month → cumulative actual (None where not reported)."""
+    """``status --by month --format csv``: code → month → cumulative actual (None where not reported).
+
+    The code is the first column, the months are headed by themselves (the other headers are in the
+    language of the output)."""
     text = xok(xk(db, "status", "--by", "month", "--format", "csv", "--as-of", as_of)).stdout
-    rows = list(csv.DictReader(io.StringIO(text)))
-    return {r["code"]: {m: (float(r[m]) if r[m] != "" else None) for m in MONTHS} for r in rows}
+    head, *rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    col = {m: head.index(m) for m in MONTHS}
+    return {r[0]: {m: (float(r[col[m]]) if r[col[m]] != "" else None) for m in MONTHS} for r in rows}
 
 
 def export(db: Db, out: Path, as_of: str, *extra: Any) -> Path:
@@ -379,7 +404,8 @@ def _hand(db: Db, folder: Path) -> DataSet:
 # The hand-built set as of 2020-07, computed by hand (plan start 2020-04, behind ratio 0.8).
 #   TECH_MANAGER_TEAMS (200, due 2020-07): 苏州 10+5, 南京 7 (4 corrected to 7), 无锡 25 (return);
 #     苏州's 3 in August is after the as-of month.  47; expected 200 (deadline reached);
-#     47 < 0.8 × 200 → off_track; 23.5 %; gap 153; no month left → forecast 47.
+#     47 < 200 at the close of its deadline month → not_achieved (未完成; before the year-end rule
+#     this read off_track); 23.5 %; gap 153; no month left → forecast 47.
 #   FIRMS_SERVED (1000, due 2020-12): 300 (Apr) + 60 (Jun) + 90 (Jul, return) = 450 (the 1000 undone);
 #     expected 1000 × 4/9 = 444.44 → on_track; 45 %; gap 550;
 #     pace of May–July (0 + 60 + 90) / 3 = 50, × 5 months (Aug–Dec) → 700.
@@ -393,7 +419,7 @@ HAND = {
         "gap": 153,
         "forecast": 47,
         "percent": 23.5,
-        "state": "off_track",
+        "state": "not_achieved",
         "monthly": [0, 10, 22, 47, None, None, None, None, None],
     },
     "FIRMS_SERVED": {
@@ -417,8 +443,9 @@ HAND = {
         "monthly": [2, 2, 2, 2, None, None, None, None, None],
     },
 }
-# TECH_MANAGER_TEAMS by city: quota, actual (expected = quota: the deadline is the as-of month)
-HAND_CITIES = {"苏州市": (25, 15, "off_track"), "无锡市": (25, 25, "done"), "南京市": (25, 7, "off_track")}
+# TECH_MANAGER_TEAMS by city: quota, actual (expected = quota: the deadline is the as-of month, so a
+# city short of its quota has not achieved it)
+HAND_CITIES = {"苏州市": (25, 15, "not_achieved"), "无锡市": (25, 25, "done"), "南京市": (25, 7, "not_achieved")}
 
 
 @pytest.fixture(params=["demo", "hand"])
@@ -470,7 +497,7 @@ def test_targets_sheet_matches_status(xp_set: DataSet) -> None:
     ws = load(ds.xlsx)["指标明细"]
     assert values(ws, 4, 12) == HEADERS["zh"]["targets"]
     targets = ds.status["targets"]
-    assert len(targets) == 34  # every target of data/targets.yaml
+    assert len(targets) == 28  # every commitment of data/targets.yaml (its 6 resources are not targets)
     rows = block(ws, 5, 12)
     assert len(rows) == len(targets)
     for row, t in zip(rows, targets, strict=True):
@@ -516,10 +543,12 @@ def test_every_figure_fits_its_column_and_wrapped_text_its_row(xp_demo: DataSet)
                     assert ws.column_dimensions[c.column_letter].width >= len(shown) + 1, (ws.title, c.coordinate)
     summary = wb["总表"]
     row3 = next(r for r in range(5, summary.max_row + 1) if summary.cell(r, 1).value == 3)
-    # task 3's participating units (省级学会、市县科协、企业科协: 28 half-widths) take two lines of column D (22)
+    # task 3's participating units (省级学会、市县科协、企业科协: 28 half-widths) take two lines of column D (22),
+    # merged down the task's rows (its milestones): together they are at least two lines tall
     assert summary.cell(row3, 4).value == "省级学会、市县科协、企业科协"
     assert summary.column_dimensions["D"].width == excel_width(22)
-    assert summary.row_dimensions[row3].height >= 2 * 16
+    row4 = next(r for r in range(row3 + 1, summary.max_row + 1) if summary.cell(r, 1).value == 4)
+    assert sum(summary.row_dimensions[r].height or 16 for r in range(row3, row4)) >= 2 * 16
 
 
 def _summary_expected(ds: DataSet) -> list[tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]]:
@@ -563,7 +592,7 @@ def test_summary_sheet_matches_status(xp_set: DataSet) -> None:
                 assert row[5] == item["name"]
                 assert row[6] is None and row[8] is None
                 assert row[7] == item["done_on"]
-                assert row[9] == STATE["zh"][item["state"]], item["code"]
+                assert row[9] == ms_state(item), item["code"]
             else:
                 assert row[5:] == [None] * 5
             r += 1
@@ -578,7 +607,8 @@ def test_by_city_sheet_matches_status(xp_set: DataSet) -> None:
     ds = xp_set
     ws = load(ds.xlsx)["分市"]
     assert values(ws, 4, 7) == HEADERS["zh"]["by_city"]
-    split = [t for t in ds.status["targets"] if t["breakdown"]]
+    # the targets split into quotas (a shared target's breakdown has no quotas: not on this sheet)
+    split = [t for t in ds.status["targets"] if any(s["target"] is not None for s in t["breakdown"])]
     assert [t["code"] for t in split] == ["TECH_MANAGER_TEAMS"]
     r = 5
     for t in split:
@@ -629,9 +659,9 @@ def test_milestones_sheet_matches_status(xp_set: DataSet) -> None:
     assert values(ws, 4, 6) == HEADERS["zh"]["milestones"]
     ms_task = {m["code"]: m["task"] for m in ds.plan["milestones"]}
     rows = block(ws, 5, 6)
-    assert len(rows) == len(ds.status["milestones"]) == 51  # every milestone of data/targets.yaml
+    assert len(rows) == len(ds.status["milestones"]) == 56  # every milestone of data/targets.yaml
     for row, m in zip(rows, ds.status["milestones"], strict=True):
-        assert row == [m["code"], m["name"], ms_task[m["code"]], m["due"], m["done_on"], STATE["zh"][m["state"]]]
+        assert row == [m["code"], m["name"], ms_task[m["code"]], m["due"], m["done_on"], ms_state(m)]
 
 
 def test_sources_sheet_matches_returns_and_history(xp_set: DataSet) -> None:
@@ -657,9 +687,9 @@ def test_sources_sheet_matches_returns_and_history(xp_set: DataSet) -> None:
         source = b["source"] + (f"!{b['sheet']}" if b["sheet"] else "")
         want = [
             b["id"],
-            b["created"],
+            local_time(b["created"]),  # the JSON's UTC stamp in local time, to the minute
             b["operator"],
-            b["kind"],
+            BATCH_KIND["zh"][b["kind"]],
             source,
             ds.unit_name(b["unit"]),
             b["month"] or "",
@@ -690,7 +720,7 @@ def test_hand_built_figures_by_hand(xp_hand: DataSet) -> None:
     t_rows = {r[0]: r for r in block(targets_ws, 5, 12)}
     s_rows = {r[5]: r for r in block(summary_ws, 5, 10) if r[5] is not None}
     m_rows = {}
-    for r in range(5, 5 + 2 * 34, 2):
+    for r in range(5, 5 + 2 * 28, 2):
         m_rows[monthly_ws.cell(r, 1).value] = r
     for code, h in HAND.items():
         assert st[code]["actual"] == approx(h["actual"])
@@ -715,35 +745,42 @@ def test_hand_built_figures_by_hand(xp_hand: DataSet) -> None:
         if code not in HAND:
             assert row[6] == 0 and row[8] == 0 and row[7] == approx(row[4]), code
             assert values(monthly_ws, m_rows[code], 12)[3:] == [0, 0, 0, 0, None, None, None, None, None]
-    # the monthly cells are coloured by that month's state: TECH is off track every month (0 < 40, 10 < 80,
-    # 22 < 120, 47 < 160), FIRMS on track every month (300 ≥ 111, 300 ≥ 222, 360 ≥ 333, 450 ≥ 444)
+    # the monthly cells are coloured by that month's state: TECH is off track in April–June (0 < 0.8 × 50,
+    # 10 < 80, 22 < 120) and not achieved at the close of July, its deadline (47 < 200); FIRMS on track
+    # every month (300 ≥ 111, 300 ≥ 222, 360 ≥ 333, 450 ≥ 444)
     colour = {
         code: targets_ws.cell(5 + list(t_rows).index(code), 11).fill.fgColor.rgb
-        for code in ("TECH_MANAGER_TEAMS", "FIRMS_SERVED")
+        for code in ("TECH_MANAGER_TEAMS", "FIRMS_SERVED", "CHOKEPOINTS_SOLVED")
     }
-    assert colour["TECH_MANAGER_TEAMS"] != colour["FIRMS_SERVED"]
-    for code in colour:
-        for c in range(4, 8):
-            assert monthly_ws.cell(m_rows[code], c).fill.fgColor.rgb == colour[code], (code, c)
+    assert len(set(colour.values())) == 3  # not achieved, on track, off track
+    want = {
+        "TECH_MANAGER_TEAMS": [colour["CHOKEPOINTS_SOLVED"]] * 3 + [colour["TECH_MANAGER_TEAMS"]],
+        "FIRMS_SERVED": [colour["FIRMS_SERVED"]] * 4,
+    }
+    for code, fills in want.items():
+        assert [monthly_ws.cell(m_rows[code], c).fill.fgColor.rgb for c in range(4, 8)] == fills, code
     # by city
     city = {(r[0], r[1]): r for r in block(city_ws, 5, 7)}
     for unit, (quota, actual, state) in HAND_CITIES.items():
         row = city[("TECH_MANAGER_TEAMS", unit)]
         assert row[2:7] == [quota, approx(quota), approx(actual), approx(actual / quota * 100), STATE["zh"][state]]
     assert city[("TECH_MANAGER_TEAMS", "常州市")][4] == 0
-    assert city[("TECH_MANAGER_TEAMS", TOTAL["zh"])][2:7] == [200, 200, 47, approx(23.5), STATE["zh"]["off_track"]]
-    # milestones: done in June though due in May; done in August is not yet done as of July
+    total = [200, 200, 47, approx(23.5), STATE["zh"]["not_achieved"]]
+    assert city[("TECH_MANAGER_TEAMS", TOTAL["zh"])][2:7] == total
+    # milestones: done in June though due in May (done late, one month); done in August is not yet done
+    # as of July
     ms = {r[0]: r for r in block(wb["里程碑"], 5, 6)}
-    assert ms["M_2020_05_PILOT_APPLICATION"][3:] == ["2020-05", "2020-06", STATE["zh"]["done"]]
+    assert ms["M_2020_05_PILOT_APPLICATION"][3:] == ["2020-05", "2020-06", "逾期完成（晚 1 个月）"]
     assert ms["M_2020_08_REVIEW"][3:] == ["2020-08", None, STATE["zh"]["pending"]]
     assert ms["M_2020_04_SURVEY"][3:] == ["2020-04", None, STATE["zh"]["overdue"]]
     assert ms["M_2020_10_CASES"][3:] == ["2020-10", None, STATE["zh"]["pending"]]
-    # sources: the two imported returns (received 2020-08-05, due 2020-08-10) are on time; record
-    # commands are not returns, so earlier months are missing; the as-of month is not yet due elsewhere
+    # sources: the grid as of July knows only the returns received by 31 July (kctrack returns): the two
+    # imported returns (received 2020-08-05) had not come in, and July's were not yet due; record
+    # commands are not returns, so earlier months are missing
     src = wb["数据来源"]
     grid = {r[0]: dict(zip(MONTHS, r[1:], strict=True)) for r in block(src, 6, 10)}
-    assert grid["企业工作办公室"]["2020-07"] == "按时"
-    assert grid["无锡市"]["2020-07"] == "按时"
+    assert grid["企业工作办公室"]["2020-07"] == "未到期"
+    assert grid["无锡市"]["2020-07"] == "未到期"
     assert grid["企业工作办公室"]["2020-04"] == "缺报"
     assert grid["南京市"]["2020-06"] == "缺报"
     assert grid["南京市"]["2020-07"] == "未到期"
@@ -785,14 +822,15 @@ def test_sources_sheet_lists_the_batches_in_force(
     assert tech["actual"] == 35
     names = {"zh": ("无锡市", "苏州市"), "en": ("Wuxi", "Suzhou")}
     for lang in ("zh", "en"):
-        ws = load(export(db, tmp_path / f"summary-{lang}.xlsx", "2020-07", "--lang", lang))[SHEETS[lang][5]]
+        ws = load(export(db, tmp_path / f"summary-{lang}.xlsx", "2020-07", "--lang", lang))[SHEETS[lang][-1]]
         title_row = next(r for r in range(6, ws.max_row + 1) if ws.cell(r, 1).value == BATCHES_TITLE[lang])
         assert values(ws, title_row + 1, 10) == HEADERS[lang]["batches"]
         listed = block(ws, title_row + 2, 10)
         assert len(listed) == 3, listed  # two batches and the line under them
+        kind = BATCH_KIND[lang]
         assert [(r[0], r[3], r[4], r[5], r[6], r[7]) for r in listed[:2]] == [
-            (2, "import", "wuxi-2.xlsx!月报", names[lang][0], "2020-07", 1),
-            (4, "record", "kctrack record TECH_MANAGER_TEAMS 10 --month 2020-05", None, None, 1),
+            (2, kind["import"], "wuxi-2.xlsx!月报", names[lang][0], "2020-07", 1),
+            (4, kind["record"], "kctrack record TECH_MANAGER_TEAMS 10 --month 2020-05", None, None, 1),
         ], lang
         assert [r[8] for r in listed[:2]] == ["2020-08-06", None]  # when the return came in; a record has none
         assert listed[2] == [LEFT_OUT[lang].format(n=2), *[None] * 9]
@@ -842,10 +880,12 @@ def test_charts_point_at_the_right_ranges(xp_set: DataSet) -> None:
     ws = wb["月度进展"]
     lines = [c for c in ws._charts if type(c).__name__ == "LineChart"]
     assert len(lines) == 4 and len(ws._charts) == 4
-    assert sorted(_title(c) for c in lines) == sorted(HEADLINE)
+    # each titled by its target's name and unit of measure, in the workbook's language (not its code)
+    code_of = {f"{t['name']}（{t['unit_of_measure']}）": t["code"] for t in ds.status["targets"]}
+    assert sorted(code_of[_title(c)] for c in lines) == sorted(HEADLINE)
     row_of = {ws.cell(r, 1).value: r for r in range(5, 5 + 2 * n, 2)}
     for chart in lines:
-        code = _title(chart)
+        code = code_of[_title(chart)]
         r = row_of[code]
         assert len(chart.series) == 2, code
         for series, rr, label in zip(chart.series, (r, r + 1), SERIES["zh"], strict=True):
@@ -873,7 +913,7 @@ def test_formula_like_text_stays_text_in_the_workbook(xp_hand: DataSet) -> None:
     # and in the file itself: no <f> element in any sheet, the texts stored as strings
     with zipfile.ZipFile(xp_hand.xlsx) as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == 6
+        assert len(sheets) == 7
         for name in sheets:
             assert re.search(r"<f[ >]", z.read(name).decode("utf-8")) is None, name
 
@@ -954,9 +994,9 @@ def test_formula_like_names_are_quoted_in_csv_and_text_in_xlsx(empty_db: Db, tmp
     xok(xk(db, "record", "T_EQ", "4", "--month", "2020-05", "--unit", "甲市"))
     xok(xk(db, "record", "T_PLUS", "2", "--month", "2020-05"))
     out = export(db, tmp_path / "h.csv", "2020-06")
-    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert rows[0] == CSV_HEAD
-    by_code = {r[0]: dict(zip(CSV_HEAD, r, strict=True)) for r in rows[1:]}
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))  # a CSV file starts with the BOM
+    assert rows[0][:3] == ["类型", "编号", "指标"]  # a file for people: headers in --lang (zh)
+    by_code = {r[1]: dict(zip(CSV_HEAD, r, strict=True)) for r in rows[1:]}
     assert by_code["T_EQ"]["name"] == "'=1+2"
     assert by_code["T_EQ"]["unit_of_measure"] == "'@个"
     assert by_code["T_PLUS"]["name"] == "'+SUM(A1:A2)"
@@ -1033,33 +1073,21 @@ def test_same_data_same_content(xp_demo: DataSet, tmp_path: Path, monkeypatch: p
 # == 5. md, csv, json ================================================================================
 
 
-def _md_tables(text_: str) -> dict[str, list[list[str]]]:
-    """Each ``## heading``'s table: a list of rows (header first), cells stripped."""
-    out: dict[str, list[list[str]]] = {}
-    current = None
-    for line in text_.splitlines():
-        if line.startswith("## "):
-            current = line[3:].strip()
-            out[current] = []
-        elif line.startswith("|") and current is not None:
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if not all(set(c) <= {"-"} for c in cells):
-                out[current].append(cells)
-    return out
-
-
 def test_markdown_renders_the_same_figures_as_status(xp_set: DataSet, tmp_path: Path) -> None:
     ds = xp_set
     md = export(ds.db, tmp_path / "summary.md", ds.as_of).read_text(encoding="utf-8")
     assert md.startswith("# 2020年服务企业科技创新专项行动（苏科协发〔2020〕71号）")
     assert f"截至 {ds.as_of}" in md
-    tables = _md_tables(md)
-    assert list(tables) == ["总表", "指标明细"]
-    # status --format md, parsed the same way (its header row: the JSON keys)
+    tables = md_tables(md)
+    assert list(tables) == ["总表", "指标明细", "里程碑", "依托资源"]
+    # status --format md, parsed the same way (its header row in Chinese: 编号 code, 目标 target, 完成
+    # actual, 应完成 expected)
     status_md = xok(xk(ds.db, "status", "--format", "md", "--as-of", ds.as_of)).stdout
     s_rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in status_md.splitlines()]
     s_head, s_body = s_rows[0], [r for r in s_rows[2:] if r and r != [""]]
-    s_by_code = {r[0]: dict(zip(s_head, r, strict=True)) for r in s_body}
+    named = {"编号": "code", "目标": "target", "完成": "actual", "应完成": "expected"}
+    s_rows_named = [{named.get(h, h): v for h, v in zip(s_head, r, strict=True)} for r in s_body]
+    s_by_code = {r["code"]: r for r in s_rows_named}
     targets = tables["指标明细"]
     assert targets[0] == ["编号", "指标", "截止", "目标", "应完成", "完成", "差距", "预计年底", "完成率", "状态"]
     assert len(targets) - 1 == len(ds.status["targets"])
@@ -1091,7 +1119,7 @@ def test_markdown_renders_the_same_figures_as_status(xp_set: DataSet, tmp_path: 
                     ]
                 )
             else:
-                want.append([*lead, item["name"], "", item["done_on"] or "", "", STATE["zh"][item["state"]]])
+                want.append([*lead, item["name"], "", item["done_on"] or "", "", ms_state(item)])
         if not items:
             want.append([str(task["no"]), task["short"], task["responsible"], task["time_node"], "", "", "", "", ""])
     assert summary[1:] == want
@@ -1101,8 +1129,14 @@ def test_csv_and_json_are_the_status_fields_plus_gap_and_forecast(xp_set: DataSe
     ds = xp_set
     doc = json.loads(export(ds.db, tmp_path / "summary.json", ds.as_of).read_text(encoding="utf-8"))
     status = ds.status
-    assert {k: v for k, v in doc.items() if k not in ("targets", "generated")} == {
+    # status' document (resources and milestones included), plus the counts of the targets by state
+    assert {k: v for k, v in doc.items() if k not in ("targets", "generated", "counts")} == {
         k: v for k, v in status.items() if k != "targets"
+    }
+    states = [t["state"] for t in status["targets"]]
+    assert doc["counts"] == {
+        "targets": len(states),
+        **{s: states.count(s) for s in ("done", "on_track", "behind", "off_track", "not_achieved")},
     }
     assert doc["generated"] == date.today().isoformat()
     assert len(doc["targets"]) == len(status["targets"])
@@ -1111,24 +1145,31 @@ def test_csv_and_json_are_the_status_fields_plus_gap_and_forecast(xp_set: DataSe
         assert {k: got[k] for k in t} == t
         assert got["gap"] == approx(max(0, t["target"] - t["actual"]))
         assert got["forecast"] == approx(hand_forecast(ds.by_month[t["code"]], ds.as_of, t["deadline"]))
-    rows = list(
-        csv.reader(io.StringIO((export(ds.db, tmp_path / "summary.csv", ds.as_of)).read_text(encoding="utf-8")))
-    )
-    assert rows[0] == CSV_HEAD
-    assert len(rows) - 1 == len(status["targets"])
-    for row, t, j in zip(rows[1:], status["targets"], doc["targets"], strict=True):
-        r = dict(zip(CSV_HEAD, row, strict=True))
+    text_ = export(ds.db, tmp_path / "summary.csv", ds.as_of).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text_)))
+    assert len(rows[0]) == len(CSV_HEAD) and rows[0][:4] == ["类型", "编号", "指标", "计量单位"]
+    by_kind: dict[str, list[dict[str, str]]] = {}
+    for row in rows[1:]:
+        by_kind.setdefault(row[0], []).append(dict(zip(CSV_HEAD, row, strict=True)))
+    # kinds and states are words in --lang (zh): 目标, 依托资源, 里程碑; 已完成, 按期…
+    assert list(by_kind) == ["目标", "依托资源", "里程碑"]
+    by_kind = {"commitment": by_kind["目标"], "resource": by_kind["依托资源"], "milestone": by_kind["里程碑"]}
+    assert len(by_kind["commitment"]) == len(status["targets"])
+    for r, t, j in zip(by_kind["commitment"], status["targets"], doc["targets"], strict=True):
         assert [r["code"], r["name"], r["unit_of_measure"], r["deadline"], r["state"], r["task"]] == [
             t["code"],
             t["name"],
             t["unit_of_measure"],
             t["deadline"],
-            t["state"],
+            tr("state_" + t["state"], "zh"),
             str(t["task"]),
         ]
         for key in ("target", "expected", "actual", "percent"):
             assert float(r[key]) == approx(t[key]), (t["code"], key)
         assert float(r["gap"]) == approx(j["gap"]) and float(r["forecast"]) == approx(j["forecast"])
+        assert r["available"] == r["engaged"] == r["done_on"] == r["months_late"] == ""
+    assert [r["code"] for r in by_kind["resource"]] == [x["code"] for x in status["resources"]]
+    assert [r["code"] for r in by_kind["milestone"]] == [m["code"] for m in status["milestones"]]
 
 
 @pytest.mark.parametrize(
@@ -1175,6 +1216,7 @@ def test_lang_en_gives_english_sheet_names_and_headers(xp_demo: DataSet, tmp_pat
         ("By city", "by_city", 7),
         ("Monthly", "monthly", 12),
         ("Milestones", "milestones", 6),
+        ("Resources", "resources", 6),
     ):
         assert values(wb[sheet], 4, ncols) == HEADERS["en"][key], sheet
     src = wb["Sources"]
@@ -1202,8 +1244,8 @@ def test_lang_en_gives_english_sheet_names_and_headers(xp_demo: DataSet, tmp_pat
     assert len(wb["Monthly"]._charts) == 4
     # Markdown in English
     md = export(ds.db, tmp_path / "summary-en.md", ds.as_of, "--lang", "en").read_text(encoding="utf-8")
-    tables = _md_tables(md)
-    assert list(tables) == ["Summary", "Targets"]
+    tables = md_tables(md)
+    assert list(tables) == ["Summary", "Targets", "Milestones", "Resources"]
     assert tables["Targets"][0] == [
         "Code",
         "Target",
