@@ -11,19 +11,19 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO, Any
 
-from rich.console import Console
-from rich.table import Table
+from rich.cells import cell_len
+from rich.console import Console, JustifyMethod
 from rich.text import Text
 
+from kctrack.clock import local_time
 from kctrack.i18n import tr
 from kctrack.parse import exact
 from kctrack.plan import Plan
-from kctrack.status import Report, TargetRow, num
-
-T = TypeVar("T")
+from kctrack.status import Report, ShareRow, TargetRow, num
 
 STATE_STYLE = {
     "done": "bold green",
@@ -31,18 +31,36 @@ STATE_STYLE = {
     "behind": "yellow",
     "off_track": "red",
     "overdue": "bold red",
+    "not_achieved": "bold red",
+    "done_late": "green",
     "pending": "cyan",
 }
-STATE_SYMBOL = {"done": "✔", "on_track": "●", "behind": "▲", "off_track": "✖", "overdue": "!", "pending": "○"}
+STATE_SYMBOL = {
+    "done": "✔",
+    "on_track": "●",
+    "behind": "▲",
+    "off_track": "✖",
+    "overdue": "!",
+    "not_achieved": "✘",
+    "done_late": "✔",
+    "pending": "○",
+}
 
 
-def make_console(no_color: bool = False, stderr: bool = False) -> Console:
-    """A console that writes colour only to a terminal, and never with --no-color or NO_COLOR."""
-    stream = sys.stderr if stderr else sys.stdout
+def make_console(
+    no_color: bool = False, stderr: bool = False, file: IO[str] | None = None, width: int | None = None
+) -> Console:
+    """A console that writes colour only to a terminal, and never with --no-color or NO_COLOR.
+
+    Its width is the terminal's.  When the output is not a terminal: ``COLUMNS``, else the
+    width of the terminal the command was typed in (``kctrack status | less``), else 160.
+    Every table is laid out for that width (80 columns first).  ``file`` and ``width`` replace
+    the stream and the width (the tests draw tables into a buffer at 80 and 120 columns).
+    """
+    stream = file or (sys.stderr if stderr else sys.stdout)
     plain = no_color or bool(os.environ.get("NO_COLOR"))
-    width = None
-    if not stream.isatty():
-        width = int(os.environ.get("COLUMNS", "0") or 0) or 160
+    if width is None and not stream.isatty():
+        width = int(os.environ.get("COLUMNS", "0") or 0) or _typed_in() or 160
     return Console(
         file=stream,
         no_color=plain,
@@ -51,6 +69,16 @@ def make_console(no_color: bool = False, stderr: bool = False) -> Console:
         width=width,
         emoji=False,
     )
+
+
+def _typed_in() -> int | None:
+    """The width of the terminal on stderr or stdin, if either is one."""
+    for stream in (sys.stderr, sys.stdin):
+        try:
+            return os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            continue
+    return None
 
 
 def fmt(x: float | None) -> str:
@@ -67,139 +95,459 @@ def bar(percent: float, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def state_text(state: str | None, lang: str) -> Text:
+def state_text(state: str | None, lang: str, months_late: int = 0) -> Text:
+    """A state as symbol and word in its colour; a milestone done late says how late."""
     if state is None:
         return Text("")
-    return Text(f"{STATE_SYMBOL[state]} {tr('state_' + state, lang)}", style=STATE_STYLE[state])
+    words = tr("state_" + state, lang)
+    if state == "done_late" and months_late:
+        words += (
+            "（" + tr("months_late", lang, n=months_late) + "）"
+            if lang == "zh"
+            else f" ({tr('months_late', lang, n=months_late)})"
+        )
+    return Text(f"{STATE_SYMBOL[state]} {words}", style=STATE_STYLE[state])
+
+
+# -- terminal tables: laid out for 80 columns first ---------------------------------------
+#
+# Every table below is laid out for an 80-column terminal first and uses a wider one when
+# it has it.  Names wrap (never "…"); numbers, states and months keep their full width;
+# what is optional (the English code, a percent bar, the oldest months of the grid by
+# month) is shown only when the width allows.  The look of rich's box.SIMPLE_HEAD without
+# edges: a bold header, a rule under it, GAP blank cells between columns, nothing else.
+
+GAP = 2  # blank cells between two columns
+NAME_MIN = 20  # a name is not narrowed below this (10 Chinese characters) while an optional column can go
+WRAP_FLOOR = 6  # nor, when nothing more can go, below this (3 Chinese characters)
+STATE_MIN = 10  # a state wraps only when the width is short: "✘ not" / "achieved", never cut
+NOT_ON_TRACK = ("not_achieved", "off_track", "behind")  # furthest behind first
+STATE_ORDER = {s: i for i, s in enumerate((*NOT_ON_TRACK, "on_track", "done"))}
+
+Cell = str | Text
+
+
+@dataclass
+class Col:
+    """One column of a terminal table.
+
+    ``wrap``: the column's text wraps (a name) and the column takes the width the others
+    leave, from ``min_width`` up to its longest line.  Any other column is as wide as its
+    widest cell (header included): nothing in it is ever cut.  ``drop``: 0 for a column
+    always shown; otherwise the column is left out when the width is short, highest first.
+    """
+
+    header: str
+    justify: JustifyMethod = "left"
+    wrap: bool = False
+    min_width: int = NAME_MIN
+    drop: int = 0
+    style: str | None = None
+
+
+def _cell_width(cell: Cell) -> int:
+    text = cell.plain if isinstance(cell, Text) else cell
+    if "\n" in text:
+        return max(cell_len(line) for line in text.split("\n"))
+    return cell_len(text)
+
+
+class Layout:
+    """Columns fitted to a width: which are shown, and how wide each is.
+
+    Each column's natural width is its widest cell.  While the columns do not fit, the
+    optional ones go (highest ``drop`` first); one comes back, the most wanted first, if
+    it fits beside names at their whole width once a wider one has gone.  Then every fixed
+    column gets its natural width, every wrapping one its ``min_width``, and the wrapping
+    ones share what is left in equal parts, none wider than its longest line.  Several
+    tables built from one layout line up (a table per task).
+    """
+
+    def __init__(self, cols: list[Col], rows: Sequence[Sequence[Cell]], width: int) -> None:
+        self.cols = cols
+        natural = [cell_len(c.header) for c in cols]
+        for row in rows:
+            for i, cell in enumerate(row):
+                w = _cell_width(cell)
+                if w > natural[i]:
+                    natural[i] = w
+
+        def least(i: int) -> int:
+            return min(natural[i], cols[i].min_width) if cols[i].wrap else natural[i]
+
+        def need(shown: list[int]) -> int:
+            return sum(least(i) for i in shown) + GAP * (len(shown) - 1)
+
+        shown = list(range(len(cols)))
+        dropped: list[int] = []
+        for i in sorted((i for i, c in enumerate(cols) if c.drop), key=lambda i: -cols[i].drop):
+            if need(shown) <= width:
+                break
+            shown.remove(i)
+            dropped.append(i)
+        for i in reversed(dropped):  # back, if it fits beside whole names once a wider column has gone
+            trial = sorted([*shown, i])
+            if sum(natural[j] for j in trial) + GAP * (len(trial) - 1) <= width:
+                shown = trial
+        widths = {i: natural[i] for i in shown if not cols[i].wrap}
+        free = width - sum(widths.values()) - GAP * (len(shown) - 1)
+        mins = {i: least(i) for i in shown if cols[i].wrap}
+        if sum(mins.values()) > free:  # nothing more can go: the names get narrower, the figures stay whole
+            mins = {i: max(WRAP_FLOOR, free * m // sum(mins.values())) for i, m in mins.items()}
+        widths.update(mins)
+        extra = free - sum(mins.values())
+        wraps = sorted((i for i in shown if cols[i].wrap), key=lambda i: natural[i] - widths[i])
+        for k, i in enumerate(wraps):  # what is left, in equal shares, none beyond its longest line
+            more = min(natural[i] - widths[i], max(extra, 0) // (len(wraps) - k))
+            widths[i] += more
+            extra -= more
+        self.shown = shown
+        self.widths = [widths[i] for i in shown]
+
+    def has(self, i: int) -> bool:
+        return i in self.shown
+
+    def width_of(self, i: int) -> int:
+        return self.widths[self.shown.index(i)] if i in self.shown else 0
+
+    def break_brackets(self, console: Console, rows: Sequence[list[Cell]], i: int) -> None:
+        """Keep a Chinese name's （unit） on one line in column ``i``.
+
+        rich breaks lines at spaces and folds a run of Chinese at the column's edge, which can
+        leave "（人" on one line and "）" on the next: where that would happen, a space before
+        the bracket makes the line break there instead.
+        """
+        width = self.width_of(i)
+        for row in rows:
+            cell = row[i]
+            if not (isinstance(cell, str) and cell.endswith("）") and "（" in cell and cell_len(cell) > width):
+                continue
+            at = cell.rindex("（")
+            lines = Text(cell).wrap(console, width, overflow="fold")
+            if not any(cell[at:] in line.plain for line in lines):
+                row[i] = cell[:at] + " " + cell[at:]
+
+    def print(
+        self,
+        console: Console,
+        rows: Sequence[Sequence[Cell]] = (),
+        *,
+        header: bool = True,
+        styles: Sequence[str | None] = (),
+    ) -> None:
+        """The header (bold, a rule under it) unless ``header`` is False, then ``rows``, a style per row
+        where ``styles`` gives one.
+
+        The lines are laid out here, from rich's own pieces (``Text.wrap`` folds a cell, cell widths
+        come from ``rich.cells``), and printed as one ``Text`` that rich neither wraps nor crops: every
+        line already fits.  rich's ``Table`` cannot line up several tables or leave out a column by
+        priority, and it lays out about 1,500 rows a second, too slow for a national plan's views
+        (the same lines as one ``Text``: 20 times faster).
+        """
+        lines: list[Text] = []
+        if header:
+            lines += self._lines(console, [Text(c.header, style="bold") for c in self.cols])
+            lines.append(Text("─" * (sum(self.widths) + GAP * (len(self.widths) - 1))))
+        for n, cells in enumerate(rows):
+            lines += self._lines(console, cells, styles[n] if n < len(styles) else None)
+        if lines:
+            console.print(Text("\n").join(lines), soft_wrap=True)
+
+    def _lines(self, console: Console, cells: Sequence[Cell], style: str | None = None) -> list[Text]:
+        """One row: each cell wrapped to its column (only where it does not fit), side by side."""
+        columns: list[list[Text]] = []
+        for i, width in zip(self.shown, self.widths, strict=True):
+            cell = cells[i]
+            text = cell if isinstance(cell, Text) else Text(cell)
+            if "\n" in text.plain or text.cell_len > width:
+                columns.append(list(text.wrap(console, width, overflow="fold")))
+            else:
+                columns.append([text])
+        out = []
+        last = len(columns) - 1
+        for k in range(max(len(parts) for parts in columns)):
+            line = Text(style=style or "")
+            for n, (parts, i, width) in enumerate(zip(columns, self.shown, self.widths, strict=True)):
+                piece = parts[k] if k < len(parts) else Text()
+                room = width - piece.cell_len
+                justify = self.cols[i].justify
+                left = room if justify == "right" else room // 2 if justify == "center" else 0
+                line.append(" " * left)
+                start = len(line)
+                line.append_text(piece)
+                if self.cols[i].style:
+                    line.stylize(self.cols[i].style or "", start, len(line))
+                if n < last:
+                    line.append(" " * (room - left + GAP))
+            line.rstrip()
+            out.append(line)
+        return out
+
+
+def _title(console: Console, text: str, blank: bool = True) -> None:
+    if blank:
+        console.print()
+    console.print(Text(text, style="bold"))
+
+
+def _named(name: str, uom: str, lang: str) -> str:
+    return f"{name}（{uom}）" if lang == "zh" else f"{name} ({uom})"
+
+
+def _percent(pct: float | None, state: str | None) -> tuple[Cell, Cell]:
+    """The bar and the figure of a percent, in the state's colour ("" when there is none)."""
+    if pct is None:
+        return "", ""
+    style = STATE_STYLE[state or "pending"]
+    return Text(bar(pct), style=style), Text(f"{pct:,.1f}%", style=style)
 
 
 # -- status --------------------------------------------------------------------------
 
 
-def status_table(console: Console, report: Report, lang: str, db: str, by: str) -> None:
+def status_table(console: Console, report: Report, lang: str, db: str, by: str, limit: int | None = None) -> int:
+    """The status views; with ``by="unit"`` at most ``limit`` units per target (None: all).
+
+    Returns how many units were left out of the table (0 when none).
+    """
     plan = report.plan
-    console.print(
-        tr("title_status", lang, plan=plan.name.get(lang), doc=plan.document, as_of=report.as_of, db=db),
-        style="bold",
-    )
+    params = {"plan": plan.name.get(lang), "doc": plan.document, "as_of": report.as_of, "db": db}
+    if report.unit:
+        console.print(tr("title_status_unit", lang, unit=plan.unit_name(report.unit, lang), **params), style="bold")
+    else:
+        console.print(tr("title_status", lang, **params), style="bold")
+    left_out = 0
     if by == "unit":
-        _by_unit(console, report, lang)
+        left_out = _by_unit(console, report, lang, limit)
     elif by == "month":
         _by_month(console, report, lang)
     else:
         _by_task(console, report, lang)
     if report.milestones and by != "month":
         _milestones(console, report, lang)
+    if report.resources and by == "task":
+        _resources(console, report, lang)
     console.print(tr("legend", lang), style="dim")
+    return left_out
+
+
+def _target_cols(lang: str) -> list[Col]:
+    return [
+        Col(tr("h_code", lang), drop=1),  # for explain and record: before the bar, after the name
+        Col(tr("h_target_name", lang), wrap=True),
+        Col(tr("h_state", lang), wrap=True, min_width=STATE_MIN),
+        Col(tr("ht_goal", lang), "right"),
+        Col(tr("h_actual", lang), "right"),
+        Col(tr("ht_expected", lang), "right"),
+        Col("", drop=2),  # the percent as a bar: the first to go
+        Col(tr("ht_percent", lang), "right"),
+        Col(tr("ht_deadline", lang)),
+    ]
+
+
+def _target_cells(r: TargetRow, lang: str) -> list[Cell]:
+    t = r.target
+    shared = r.scope == "shared"
+    return [
+        t.code,
+        _named(t.name.get(lang), t.uom.get(lang), lang),
+        Text(tr("state_shared", lang) + "*") if shared else state_text(r.state, lang),
+        "" if shared else ("≥" if t.minimum else "") + fmt(r.goal),  # the joint goal is in the footnote
+        fmt(r.actual),
+        fmt(r.expected),
+        *_percent(r.percent, r.state),
+        t.deadline,
+    ]
 
 
 def _by_task(console: Console, report: Report, lang: str) -> None:
-    """Targets grouped by the document's sections and tasks.  With --unit, a split
-    target shows that unit's share (its quota, actual, expected and state)."""
+    """Targets under the document's sections and tasks, one table per task, all lined up.
+
+    With --unit a row holds that unit's figures; a target it shares with other units
+    says so and a footnote gives the joint total.
+    """
     plan = report.plan
-    table = Table(show_lines=False, pad_edge=False)
-    table.add_column(tr("h_code", lang), no_wrap=True)
-    table.add_column(tr("h_target_name", lang), min_width=20)
-    table.add_column(tr("h_state", lang), no_wrap=True)
-    for key in ("value", "actual", "expected"):
-        table.add_column(tr("h_" + key, lang), justify="right", no_wrap=True)
-    for key in ("progress", "deadline"):
-        table.add_column(tr("h_" + key, lang), no_wrap=True)
-    rows_by_task: dict[int, list[TargetRow]] = {}
+    cells = {r.target.code: _target_cells(r, lang) for r in report.targets}
+    layout = Layout(_target_cols(lang), list(cells.values()), console.width)
+    layout.break_brackets(console, list(cells.values()), 1)
+    by_task: dict[int, list[list[Cell]]] = {}
     for r in report.targets:
-        rows_by_task.setdefault(r.target.task, []).append(r)
+        by_task.setdefault(r.target.task, []).append(cells[r.target.code])
+    _by_section(console, plan, layout, by_task, lang)
+    _shared_notes(console, report, lang)
+
+
+def _by_section(console: Console, plan: Plan, layout: Layout, by_task: dict[int, list[list[Cell]]], lang: str) -> None:
+    """Rows under the document's section and task headings (full width, wrapping): the header
+    once, then a table per task, all lined up by one ``layout``."""
+    layout.print(console)
+    first = True
     for section in plan.sections:
-        tasks = [k for k in plan.tasks if k.section == section.id and k.no in rows_by_task]
+        tasks = [k for k in plan.tasks if k.section == section.id and k.no in by_task]
         if not tasks:
             continue
-        table.add_row("", Text(f"{section.numeral}、{section.name.get(lang)}", style="bold"))
+        if not first:
+            console.print()
+        first = False
+        console.print(Text(f"{section.numeral}、{section.name.get(lang)}", style="bold"))
         for task in tasks:
-            resp = (
-                task.responsible_text if lang == "zh" else ", ".join(plan.unit_name(u, "en") for u in task.responsible)
-            )
-            label = tr("task_label", lang, no=task.no, short=task.short.get(lang), resp=resp)
-            table.add_row("", Text(label, style="italic"))
-            for r in rows_by_task[task.no]:
-                t = r.target
-                value, actual, exp, pct, state = t.value, r.actual, r.expected, r.percent, r.state
-                share = next((s for s in r.breakdown if s.target is not None), None) if report.unit else None
-                if share is not None and share.target is not None:
-                    value, actual, exp, state = share.target, share.actual, share.expected or 0.0, share.state or state
-                    pct = actual / value * 100 if value else 100.0
-                uom = t.uom.get(lang)
-                table.add_row(
-                    t.code,
-                    f"{t.name.get(lang)}（{uom}）" if lang == "zh" else f"{t.name.get(lang)} ({uom})",
-                    state_text(state, lang),
-                    ("≥" if t.minimum else "") + fmt(value),
-                    fmt(actual),
-                    fmt(exp),
-                    Text(f"{bar(pct, 8)} {pct:5.1f}%", style=STATE_STYLE[state]),
-                    t.deadline,
-                )
-        table.add_section()
-    console.print(table)
+            resp = task.responsible_text if lang == "zh" else _abbreviate(plan, task.responsible, "en", ", ")
+            label = tr("task_heading", lang, no=task.no, short=task.short.get(lang), resp=resp)
+            console.print(Text(label, style="italic"))
+            layout.print(console, by_task[task.no], header=False)
 
 
-def _by_unit(console: Console, report: Report, lang: str) -> None:
+def _shared_notes(console: Console, report: Report, lang: str) -> None:
+    """Footnotes for the shared targets of a unit's view: once per group of joint reporters who
+    they are, then a line per target with the joint total and state."""
     plan = report.plan
-    table = Table(title=tr("title_by_unit", lang), pad_edge=False)
-    for key, justify in (
-        ("code", "left"),
-        ("unit", "left"),
-        ("quota", "right"),
-        ("actual", "right"),
-        ("expected", "right"),
-        ("progress", "left"),
-        ("state", "left"),
-    ):
-        table.add_column(tr("h_" + key, lang), justify=justify)  # type: ignore[arg-type]
+    groups: dict[tuple[str, ...], list[TargetRow]] = {}
     for r in report.targets:
-        split = [s for s in r.breakdown if s.target is not None]
-        if not split:
+        if r.scope == "shared" and r.province is not None:
+            groups.setdefault(r.target.reporters, []).append(r)
+    for reporters, rows in groups.items():
+        console.print()
+        units = _abbreviate(plan, reporters, lang, "、" if lang == "zh" else ", ")
+        console.print(Text("*" + tr("shared_intro", lang, units=units), style="dim"))
+        for r in rows:
+            p = r.province
+            assert p is not None
+            line = tr("shared_total", lang, name=r.target.name.get(lang), actual=fmt(p.actual), target=fmt(p.goal),
+                      state=state_text(p.state, lang).plain)  # fmt: skip
+            console.print(Text("  " + line, style="dim"))
+
+
+def _by_unit(console: Console, report: Report, lang: str, limit: int | None) -> int:
+    """Each target reported by more than one unit: its total, then the units.
+
+    A target with more than ``limit`` units lists the furthest behind first (a shared
+    target: the smallest figures first) and counts the rest by state.  Returns how many
+    units were left out in all.
+    """
+    plan = report.plan
+    cols = [
+        Col(tr("h_unit", lang), wrap=True, min_width=12),
+        Col(tr("h_quota", lang), "right"),
+        Col(tr("h_actual", lang), "right"),
+        Col(tr("ht_expected", lang), "right"),
+        Col("", drop=1),
+        Col(tr("ht_percent", lang), "right"),
+        Col(tr("h_state", lang), wrap=True, min_width=STATE_MIN),
+    ]
+    blocks: list[tuple[TargetRow, list[list[Cell]], list[ShareRow]]] = []
+    for r in report.targets:
+        if not r.breakdown:
             continue
-        table.add_row(
-            r.target.code,
-            Text(r.target.name.get(lang), style="bold"),
-            fmt(r.target.value),
-            fmt(r.actual),
-            fmt(r.expected),
-            "",
-            state_text(r.state, lang),
+        shown, rest = _furthest_behind(r.breakdown, limit)
+        p = r.province
+        goal, actual, expected, pct, state = (
+            (p.goal, p.actual, p.expected, p.percent, p.state)
+            if p is not None
+            else (r.goal, r.actual, r.expected, r.percent, r.state)
         )
-        for s in split:
-            pct = s.actual / s.target * 100 if s.target else 100.0
-            table.add_row(
-                "",
-                plan.unit_name(s.unit, lang),
-                fmt(s.target),
-                fmt(s.actual),
-                fmt(s.expected),
-                Text(f"{bar(pct)} {pct:5.1f}%", style=STATE_STYLE[s.state or "pending"]),
-                state_text(s.state, lang),
+        rows: list[list[Cell]] = [
+            [
+                Text(tr("row_total", lang), style="bold"),
+                fmt(goal),
+                fmt(actual),
+                fmt(expected),
+                *_percent(pct, state),
+                state_text(state, lang),
+            ]
+        ]
+        for s in shown:
+            pct_s = s.actual / s.target * 100 if s.target else None
+            rows.append(
+                [
+                    plan.unit_name(s.unit, lang),
+                    fmt(s.target),
+                    fmt(s.actual),
+                    fmt(s.expected),
+                    *_percent(pct_s, s.state),
+                    state_text(s.state, lang),
+                ]
             )
-        table.add_section()
-    console.print(table)
+        blocks.append((r, rows, rest))
+    _title(console, tr("title_by_reporter", lang), blank=False)
+    layout = Layout(cols, [row for _, rows, _ in blocks for row in rows], console.width)
+    layout.print(console)
+    left_out = 0
+    for n, (r, rows, rest) in enumerate(blocks):
+        if n:
+            console.print()
+        t = r.target
+        console.print(Text.assemble((_named(t.name.get(lang), t.uom.get(lang), lang), "bold"), "  ", (t.code, "dim")))
+        layout.print(console, rows, header=False)
+        if rest:
+            left_out += len(rest)
+            console.print(Text(_rest_line(rest, lang), style="dim"))
+    return left_out
+
+
+def _furthest_behind(shares: list[ShareRow], limit: int | None) -> tuple[list[ShareRow], list[ShareRow]]:
+    """All the shares in the plan's order when they fit in ``limit``; else the ``limit`` furthest
+    behind (by state, then by share of the quota; without a quota, by figure) and the rest."""
+    if limit is None or len(shares) <= limit:
+        return shares, []
+
+    def behind(s: ShareRow) -> tuple[int, float]:
+        if s.target is None:
+            return len(STATE_ORDER), s.actual
+        return STATE_ORDER.get(s.state or "", len(STATE_ORDER)), s.actual / s.target if s.target else 1.0
+
+    ordered = sorted(shares, key=behind)
+    return ordered[:limit], ordered[limit:]
+
+
+def _rest_line(rest: list[ShareRow], lang: str) -> str:
+    """What the units left out add up to: how many in each state, or (no quotas) their total."""
+    if all(s.state is None for s in rest):
+        return tr("units_rest_shared", lang, n=f"{len(rest):,}", total=fmt(sum(s.actual for s in rest)))
+    counts: dict[str, int] = {}
+    for s in rest:
+        counts[s.state or "pending"] = counts.get(s.state or "pending", 0) + 1
+    order = sorted(counts, key=lambda k: STATE_ORDER.get(k, len(STATE_ORDER)))
+    states = ("，" if lang == "zh" else ", ").join(f"{tr('state_' + k, lang)} {counts[k]:,}" for k in order)
+    return tr("units_rest", lang, n=f"{len(rest):,}", states=states)
 
 
 def _by_month(console: Console, report: Report, lang: str) -> None:
-    table = Table(title=tr("title_by_month", lang), pad_edge=False)
-    table.add_column(tr("h_code", lang))
-    table.add_column(tr("h_value", lang), justify="right")
+    """Cumulative figures month by month up to the as-of month; when the width is short the
+    oldest months go first (a line says which), then the code."""
     months = [c.month for c in report.targets[0].monthly] if report.targets else []
-    all_months = list(_window(report.plan))
-    for m in all_months:
-        table.add_column(m[5:] + ("月" if lang == "zh" else ""), justify="right")
+    month_cols = [Col(_month_label(m, lang), "right", drop=len(months) - k + 1) for k, m in enumerate(months)]
+    cols = [
+        Col(tr("h_code", lang), drop=len(months) + 2),
+        Col(tr("h_target_name", lang), wrap=True, min_width=12),
+        Col(tr("ht_goal", lang), "right"),
+        *month_cols,
+    ]
+    rows: list[list[Cell]] = []
     for r in report.targets:
-        cells: list[Any] = [r.target.code, fmt(r.target.value)]
         by = {c.month: c for c in r.monthly}
-        for m in all_months:
+        t = r.target
+        cells: list[Cell] = [t.code, _named(t.name.get(lang), t.uom.get(lang), lang), fmt(r.goal)]
+        for m in months:
             c = by.get(m)
-            cells.append(
-                Text(f"{STATE_SYMBOL[c.state]}{fmt(c.actual)}", style=STATE_STYLE[c.state]) if c and m in months else ""
-            )
-        table.add_row(*cells)
-    console.print(table)
+            cells.append(Text(f"{STATE_SYMBOL[c.state]}{fmt(c.actual)}", style=STATE_STYLE[c.state]) if c else "")
+        rows.append(cells)
+    _title(console, tr("title_by_month", lang), blank=False)
+    layout = Layout(cols, rows, console.width)
+    layout.break_brackets(console, rows, 1)
+    layout.print(console, rows)
+    hidden = [m for k, m in enumerate(months) if not layout.has(k + 3)]
+    if hidden:
+        first, last = _month_label(hidden[0], lang), _month_label(hidden[-1], lang)
+        console.print(tr("months_hidden", lang, first=first, last=last), style="dim")
+
+
+def _month_label(month: str, lang: str) -> str:
+    """A month for a column header: 4月 / Apr (the year is the plan's, in the title)."""
+    m = int(month[5:])
+    return f"{m}月" if lang == "zh" else _MONTHS_EN[m - 1]
+
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _window(plan: Plan) -> list[str]:
@@ -209,165 +557,307 @@ def _window(plan: Plan) -> list[str]:
 
 
 def _milestones(console: Console, report: Report, lang: str) -> None:
-    table = Table(title=tr("title_milestones", lang), pad_edge=False)
-    for key in ("code", "milestone", "due", "state", "done_on"):
-        table.add_column(tr("h_" + key, lang))
-    for m in report.milestones:
-        table.add_row(
-            m.milestone.code, m.milestone.name.get(lang), m.milestone.due, state_text(m.state, lang), m.done_on or ""
-        )
-    console.print(table)
+    cols = [
+        Col(tr("h_code", lang), drop=1),
+        Col(tr("h_milestone", lang), wrap=True),
+        Col(tr("h_due", lang)),
+        Col(tr("h_state", lang), wrap=True, min_width=STATE_MIN),
+        Col(tr("h_done_on", lang)),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            m.milestone.code,
+            m.milestone.name.get(lang),
+            m.milestone.due,
+            state_text(m.state, lang, m.months_late),
+            m.done_on or "",
+        ]
+        for m in report.milestones
+    ]
+    _title(console, tr("title_milestones", lang))
+    Layout(cols, rows, console.width).print(console, rows)
+
+
+def _resources(console: Console, report: Report, lang: str) -> None:
+    """The resources drawn on (依托资源), apart from the targets: engaged N of M, never a state."""
+    cols = [
+        Col(tr("h_code", lang), drop=1),
+        Col(tr("h_task", lang), "right"),
+        Col(tr("h_resource", lang), wrap=True),
+        Col(tr("h_available", lang), "right"),
+        Col(tr("h_engaged", lang), "right"),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            r.resource.code,
+            str(r.resource.task),
+            _named(r.resource.name.get(lang), r.resource.uom.get(lang), lang),
+            fmt(r.resource.value),
+            fmt(r.engaged) if r.engaged is not None else "—",
+        ]
+        for r in report.resources
+    ]
+    _title(console, tr("title_resources", lang))
+    layout = Layout(cols, rows, console.width)
+    layout.break_brackets(console, rows, 2)
+    layout.print(console, rows)
 
 
 def status_flat(report: Report, lang: str, by: str) -> tuple[list[str], list[list[Any]]]:
-    """Rows for CSV and Markdown; the column names are the JSON keys."""
+    """Rows for CSV and Markdown, for people: headers, states and kinds in ``lang``, units by name.
+
+    The machine's contract is the JSON (English keys, state codes); these follow ``--lang``.
+    """
     plan = report.plan
     if by == "unit":
-        head = ["code", "unit", "target", "actual", "expected", "state"]
+        head = header(("h_code", "h_unit", "h_quota", "h_actual", "h_expected", "h_state"), lang)
         rows = [
-            [r.target.code, plan.unit_name(s.unit, lang), num(s.target), num(s.actual), num(s.expected), s.state or ""]
+            [
+                r.target.code,
+                plan.unit_name(s.unit, lang),
+                num(s.target),
+                num(s.actual),
+                num(s.expected),
+                state_word(s.state, lang),
+            ]
             for r in report.targets
             for s in r.breakdown
         ]
         return head, rows
     if by == "month":
         months = _window(plan)
-        head = ["code", "target", *months]
+        head = [*header(("h_code", "h_value"), lang), *months]
         rows = []
         for r in report.targets:
             by_m = {c.month: c.actual for c in r.monthly}
-            rows.append([r.target.code, num(r.target.value), *(num(by_m[m]) if m in by_m else "" for m in months)])
+            rows.append([r.target.code, num(r.goal), *(num(by_m[m]) if m in by_m else "" for m in months)])
         return head, rows
-    head = [
-        "code",
-        "name",
-        "unit_of_measure",
-        "target",
-        "actual",
-        "expected",
-        "percent",
-        "state",
-        "deadline",
-        "task",
-        "responsible",
-    ]
+    head = header(
+        (
+            "xp_h_kind",
+            "h_code",
+            "col_name",
+            "xp_h_uom",
+            "h_value",
+            "h_actual",
+            "h_expected",
+            "h_progress",
+            "h_state",
+            "h_deadline",
+            "h_task",
+            "h_responsible",
+        ),
+        lang,
+    )
     rows = [
         [
+            tr(SCOPE_KIND[r.scope], lang),
             r.target.code,
             r.target.name.get(lang),
             r.target.uom.get(lang),
-            num(r.target.value),
+            num(r.goal),
             num(r.actual),
             num(r.expected),
             num(r.percent),
-            r.state,
+            state_word(r.state, lang),
             r.target.deadline,
             r.target.task,
-            " ".join(plan.unit_name(u, lang) for u in r.target.responsible),
+            unit_names(plan, r.target.responsible, lang),
         ]
         for r in report.targets
     ]
+    rows += [
+        [
+            tr("kind_resource", lang),
+            x.resource.code,
+            x.resource.name.get(lang),
+            x.resource.uom.get(lang),
+            num(x.resource.value),
+            num(x.engaged),
+            "",
+            "",
+            "",
+            "",
+            x.resource.task,
+            unit_names(plan, x.resource.responsible, lang),
+        ]
+        for x in report.resources
+    ]
     return head, rows
+
+
+# What a row of ``status`` is, by its scope (status.TargetRow.scope), as the csv/md "kind" column says it.
+SCOPE_KIND = {"province": "kind_commitment", "quota": "kind_quota", "shared": "kind_shared"}
 
 
 # -- targets ---------------------------------------------------------------------------
 
 
 def targets_table(console: Console, plan: Plan, lang: str) -> None:
+    """The plan under its sections and tasks, then its milestones and resources.
+
+    The code is the key of every row here (record, explain, returns use it): it has its
+    own column when the width allows, else it is a dim second line under the name.
+    """
     console.print(
         tr("title_targets", lang, plan=plan.name.get(lang), doc=plan.document, start=plan.start, end=plan.end),
         style="bold",
     )
-    table = Table(pad_edge=False)
-    for key, justify in (
-        ("code", "left"),
-        ("target_name", "left"),
-        ("value", "right"),
-        ("uom", "left"),
-        ("deadline", "left"),
-        ("task", "right"),
-        ("responsible", "left"),
-    ):
-        table.add_column(tr("h_" + key, lang), justify=justify)  # type: ignore[arg-type]
-    for t in plan.targets:
-        if t.breakdown:
-            resp = _some(t.breakdown, lambda s: f"{plan.unit_name(s[0], lang)} {fmt(s[1])}", lang, "；")
-        else:
-            resp = _some(t.responsible, lambda u: plan.unit_name(u, lang), lang, " ")
-        table.add_row(
+    cols = [
+        Col(tr("h_code", lang), drop=1),
+        Col(tr("h_target_name", lang), wrap=True),
+        Col(tr("ht_goal", lang), "right"),
+        Col(tr("ht_deadline", lang)),
+        Col(tr("h_responsible", lang), wrap=True, min_width=16),
+    ]
+    rows: dict[str, list[Cell]] = {
+        t.code: [
             t.code,
-            t.name.get(lang),
+            _named(t.name.get(lang), t.uom.get(lang), lang),
             ("≥" if t.minimum else "") + fmt(t.value),
-            t.uom.get(lang),
             t.deadline,
-            str(t.task),
-            resp,
-        )
-    console.print(table)
-    ms = Table(title=tr("title_milestones", lang), pad_edge=False)
-    for key in ("code", "milestone", "due", "task", "responsible"):
-        ms.add_column(tr("h_" + key, lang))
-    for m in plan.milestones:
-        ms.add_row(
-            m.code,
-            m.name.get(lang),
-            m.due,
-            str(m.task or ""),
-            _some(m.responsible, lambda u: plan.unit_name(u, lang), lang, " "),
-        )
-    console.print(ms)
+            _quotas(plan, t.breakdown, lang) if t.breakdown else _abbreviate(plan, t.responsible, lang),
+        ]
+        for t in plan.commitments
+    }
+    layout = _code_layout(console, cols, list(rows.values()))
+    by_task: dict[int, list[list[Cell]]] = {}
+    for t in plan.commitments:
+        by_task.setdefault(t.task, []).append(rows[t.code])
+    _by_section(console, plan, layout, by_task, lang)
+    ms_cols = [
+        Col(tr("h_code", lang), drop=1),
+        Col(tr("h_milestone", lang), wrap=True),
+        Col(tr("h_due", lang)),
+        Col(tr("h_task", lang), "right"),
+        Col(tr("h_responsible", lang), wrap=True, min_width=12),
+    ]
+    ms_rows: list[list[Cell]] = [
+        [m.code, m.name.get(lang), m.due, str(m.task or ""), _abbreviate(plan, m.responsible, lang)]
+        for m in plan.milestones
+    ]
+    _title(console, tr("title_milestones", lang))
+    _code_layout(console, ms_cols, ms_rows).print(console, ms_rows)
+    if plan.resources:
+        res_cols = [
+            Col(tr("h_code", lang), drop=1),
+            Col(tr("h_resource", lang), wrap=True),
+            Col(tr("h_available", lang), "right"),
+            Col(tr("h_task", lang), "right"),
+        ]
+        res_rows: list[list[Cell]] = [
+            [t.code, _named(t.name.get(lang), t.uom.get(lang), lang), fmt(t.value), str(t.task)] for t in plan.resources
+        ]
+        _title(console, tr("title_resources", lang))
+        _code_layout(console, res_cols, res_rows).print(console, res_rows)
 
 
-def _some(items: Sequence[T], name: Callable[[T], str], lang: str, sep: str, show: int = 13) -> str:
-    """A list for a table cell: all of it up to ``show`` items (the 13 cities), else the first few and a count.
+def _code_layout(console: Console, cols: list[Col], rows: list[list[Cell]]) -> Layout:
+    """A layout whose first column is the code and second a name.  When the code column does not
+    fit, the code goes under the name (dim), and the name column is kept at least as wide as the
+    longest code so that no code is ever folded.  Changes the name cells of ``rows`` in place."""
+    layout = Layout(cols, rows, console.width)
+    if layout.has(0):
+        layout.break_brackets(console, rows, 1)
+        return layout
+    names = [row[1] for row in rows]
+    longest = max((_cell_width(row[0]) for row in rows), default=0)
+    for row in rows:
+        row[1] = _under(row[1], row[0])
+    name = cols[1]
+    cols = [cols[0], Col(name.header, name.justify, True, max(name.min_width, longest)), *cols[2:]]
+    layout = Layout(cols, rows, console.width)
+    for row, cell in zip(rows, names, strict=True):
+        row[1] = cell
+    layout.break_brackets(console, rows, 1)
+    for row in rows:
+        row[1] = _under(row[1], row[0])
+    return layout
 
-    Only the items shown are named: a national plan lists 320 cities on some targets.
+
+def _under(name: Cell, code: Cell) -> Text:
+    """A name with its code under it, dim."""
+    return Text.assemble(name if isinstance(name, Text) else Text(name), "\n", (str(code), "dim"))
+
+
+def _quotas(plan: Plan, breakdown: Sequence[tuple[str, float]], lang: str) -> str:
+    """A split target's quotas grouped as the document words them: ``25：苏州市 无锡市；15：扬州市``.
+
+    Each unit name is a word of its own, so a narrow column wraps between names, never
+    between a name and its quota.  A national plan's 320 cities: the first few and a count.
     """
-    if len(items) <= show:
-        return sep.join(map(name, items))
-    more = tr("and_more", lang, n=len(items))
-    return sep.join(map(name, items[:3])) + sep + more
+    shown = breakdown if len(breakdown) <= SHOW_UNITS else breakdown[:3]
+    groups: dict[float, list[str]] = {}
+    for unit, quota in shown:
+        groups.setdefault(quota, []).append(plan.unit_name(unit, lang))
+    if lang == "zh":
+        text = "； ".join(f"{fmt(q)}：{' '.join(names)}" for q, names in groups.items())
+    else:
+        text = "; ".join(f"{fmt(q)}: {', '.join(names)}" for q, names in groups.items())
+    if len(shown) < len(breakdown):
+        text += " " + tr("and_more", lang, n=len(breakdown))
+    return text
+
+
+def _abbreviate(plan: Plan, units: Sequence[str], lang: str, sep: str | None = None) -> str:
+    """Units by name: all of them up to SHOW_UNITS (the 13 cities), else the first three and a count.
+
+    Only the units shown are named: a national plan lists 320 cities on some targets.  The
+    default separator is a space in Chinese, so that a narrow column wraps between names.
+    """
+    sep = sep or (" " if lang == "zh" else ", ")
+    if len(units) <= SHOW_UNITS:
+        return sep.join(plan.unit_name(u, lang) for u in units)
+    return sep.join(plan.unit_name(u, lang) for u in units[:3]) + " " + tr("and_more", lang, n=len(units))
+
+
+SHOW_UNITS = 13  # the 13 districted cities of a province: a list longer than that is abbreviated
 
 
 def targets_flat(plan: Plan, lang: str) -> tuple[list[str], list[list[Any]]]:
-    head = [
-        "code",
-        "kind",
-        "name",
-        "unit_of_measure",
-        "target",
-        "minimum",
-        "deadline",
-        "task",
-        "responsible",
-        "breakdown",
-    ]
+    """The plan as rows for CSV and Markdown, headers and words in ``lang`` (as :func:`status_flat`)."""
+    head = header(
+        (
+            "h_code",
+            "xp_h_kind",
+            "col_name",
+            "xp_h_uom",
+            "h_value",
+            "h_minimum",
+            "h_deadline",
+            "h_task",
+            "h_responsible",
+            "h_breakdown",
+        ),
+        lang,
+    )
+    sep = _SEP[lang]
     rows: list[list[Any]] = [
         [
             t.code,
-            "target",
+            tr("kind_resource" if t.is_resource else "kind_commitment", lang),
             t.name.get(lang),
             t.uom.get(lang),
             num(t.value),
-            t.minimum,
-            t.deadline,
+            yes_no(t.minimum, lang),
+            "" if t.is_resource else t.deadline,
             t.task,
-            " ".join(plan.unit_name(u, lang) for u in t.responsible),
-            " ".join(f"{plan.unit_name(u, lang)}={fmt(q)}" for u, q in t.breakdown),
+            unit_names(plan, t.responsible, lang),
+            sep.join(f"{plan.unit_name(u, lang)}={fmt(q)}" for u, q in t.breakdown),
         ]
         for t in plan.targets
     ]
     rows += [
         [
             m.code,
-            "milestone",
+            tr("kind_milestone", lang),
             m.name.get(lang),
             "",
             "",
             "",
             m.due,
             m.task or "",
-            " ".join(plan.unit_name(u, lang) for u in m.responsible),
+            unit_names(plan, m.responsible, lang),
             "",
         ]
         for m in plan.milestones
@@ -378,7 +868,8 @@ def targets_flat(plan: Plan, lang: str) -> tuple[list[str], list[list[Any]]]:
 # -- generic formats -------------------------------------------------------------------------
 
 
-def to_json(data: Any) -> str:
+def dump_json(data: Any) -> str:
+    """A JSON document (the stable English contract) as text: UTF-8 as it is, indented."""
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
@@ -411,28 +902,65 @@ def to_markdown(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# -- csv and md are for people: they follow --lang (the JSON is the English contract) ----------------
+
+
+def header(keys: Sequence[str], lang: str) -> list[str]:
+    """A csv/md header row in ``lang`` from the columns' message keys (English names capitalised)."""
+    names = [tr(key, lang) for key in keys]
+    return [n[:1].upper() + n[1:] for n in names] if lang == "en" else names
+
+
+def state_word(state: str | None, lang: str) -> str:
+    """A state as a word (按期, on track), never its code; blank when there is none."""
+    return tr("state_" + state, lang) if state else ""
+
+
+def yes_no(value: bool, lang: str) -> str:
+    return tr("yes" if value else "no", lang)
+
+
+_SEP = {"zh": "、", "en": ", "}  # between the items of a list in one cell (English names hold spaces)
+
+
+def unit_names(plan: Plan, codes: Sequence[str], lang: str) -> str:
+    """Units by name in ``lang``, as a list in one cell."""
+    return _SEP[lang].join(plan.unit_name(u, lang) for u in codes)
+
+
 # -- import, history, explain, returns grid ---------------------------------------------------
 
 
 def import_changes_table(console: Console, plan: Plan, changes: list[Any], lang: str) -> None:
-    table = Table(pad_edge=False)
-    for key in ("code", "unit", "month", "old", "new", "change"):
-        table.add_column(tr("h_" + key, lang), justify="right" if key in ("old", "new") else "left")
+    cols = [
+        Col(tr("h_code", lang)),
+        Col(tr("h_unit", lang), wrap=True, min_width=8),
+        Col(tr("h_month", lang)),
+        Col(tr("h_old", lang), "right"),
+        Col(tr("h_new", lang), "right"),
+        Col(tr("h_change", lang)),
+    ]
     style = {"new": "green", "changed": "yellow", "unchanged": "dim", "removed": "red"}
-    for c in changes:
-        table.add_row(
+    rows: list[list[Cell]] = [
+        [
             c.code,
             plan.unit_name(c.unit, lang),
             c.month,
             "" if c.old is None else exact(c.old),  # exactly as stored: 0.85, never 0.8
             "" if c.new is None else exact(c.new),
             Text(tr("change_" + c.kind, lang), style=style[c.kind]),
-        )
-    console.print(table)
+        ]
+        for c in changes
+    ]
+    Layout(cols, rows, console.width).print(console, rows)
 
 
 def history_json(plan: Plan, batches: list[Any], in_all: int | None = None) -> dict[str, Any]:
-    """The batches; ``batches_in_all`` says how many there are when only the newest --limit are listed."""
+    """The batches; ``batches_in_all`` says how many there are when only the newest --limit are listed.
+
+    Times (``created``, ``undone_at``) as stored: ISO 8601 in UTC with ``+00:00``, the stable contract;
+    the table, CSV and Markdown show them in local time (:func:`kctrack.clock.local_time`).
+    """
     return {
         "batches_in_all": len(batches) if in_all is None else in_all,
         "batches": [
@@ -462,27 +990,33 @@ def history_json(plan: Plan, batches: list[Any], in_all: int | None = None) -> d
 
 
 def history_flat(plan: Plan, batches: list[Any], lang: str) -> tuple[list[str], list[list[Any]]]:
-    """One row per record (a nil return: one row without a target), for csv and md."""
-    head = [
-        "batch",
-        "run",
-        "created",
-        "operator",
-        "kind",
-        "source",
-        "sheet",
-        "state",
-        "target",
-        "unit",
-        "month",
-        "value",
-        "cumulative",
-        "cell",
-    ]
+    """One row per record (a nil return: one row without a target), for csv and md; ``created`` in local time;
+    headers, kinds and states in ``lang``."""
+    head = header(
+        (
+            "h_batch",
+            "h_run",
+            "h_created",
+            "h_operator",
+            "xp_h_kind",
+            "h_source",
+            "col_sheet",
+            "h_state",
+            "col_target_code",
+            "h_unit",
+            "h_month",
+            "col_this_month",
+            "col_cumulative",
+            "col_cell",
+        ),
+        lang,
+    )
     rows = []
     for b in batches:
-        state = "undone" if b.undone_at else ("superseded" if b.superseded_by else "live")
-        head_cells = [b.id, b.run or "", b.created, b.operator, b.kind, b.source, b.sheet or "", state]
+        state = "batch_state_undone" if b.undone_at else ("batch_state_superseded" if b.superseded_by else "batch_live")
+        kind = tr(BATCH_KIND[b.kind], lang) if b.kind in BATCH_KIND else b.kind
+        head_cells = [b.id, b.run or "", local_time(b.created), b.operator, kind, b.source, b.sheet or ""]
+        head_cells.append(tr(state, lang))
         if not b.records and b.count == 0 and b.unit:  # a nil return: received, nothing reported
             rows.append([*head_cells, "", plan.unit_name(b.unit, lang), b.month or "", "", "", ""])
         for r in b.records:
@@ -500,13 +1034,27 @@ def history_flat(plan: Plan, batches: list[Any], lang: str) -> tuple[list[str], 
     return head, rows
 
 
+BATCH_KIND = {"import": "batch_kind_import", "record": "batch_kind_record"}  # store.Batch.kind → its word
+
+
 def history_table(console: Console, plan: Plan, batches: list[Any], lang: str) -> None:
-    table = Table(pad_edge=False)
-    for key in ("batch", "run", "created", "operator", "source", "unit", "month", "records", "status"):
-        table.add_column(tr("h_" + key, lang))
+    """One row per batch.  Everything wraps but the batch, run and record counts: at 80
+    columns the time goes under the date and a source path folds."""
+    cols = [
+        Col(tr("h_batch", lang), "right"),
+        Col(tr("h_run", lang), "right"),
+        Col(tr("h_created", lang), wrap=True, min_width=10),
+        Col(tr("h_operator", lang), wrap=True, min_width=6),
+        Col(tr("h_source", lang), wrap=True, min_width=12),
+        Col(tr("h_unit", lang), wrap=True, min_width=6),
+        Col(tr("h_month", lang), wrap=True, min_width=7),
+        Col(tr("h_records", lang), "right"),
+        Col(tr("h_status", lang), wrap=True, min_width=8),
+    ]
+    rows: list[list[Cell]] = []
     for b in batches:
         if b.undone_at:
-            state = Text(tr("batch_undone", lang, at=b.undone_at), style="red")
+            state = Text(tr("batch_undone", lang, at=local_time(b.undone_at)), style="red")
         elif b.superseded_by:
             state = Text(tr("batch_superseded", lang, by=b.superseded_by), style="yellow")
         else:
@@ -518,18 +1066,20 @@ def history_table(console: Console, plan: Plan, batches: list[Any], lang: str) -
         source = b.source + (f"!{b.sheet}" if b.sheet else "")
         units = {r["unit"] for r in b.records}
         months = {r["month"] for r in b.records}
-        table.add_row(
-            str(b.id),
-            "" if b.run is None else str(b.run),
-            b.created,
-            b.operator,
-            source,
-            plan.unit_name(b.unit, lang) if b.unit else " ".join(plan.unit_name(u, lang) for u in sorted(units)),
-            b.month or " ".join(sorted(months)),
-            str(b.count),
-            state,
+        rows.append(
+            [
+                str(b.id),
+                "" if b.run is None else str(b.run),
+                local_time(b.created),
+                b.operator,
+                source,
+                plan.unit_name(b.unit, lang) if b.unit else " ".join(plan.unit_name(u, lang) for u in sorted(units)),
+                b.month or " ".join(sorted(months)),
+                str(b.count),
+                state,
+            ]
         )
-    console.print(table)
+    Layout(cols, rows, console.width).print(console, rows)
 
 
 def explain_json(e: Any) -> dict[str, Any]:
@@ -558,6 +1108,44 @@ def explain_json(e: Any) -> dict[str, Any]:
     }
 
 
+def explain_flat(e: Any, lang: str) -> tuple[list[str], list[list[Any]]]:
+    """The records of :func:`explain_json` as rows for CSV and Markdown: the same columns, headers and
+    words in ``lang``, units by name, the time local."""
+    head = header(
+        (
+            "col_record",
+            "h_batch",
+            "h_unit",
+            "h_month",
+            "h_actual",
+            "h_source",
+            "h_created",
+            "h_operator",
+            "xp_h_note",
+            "h_counts",
+            "col_why_not",
+        ),
+        lang,
+    )
+    rows = [
+        [
+            r["record"],
+            r["batch"],
+            e.plan.unit_name(r["unit"], lang),
+            r["month"],
+            num(r["value"]),
+            _source(r),
+            local_time(r["created"]),
+            r["operator"],
+            r["note"] or "",
+            yes_no(r["counts"], lang),
+            tr("why_" + r["why_not"], lang) if r["why_not"] else "",
+        ]
+        for r in e.records
+    ]
+    return head, rows
+
+
 def _source(r: dict[str, Any]) -> str:
     if r["cell"]:
         return f"{r['source']}!{r['cell']}"
@@ -565,28 +1153,38 @@ def _source(r: dict[str, Any]) -> str:
 
 
 def explain_table(console: Console, e: Any, lang: str) -> None:
+    """The records behind a figure.  The source cell is what the table is for: it wraps
+    (a long path folds) but is never cut."""
     item = e.plan.find_code(e.code)
     console.print(
         tr("explain_title", lang, code=e.code, name=item.name.get(lang), as_of=e.as_of, total=fmt(e.total)),
         style="bold",
     )
-    table = Table(pad_edge=False)
-    for key in ("unit", "month", "actual", "source", "batch", "created", "operator", "counts"):
-        table.add_column(tr("h_" + key, lang), justify="right" if key == "actual" else "left")
-    for r in e.records:
-        counts = Text("✔", style="green") if r["counts"] else Text(tr("why_" + r["why_not"], lang), style="dim")
-        table.add_row(
+    cols = [
+        Col(tr("h_unit", lang), wrap=True, min_width=6),
+        Col(tr("h_month", lang)),
+        Col(tr("h_actual", lang), "right"),
+        Col(tr("h_source", lang), wrap=True, min_width=16),
+        Col(tr("h_batch", lang), "right"),
+        Col(tr("h_created", lang), wrap=True, min_width=10),
+        Col(tr("h_operator", lang), wrap=True, min_width=6),
+        Col(tr("h_counts", lang), wrap=True, min_width=4),
+    ]
+    rows: list[list[Cell]] = [
+        [
             e.plan.unit_name(r["unit"], lang),
             r["month"],
             fmt(r["value"]),
             _source(r),
             str(r["batch"]),
-            r["created"],
+            local_time(r["created"]),
             r["operator"],
-            counts,
-            style=None if r["counts"] else "dim",
-        )
-    console.print(table)
+            Text("✔", style="green") if r["counts"] else Text(tr("why_" + r["why_not"], lang)),
+        ]
+        for r in e.records
+    ]
+    styles = [None if r["counts"] else "dim" for r in e.records]
+    Layout(cols, rows, console.width).print(console, rows, styles=styles)
 
 
 GRID_STYLE = {"received": "green", "late": "yellow", "missing": "bold red", "not_due": "dim"}
@@ -600,40 +1198,75 @@ def grid_json(g: Any) -> dict[str, Any]:
 
 
 def grid_flat(g: Any, lang: str) -> tuple[list[str], list[list[Any]]]:
-    head = ["unit", *g.months]
-    return head, [[g.plan.unit_name(u, lang), *(months[m] for m in g.months)] for u, months in g.cells.items()]
+    """The grid for CSV and Markdown: units by name, each month's state as a word in ``lang`` (按时, late …)."""
+    head = [*header(("h_unit",), lang), *g.months]
+    rows = [
+        [g.plan.unit_name(u, lang), *(tr("xp_grid_" + months[m], lang) for m in g.months)]
+        for u, months in g.cells.items()
+    ]
+    return head, rows
 
 
 def grid_table(console: Console, g: Any, lang: str) -> None:
+    """Units × months; the unit name wraps, the marks and the counts never do."""
     console.print(tr("title_returns", lang, as_of=g.as_of, day=g.plan.returns_due_day), style="bold")
-    table = Table(pad_edge=False)
-    table.add_column(tr("h_unit", lang))
-    for m in g.months:
-        table.add_column(m[5:] + ("月" if lang == "zh" else ""), justify="center")
-    for key in ("received", "late", "missing"):
-        table.add_column(tr("h_" + key, lang), justify="right")
+    cols = [
+        Col(tr("h_unit", lang), wrap=True, min_width=8),
+        *(Col(_month_label(m, lang), "center") for m in g.months),
+        *(Col(tr("ht_grid_" + key, lang), "right") for key in ("received", "late", "missing")),
+    ]
     per_month = {m: {"received": 0, "late": 0, "missing": 0} for m in g.months}
+    rows: list[list[Cell]] = []
     for u, months in g.cells.items():
         counts = {"received": 0, "late": 0, "missing": 0}
-        cells = []
+        cells: list[Cell] = []
         for m in g.months:
             state = months[m]
             if state in counts:
                 counts[state] += 1
                 per_month[m][state] += 1
             cells.append(Text(tr("grid_" + state, lang), style=GRID_STYLE[state]))
-        table.add_row(
-            g.plan.unit_name(u, lang),
-            *cells,
-            str(counts["received"]),
-            str(counts["late"]),
-            Text(str(counts["missing"]), style="bold red" if counts["missing"] else ""),
+        rows.append(
+            [
+                g.plan.unit_name(u, lang),
+                *cells,
+                str(counts["received"]),
+                str(counts["late"]),
+                Text(str(counts["missing"]), style="bold red" if counts["missing"] else ""),
+            ]
         )
-    table.add_section()
-    for key in ("received", "late", "missing"):
-        table.add_row(tr("h_" + key, lang), *(str(per_month[m][key]) for m in g.months), "", "", "")
-    console.print(table)
+    totals: list[list[Cell]] = [
+        [Text(tr("h_" + key, lang), style="bold"), *(str(per_month[m][key]) for m in g.months), "", "", ""]
+        for key in ("received", "late", "missing")
+    ]
+    layout = Layout(cols, rows + totals, console.width)
+    layout.print(console, rows)
+    console.print()
+    layout.print(console, totals, header=False)
     console.print(tr("grid_legend", lang), style="dim")
+
+
+# -- period locks -------------------------------------------------------------------------------
+
+
+def locks_json(locks: Sequence[Any]) -> dict[str, Any]:
+    """The JSON of ``kctrack lock --format json``: the months locked now, each with when, who and why."""
+    return {"locks": [{"month": k.month, "at": k.at, "operator": k.operator, "reason": k.reason} for k in locks]}
+
+
+def locks_flat(locks: Sequence[Any], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """The locked months as rows for CSV and Markdown (the table's headers, in ``lang``)."""
+    head = header(("h_month", "h_created", "h_operator", "h_lock_reason"), lang)
+    return head, [[k.month, local_time(k.at), k.operator, k.reason or ""] for k in locks]
+
+
+def locks_table(console: Console, locks: Sequence[Any], lang: str) -> None:
+    """The locked months as a table: month, locked at, by whom, reason (the reason wraps)."""
+    cols = [Col(tr("h_month", lang)), Col(tr("h_created", lang)), Col(tr("h_operator", lang)),
+            Col(tr("h_lock_reason", lang), wrap=True, min_width=10)]  # fmt: skip
+    rows: list[list[Cell]] = [[k.month, local_time(k.at), k.operator, k.reason or ""] for k in locks]
+    layout = Layout(cols, rows, console.width)
+    layout.print(console, rows)
 
 
 def import_json(r: Any, lang: str) -> dict[str, Any]:
@@ -680,6 +1313,24 @@ def _whole(x: float | None) -> float | int | None:
     return int(x) if x is not None and x.is_integer() else x
 
 
+def import_flat(r: Any, lang: str) -> tuple[list[str], list[list[Any]]]:
+    """An import's changes (what ``--dry-run`` shows in its table) as rows for CSV and Markdown, in ``lang``."""
+    head = header(("h_code", "h_unit", "h_month", "h_old", "h_new", "h_change", "h_source"), lang)
+    rows = [
+        [
+            c.code,
+            r.plan.unit_name(c.unit, lang),
+            c.month,
+            _whole(c.old),
+            _whole(c.new),
+            tr("change_" + c.kind, lang),
+            c.where,
+        ]
+        for c in r.changes
+    ]
+    return head, rows
+
+
 def import_summary(r: Any, lang: str) -> list[str]:
     """What an import says on stderr: skipped returns, the counts, warnings, then problems or what was written."""
     plan = r.plan
@@ -710,7 +1361,8 @@ def import_summary(r: Any, lang: str) -> list[str]:
         lines.append(tr("imp_dry", lang))
     elif r.batches:
         ids = r.batches
-        shown = ", ".join(map(str, ids)) if len(ids) <= 5 else f"{ids[0]}–{ids[-1]}（{len(ids)}）"
+        count = f"（{len(ids)}）" if lang == "zh" else f" ({len(ids)})"
+        shown = ", ".join(map(str, ids)) if len(ids) <= 5 else f"{ids[0]}–{ids[-1]}{count}"
         lines.append(tr("imp_done", lang, batches=shown))
         lines.append(tr("imp_run", lang, run=r.run))
     return lines
