@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from kctrack import journal
 from kctrack.errors import DatabaseError, UsageError
 
 # The migrations in order; the last is the schema this code expects.  A test
@@ -98,6 +99,10 @@ class Connection:
         self.loc = loc
         self.raw = raw
         self._sql: dict[tuple[str, bool], str] = {}
+        # the open transaction, for kctrack.journal: its number, whether it has written, the batches it wrote
+        self._tx: int | None = None
+        self._wrote = False
+        self._batches: list[tuple[int, int | None]] = []
 
     def _q(self, sql: str, positional: bool = False) -> str:
         """The SQL in the driver's own parameter style (``:name`` as written; ``?``/``%s`` for tuples)."""
@@ -113,6 +118,8 @@ class Connection:
         return q
 
     def execute(self, sql: str, params: dict[str, Any] | None = None) -> Any:
+        if self._tx is not None and not self._wrote:
+            self._wrote = sql.lstrip()[:6].upper() in _WRITES
         try:
             return self.raw.execute(self._q(sql), params or {})
         except Exception as exc:
@@ -133,6 +140,8 @@ class Connection:
         """Run one statement for many rows: dicts by ``:name``, or tuples in the order the names appear."""
         if not rows:
             return
+        if self._tx is not None:
+            self._wrote = self._wrote or sql.lstrip()[:6].upper() in _WRITES
         q = self._q(sql, positional=isinstance(rows[0], tuple))
         try:
             if self.loc.dialect == "sqlite":
@@ -145,7 +154,15 @@ class Connection:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One transaction: all of it, or none of it."""
+        """One transaction: all of it, or none of it.
+
+        Any exception inside it, a KeyboardInterrupt (Ctrl-C) included, rolls it
+        back.  Once its COMMIT has gone through it is noted in
+        :mod:`kctrack.journal` (with the batches :func:`write_batches` wrote), and
+        only then.  A Ctrl-C that arrives while COMMIT runs is raised when the
+        driver returns, i.e. after the commit: which of the two happened is asked
+        of the database (is the transaction still open?), never guessed.
+        """
         if self.loc.dialect == "sqlite":
             self.execute("BEGIN IMMEDIATE")  # take the write lock now: writers queue, never deadlock
         else:
@@ -153,17 +170,47 @@ class Connection:
             # totals it refreshes see every earlier write (bounded by lock_timeout, then "busy")
             self.execute("BEGIN")
             self.execute("SELECT pg_advisory_xact_lock(71)")
+        number = journal.transaction_number()
+        self._tx, self._wrote, self._batches = number, False, []
         try:
-            yield self
-        except BaseException:
-            with contextlib.suppress(Exception):
-                self.raw.execute("ROLLBACK")
-            raise
-        self.execute("COMMIT")
+            try:
+                yield self
+            except BaseException:
+                self._rollback()
+                raise
+            try:
+                self.execute("COMMIT")
+                journal.committed(number, self._wrote, self._batches)
+            except KeyboardInterrupt as exc:
+                # an error of COMMIT itself (the interrupt raised while it was handled) committed nothing
+                if exc.__context__ is None and not self._in_transaction():
+                    journal.committed(number, self._wrote, self._batches)
+                else:
+                    self._rollback()
+                raise
+        finally:
+            self._tx = None
+
+    def _rollback(self) -> None:
+        with contextlib.suppress(Exception):
+            self.raw.execute("ROLLBACK")
+
+    def _in_transaction(self) -> bool:
+        """Whether a transaction is open on the connection (False once COMMIT has gone through)."""
+        if self.loc.dialect == "sqlite":
+            return bool(self.raw.in_transaction)
+        return str(self.raw.info.transaction_status.name) != "IDLE"
+
+    def wrote_batches(self, batches: Iterable[tuple[int, int | None]]) -> None:
+        """Batches (id, import run) written in the open transaction: noted in the journal once it commits."""
+        self._batches.extend(batches)
 
     def close(self) -> None:
         self.raw.close()
 
+
+# statements that change the database (a transaction with none commits nothing worth telling)
+_WRITES = ("INSERT", "UPDATE", "DELETE")
 
 # PostgreSQL: lock_not_available, deadlock_detected, serialization_failure
 _PG_BUSY = ("55P03", "40P01", "40001")
@@ -279,7 +326,8 @@ def migrate(conn: Connection, revision: str = "head") -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.set_main_option("sqlalchemy.url", conn.loc.url.replace("%", "%%"))
-    command.upgrade(cfg, revision)
+    with journal.migrating():  # its own connection and transactions: an interrupt may leave it part-way
+        command.upgrade(cfg, revision)
 
 
 def backup(conn: Connection, dest: str | Path | None = None, suffix: str = "backup") -> Path:
@@ -300,8 +348,12 @@ def backup(conn: Connection, dest: str | Path | None = None, suffix: str = "back
         raise DatabaseError("db_cannot_open", where=str(dest), reason=str(exc)) from None
     try:
         conn.raw.backup(target)
-    finally:
+    except BaseException:  # a failed or interrupted copy leaves no part-written file behind
         target.close()
+        dest.unlink(missing_ok=True)
+        raise
+    target.close()
+    journal.wrote_file(dest)
     return dest
 
 
@@ -429,6 +481,7 @@ def write_batches(conn: Connection, batches: Sequence[NewBatch]) -> list[int]:
         return []
     op = operator()
     ids = new_ids(conn, "batch", len(batches))
+    conn.wrote_batches((i, b.run) for i, b in zip(ids, batches, strict=True))
     at = now()
     conn.many(
         "INSERT INTO batch (id, created, operator, kind, source, sheet, sha256, unit_code, month, received, reason, run)"
@@ -628,6 +681,25 @@ def current_value(conn: Connection, target: str, unit: str, month: str) -> float
         {"t": target, "u": unit, "m": month},
     )
     return None if v is None else float(v)
+
+
+def stated_in_force(
+    conn: Connection, target: str, unit: str, month: str
+) -> tuple[float | None, float | None, str | None] | None:
+    """What the record in force for one target × unit × month states: (本月, 累计, note); None when there is none."""
+    row = conn.one(
+        "SELECT c.this_month, c.cumulative, r.note FROM current_value c JOIN record r ON r.id = c.record_id"
+        " WHERE c.target_code = :t AND c.unit_code = :u AND c.month = :m",
+        {"t": target, "u": unit, "m": month},
+    )
+    if row is None:
+        return None
+    this_month, cumulative, note = row
+    return (
+        None if this_month is None else float(this_month),
+        None if cumulative is None else float(cumulative),
+        note,
+    )
 
 
 # -- reads for status --------------------------------------------------------------------
@@ -924,6 +996,28 @@ def locked_months(conn: Connection) -> set[str]:
     for month, action in conn.all("SELECT month, action FROM period_lock ORDER BY id"):
         state[month] = action
     return {m for m, a in state.items() if a == "lock"}
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """A locked month and its lock: when, by whom, with what reason (None when none was given)."""
+
+    month: str
+    at: str
+    operator: str
+    reason: str | None
+
+
+def locks(conn: Connection) -> list[LockInfo]:
+    """The months locked now, in month order, each with the lock event in force (its newest event)."""
+    newest: dict[str, tuple[Any, ...]] = {}
+    for row in conn.all("SELECT month, action, at, operator, reason FROM period_lock ORDER BY id"):
+        newest[row[0]] = row
+    return [
+        LockInfo(month, str(at), str(op), reason)
+        for month, action, at, op, reason in (newest[m] for m in sorted(newest))
+        if action == "lock"
+    ]
 
 
 def lock_event(conn: Connection, month: str, action: str, reason: str | None) -> None:
