@@ -1,9 +1,11 @@
 """The kctrack command line: parse, call one function of kctrack.service, render.
 
 Every failure reaches the user as one line (or one list) on stderr and an exit
-code: 1 for bad data, 2 for bad usage.
+code: 1 for bad data, 2 for bad usage.  Ctrl-C, at any moment of any command,
+is one line saying what had been written (``_say_interrupted``) and exit code 130.
 """
 
+import contextlib
 import difflib
 import functools
 import re
@@ -17,7 +19,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperGroup
 
-from kctrack import service
+from kctrack import journal, service
 from kctrack.errors import KctrackError, UsageError
 from kctrack.i18n import lang_from_env, tr
 
@@ -31,6 +33,14 @@ class _Group(TyperGroup):
     after the usage line where the parser knows it, exit code 2.
     """
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:  # the global options: --db a --db b is refused as a command's repeated option is
+            check_repeats(self, _read_args(self, args, interspersed=False).given)
+        except UsageError as exc:
+            exc.ctx = ctx  # type: ignore[attr-defined]
+            raise
+        return super().parse_args(ctx, args)
+
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
@@ -38,7 +48,14 @@ class _Group(TyperGroup):
             exc = UsageError("cli_no_command", name=name, suggestion=close[0] if close else "")
             exc.ctx = ctx  # type: ignore[attr-defined]  # for the usage line
             raise exc
-        return super().resolve_command(ctx, args)
+        resolved, cmd, rest = super().resolve_command(ctx, args)
+        if cmd is not None:  # its arguments checked (repeated options) and made readable (negative numbers)
+            try:
+                rest = command_args(cmd, rest)
+            except UsageError as exc:
+                exc.ctx = typer.Context(cmd, parent=ctx, info_name=resolved)  # type: ignore[attr-defined]
+                raise
+        return resolved, cmd, rest
 
     def main(
         self,
@@ -50,23 +67,155 @@ class _Group(TyperGroup):
         **extra: Any,
     ) -> Any:
         lang = _lang_of(list(sys.argv[1:] if args is None else args))
+        journal.begin()
         try:
-            # not standalone: click's exceptions come here instead of being printed in English; the
-            # commands return None (see `handled`), so an int here is the code of a typer.Exit
-            rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
-            code = rv if isinstance(rv, int) else 0
-        except KctrackError as exc:  # raised by the group itself (an unknown command)
-            code = exc.exit_code
-            typer.echo(_with_usage(exc.render(lang), getattr(exc, "ctx", None), lang), err=True)
-        except typer.Abort:
-            code = 1
-            typer.echo(tr("cli_aborted", lang), err=True)
-        except typer.TyperException as exc:  # click's usage errors
-            code = getattr(exc, "exit_code", 2)
-            typer.echo(_usage_error(exc, lang), err=True)
+            try:
+                # not standalone: click's exceptions come here instead of being printed in English; the
+                # commands return None (see `handled`), so an int here is the code of a typer.Exit
+                rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+                code = rv if isinstance(rv, int) else 0
+            except KctrackError as exc:  # raised by the group itself (an unknown command)
+                code = exc.exit_code
+                typer.echo(_with_usage(exc.render(lang), getattr(exc, "ctx", None), lang), err=True)
+            except typer.Abort:
+                code = 1
+                typer.echo(tr("cli_aborted", lang), err=True)
+            except typer.TyperException as exc:  # click's usage errors
+                code = getattr(exc, "exit_code", 2)
+                typer.echo(_usage_error(exc, lang), err=True)
+        except KeyboardInterrupt:  # Ctrl-C outside a command (typer turns one inside into exit code 130)
+            code = INTERRUPTED
+        if code == INTERRUPTED:  # no command exits 130 of itself
+            _say_interrupted(lang)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+# A negative number (-1, -1.5, -.5, -1,234, -３, -十二) is never an option of kctrack's: no option is named
+# by a digit.  Click would call it an unknown option; it is passed on as an argument instead, for the
+# value parser to say what is wrong with it (record: "-1 is negative").
+_NEGATIVE_NUMBER = re.compile(r"-(?:\.?\d|[〇零一二两三四五六七八九十百千万])")
+
+
+def command_args(cmd: Any, args: list[str]) -> list[str]:
+    """A command's arguments as click is to read them, checked for what click would let pass silently.
+
+    * An option that takes one value, given twice with different values, is a
+      usage error naming it (:func:`check_repeats`; click would keep the last).
+    * A negative number is an argument, not an option: when there is one, the
+      options are put first and the arguments, in their order, after ``--``.
+    """
+    read = _read_args(cmd, args)
+    check_repeats(cmd, read.given)
+    return [*read.options, "--", *read.arguments] if read.negative else args
+
+
+@dataclass
+class _Args:
+    options: list[str]  # options, with the values of those that take one
+    arguments: list[str]
+    given: dict[str, list[str]]  # parameter name → the values given for it, in order
+    negative: bool  # a negative number among the arguments
+
+
+def _read_args(cmd: Any, args: list[str], interspersed: bool = True) -> _Args:
+    """Tell a command's options from its arguments as click does (``interspersed=False``: up to the first
+    argument, as a group reads its own), with a negative number an argument."""
+    takes_value = {
+        opt: param
+        for param in cmd.params
+        if param.param_type_name == "option" and not param.is_flag and not getattr(param, "count", False)
+        for opt in (*param.opts, *param.secondary_opts)
+    }
+    read = _Args([], [], {}, False)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name, eq, attached = arg.partition("=")
+        if arg == "--":
+            read.arguments += args[i + 1 :]
+            break
+        if _NEGATIVE_NUMBER.match(arg):
+            read.negative = True
+            read.arguments.append(arg)
+        elif arg in takes_value:  # --unit 苏州
+            read.options += args[i : i + 2]
+            if i + 1 < len(args):
+                read.given.setdefault(takes_value[arg].name, []).append(args[i + 1])
+            i += 1
+        elif arg.startswith("--") and eq and name in takes_value:  # --unit=苏州
+            read.options.append(arg)
+            read.given.setdefault(takes_value[name].name, []).append(attached)
+        elif not arg.startswith("--") and arg[:2] in takes_value:  # -u苏州
+            read.options.append(arg)
+            read.given.setdefault(takes_value[arg[:2]].name, []).append(arg[2:])
+        elif arg.startswith("-") and len(arg) > 1:  # a flag, -h, or an unknown option: click says which
+            read.options.append(arg)
+        elif interspersed:
+            read.arguments.append(arg)
+        else:
+            read.arguments += args[i:]
+            break
+        i += 1
+    return read
+
+
+def check_repeats(cmd: Any, given: dict[str, list[str]]) -> None:
+    """Refuse an option that takes one value given twice with different values (``--unit 苏州 --unit 南京``):
+    click would keep the last without a word.  An option that takes several (``template --unit``), a
+    repeated flag and the same value given twice pass."""
+    for param in cmd.params:
+        values = given.get(param.name or "", [])
+        if not getattr(param, "multiple", False) and len(set(values)) > 1:
+            raise UsageError(
+                "cli_repeated_option",
+                option=" / ".join(param.opts),
+                values_zh="、".join(values),
+                values_en=", ".join(values),
+            )
+
+
+INTERRUPTED = 130  # 128 + SIGINT: the code a shell reports for a program stopped by Ctrl-C
+
+
+def _say_interrupted(lang: str) -> None:
+    """One line on stderr saying what the interrupted command had written, as :mod:`kctrack.journal` holds it.
+
+    The journal notes a transaction only once its COMMIT has gone through and a
+    file only once it has its final name, so the line agrees with the database
+    and the disk whatever moment the Ctrl-C hit.  A second Ctrl-C while it is
+    printed only cuts it short.
+    """
+    a = journal.current()
+    parts = []
+    if a.migrating:
+        parts.append(tr("intr_migrating", lang))
+    elif a.migrated:
+        parts.append(tr("intr_migrated", lang))
+    if a.runs:  # an import: one run (``undo --run`` reverts it)
+        parts.append(tr("intr_run", lang, run=_id_ranges(a.runs, lang), batches=_id_ranges(a.batches, lang)))
+    elif a.batches:
+        parts.append(tr("intr_batches", lang, batches=_id_ranges(a.batches, lang)))
+    elif a.changed:
+        parts.append(tr("intr_changed", lang))
+    if a.files:
+        parts.append(tr("intr_files", lang, n=len(a.files), last=a.files[-1]))
+    text = tr("interrupted", lang, what=("；" if lang == "zh" else "; ").join(parts or [tr("intr_nothing", lang)]))
+    with contextlib.suppress(KeyboardInterrupt):
+        typer.echo(text, err=True)
+
+
+def _id_ranges(ids: list[int], lang: str) -> str:
+    """Batch ids for a message, consecutive ones as a range: [4, 5, 6, 9] → "4–6、9" ("4–6, 9" in English)."""
+    spans: list[list[int]] = []
+    for i in sorted(ids):
+        if spans and i == spans[-1][1] + 1:
+            spans[-1][1] = i
+        else:
+            spans.append([i, i])
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(str(lo) if lo == hi else f"{lo}–{hi}" for lo, hi in spans)
 
 
 def _lang_of(argv: list[str]) -> str:
@@ -140,6 +289,7 @@ app = typer.Typer(
     name="kctrack",
     help="kctrack：2020年服务企业科技创新专项行动（苏科协发〔2020〕71号）指标跟踪。\n\n"
     "kctrack: KPI tracker for the 2020 special action for serving enterprise technology innovation.",
+    epilog="Example: kctrack init && kctrack status --as-of 2020-06",
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     add_completion=False,
@@ -160,6 +310,11 @@ class TableFormat(StrEnum):
     md = "md"
 
 
+# The one --format of the read commands (targets, status, import, history, explain, returns): the rich
+# table, the JSON contract (English keys and codes), or CSV and Markdown for people (in --lang); see `show`.
+Format = Annotated[TableFormat, typer.Option("--format", "-f", help="输出格式 / output format")]
+
+
 # A table longer than this is not read line by line in a terminal (a national office's history is
 # 19,000 batches, and laying it out took rich 9 s): it lists the first rows and says how to see the
 # rest.  Machine formats (csv, json, md) list everything unless --limit is given.
@@ -173,17 +328,16 @@ LIMIT_OPTION = typer.Option(
 )
 
 
+# `status --by unit` at national scale is 60 targets × up to 320 units (16,000 lines, 17 s to lay
+# out): the table lists per target the units furthest behind, as many as a province has cities.
+UNITS_PER_TARGET = 13
+
+
 def row_limit(limit: int | None, format: TableFormat) -> int | None:
     """At most how many rows to list (None: all): ``--limit`` if given (0 = all), else a table's default."""
     if limit is None:
         limit = TABLE_ROWS if format is TableFormat.table else 0
     return limit or None
-
-
-class PlanFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 class By(StrEnum):
@@ -254,6 +408,29 @@ def emit(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def show(
+    s: Settings,
+    format: TableFormat,
+    *,
+    table: Callable[[Any], None],
+    doc: Callable[[], Any],
+    flat: Callable[[], tuple[list[str], list[list[Any]]]],
+) -> None:
+    """A read command's result in the format asked for, each built only when asked for: ``table`` draws the
+    rich table on the console it is given; ``doc`` is the JSON document (the stable English contract);
+    ``flat`` the header and rows that CSV and Markdown print, for people, in ``--lang``."""
+    from kctrack import render
+
+    if format is TableFormat.json:
+        emit(render.dump_json(doc()))
+    elif format is TableFormat.csv:
+        emit(render.to_csv(*flat()))
+    elif format is TableFormat.md:
+        emit(render.to_markdown(*flat()))
+    else:
+        table(console(s))
+
+
 # -- commands ------------------------------------------------------------------------
 
 
@@ -271,7 +448,9 @@ def init(
     Create or upgrade the database and load the plan; idempotent; after an edit
     of the plan it says what changed.
 
-    Example: kctrack init --plan data/targets.yaml
+    用自己的计划文件 / with a plan file of your own: kctrack init --plan 2021.yaml
+
+    Example: kctrack init
     """
     s = settings(ctx)
     r = service.init(s.db, plan)
@@ -284,7 +463,8 @@ def init(
                 s.lang,
                 db=r.db,
                 plan=name,
-                targets=len(r.plan.targets),
+                targets=len(r.plan.commitments),
+                resources=len(r.plan.resources),
                 milestones=len(r.plan.milestones),
                 units=len(r.plan.units),
             )
@@ -308,7 +488,7 @@ def init(
 @handled
 def targets(
     ctx: typer.Context,
-    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = PlanFormat.table,
+    format: Format = TableFormat.table,
     plan: Annotated[
         str | None,
         typer.Option("--plan", help="显示并校验一个计划文件，而非数据库中的计划 / show and check a plan file"),
@@ -323,15 +503,15 @@ def targets(
     s = settings(ctx)
     p = service.targets(s.db, plan)
     from kctrack import render
+    from kctrack.plan import targets_json
 
-    if format is PlanFormat.json:
-        from kctrack.plan import targets_json
-
-        emit(render.to_json(targets_json(p, s.lang)))
-    elif format is PlanFormat.csv:
-        emit(render.to_csv(*render.targets_flat(p, s.lang)))
-    else:
-        render.targets_table(console(s), p, s.lang)
+    show(
+        s,
+        format,
+        table=lambda c: render.targets_table(c, p, s.lang),
+        doc=lambda: targets_json(p, s.lang),
+        flat=lambda: render.targets_flat(p, s.lang),
+    )
 
 
 @app.command()
@@ -361,7 +541,9 @@ def record(
     from kctrack.render import fmt
 
     unit_name = r.unit_name.get(s.lang)
-    if r.old is None:
+    if r.batch is None:
+        typer.echo(tr("record_unchanged", s.lang, code=r.code, unit=unit_name, month=r.month, value=fmt(r.value)))
+    elif r.old is None:
         typer.echo(
             tr("recorded", s.lang, code=r.code, unit=unit_name, month=r.month, value=fmt(r.value), batch=r.batch)
         )
@@ -389,11 +571,28 @@ def status(
     ] = None,
     by: Annotated[By, typer.Option("--by", help="按任务、单位或月份展示 / group by")] = By.task,
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看一个填报单位 / one unit only")] = None,
-    format: Annotated[TableFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = TableFormat.table,
+    format: Format = TableFormat.table,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            min=0,
+            help=f"--by unit 表格每个指标最多列出的单位数，0 为全部（默认 {UNITS_PER_TARGET}）"
+            f" / --by unit table: units listed per target at most, 0 for all (default {UNITS_PER_TARGET})",
+        ),
+    ] = None,
+    all_units: Annotated[
+        bool, typer.Option("--all", help="--by unit 表格列出全部单位 / --by unit table: list every unit")
+    ] = False,
 ) -> None:
     """各项指标对照进度：实际、应完成、完成率和状态。
 
-    Where every target stands against where it should be by now.
+    Where every target stands against where it should be by now.  In the
+    table by unit, a target with more than 13 units lists the 13 furthest
+    behind and counts the rest (--limit, --all); csv and json list every unit.
+
+    按单位的表格中，单位超过 13 个的指标只列出最落后的 13 个，其余计数（--limit、--all）；csv/json 列出全部。
 
     Example: kctrack status --as-of 2020-06 --by unit
     """
@@ -402,17 +601,19 @@ def status(
     r = service.status(s.db, as_of, unit, breakdown=format is TableFormat.json or by is By.unit)
     notify(s, r.notices)
     from kctrack import render
+    from kctrack.status import to_json as status_json
 
-    if format is TableFormat.json:
-        from kctrack.status import to_json
-
-        emit(render.to_json(to_json(r.report, s.lang)))
-    elif format is TableFormat.csv:
-        emit(render.to_csv(*render.status_flat(r.report, s.lang, by.value)))
-    elif format is TableFormat.md:
-        emit(render.to_markdown(*render.status_flat(r.report, s.lang, by.value)))
-    else:
-        render.status_table(console(s), r.report, s.lang, r.db, by.value)
+    per_target = None if all_units else (UNITS_PER_TARGET if limit is None else limit) or None
+    left_out: list[int] = []
+    show(
+        s,
+        format,
+        table=lambda c: left_out.append(render.status_table(c, r.report, s.lang, r.db, by.value, per_target)),
+        doc=lambda: status_json(r.report, s.lang),
+        flat=lambda: render.status_flat(r.report, s.lang, by.value),
+    )
+    if left_out and left_out[0]:
+        typer.echo(tr("units_limited", s.lang, limit=per_target, left_out=f"{left_out[0]:,}"), err=True)
 
 
 @app.command()
@@ -447,7 +648,16 @@ def template(
     out: Annotated[
         Path, typer.Argument(help="输出文件 .xlsx（或 --all-units 时的目录）/ output file, or folder with --all-units")
     ],
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="填报单位 / reporting unit")] = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unit",
+            "-u",
+            metavar="<str>",
+            help="填报单位；可重复，每个单位一个文件，OUT 为目录 / reporting unit; repeat it for one file each,"
+            " OUT then a folder",
+        ),
+    ] = None,
     month: Annotated[str | None, typer.Option("--month", "-m", help="月份 YYYY-MM（不填则由单位填写）/ month")] = None,
     all_units: Annotated[
         bool, typer.Option("--all-units", help="为每个填报单位各生成一个文件 / one file per unit")
@@ -455,14 +665,14 @@ def template(
 ) -> None:
     """生成月报模板：本单位负责的指标，输入格受保护与校验。
 
-    Write the monthly return form for a unit (or every unit), ready to fill.
+    Write the monthly return form for a unit (or several, or every unit), ready to fill.
 
     Example: kctrack template returns/ --all-units --month 2020-06
     """
     s = settings(ctx)
-    r = service.template(s.db, out, unit, month, all_units, s.lang)
+    r = service.template(s.db, out, unit or [], month, all_units, s.lang)
     for path, u, rows in r.files:
-        typer.echo(tr("tpl_written", s.lang, path=path, unit=u, rows=rows))
+        typer.echo(tr("tpl_written", s.lang, path=path, unit=r.plan.unit_name(u, s.lang), rows=rows))
 
 
 @app.command("import")
@@ -491,9 +701,7 @@ def import_(
     received: Annotated[
         str | None, typer.Option("--received", help="收到日期 YYYY-MM-DD（默认今天）/ date the return arrived")
     ] = None,
-    format: Annotated[
-        TableFormat, typer.Option("--format", "-f", help="预演与摘要的格式 / format of the summary")
-    ] = TableFormat.table,
+    format: Format = TableFormat.table,
     reason: Annotated[
         str | None, typer.Option("--reason", help="修改已锁定月份的原因 / why a locked month is changed")
     ] = None,
@@ -527,11 +735,19 @@ def import_(
             progress=advance,
             reason=reason,
         )
-    if format is TableFormat.json:
-        emit(render.to_json(render.import_json(r, s.lang)))
-    elif (dry_run or r.problems) and r.changes and format is TableFormat.table:
-        assert r.plan is not None
-        render.import_changes_table(console(s), r.plan, r.changes, s.lang)
+
+    def changes(c: Any) -> None:  # the table lists the changes of a dry run, or of an import refused
+        if (dry_run or r.problems) and r.changes:
+            assert r.plan is not None
+            render.import_changes_table(c, r.plan, r.changes, s.lang)
+
+    show(
+        s,
+        format,
+        table=changes,
+        doc=lambda: render.import_json(r, s.lang),
+        flat=lambda: render.import_flat(r, s.lang),
+    )
     for line in render.import_summary(r, s.lang):
         typer.echo(line, err=True)
     if r.problems:
@@ -564,7 +780,7 @@ def history(
     ctx: typer.Context,
     target: Annotated[str | None, typer.Option("--target", "-t", help="只看一个指标 / one target only")] = None,
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看一个单位 / one unit only")] = None,
-    format: Annotated[TableFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = TableFormat.table,
+    format: Format = TableFormat.table,
     limit: Annotated[int | None, LIMIT_OPTION] = None,
 ) -> None:
     """全部写入批次（导入文件或 record 命令）：时间、操作人、来源、增改内容。
@@ -583,14 +799,13 @@ def history(
     )
     from kctrack import render
 
-    if format is TableFormat.json:
-        emit(render.to_json(render.history_json(plan, batches, total)))
-    elif format is TableFormat.csv:
-        emit(render.to_csv(*render.history_flat(plan, batches, s.lang)))
-    elif format is TableFormat.md:
-        emit(render.to_markdown(*render.history_flat(plan, batches, s.lang)))
-    else:
-        render.history_table(console(s), plan, batches, s.lang)
+    show(
+        s,
+        format,
+        table=lambda c: render.history_table(c, plan, batches, s.lang),
+        doc=lambda: render.history_json(plan, batches, total),
+        flat=lambda: render.history_flat(plan, batches, s.lang),
+    )
     if len(batches) < total:
         typer.echo(tr("history_limited", s.lang, shown=f"{len(batches):,}", total=f"{total:,}"), err=True)
 
@@ -635,7 +850,7 @@ def explain(
     code: Annotated[str, typer.Argument(help="指标编号 / target code")],
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看一个单位 / one unit only")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="截至月份 YYYY-MM / as-of month")] = None,
-    format: Annotated[TableFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = TableFormat.table,
+    format: Format = TableFormat.table,
     limit: Annotated[int | None, LIMIT_OPTION] = None,
 ) -> None:
     """说明一个数字的来历：逐条列出计入的记录及其来源单元格。
@@ -652,15 +867,13 @@ def explain(
     e = service.explain(s.db, code, unit, as_of, row_limit(limit, format))
     from kctrack import render
 
-    if format is TableFormat.json:
-        emit(render.to_json(render.explain_json(e)))
-    elif format in (TableFormat.csv, TableFormat.md):
-        data = render.explain_json(e)["records"]
-        head = list(data[0]) if data else ["record"]
-        rows = [list(d.values()) for d in data]
-        emit(render.to_csv(head, rows) if format is TableFormat.csv else render.to_markdown(head, rows))
-    else:
-        render.explain_table(console(s), e, s.lang)
+    show(
+        s,
+        format,
+        table=lambda c: render.explain_table(c, e, s.lang),
+        doc=lambda: render.explain_json(e),
+        flat=lambda: render.explain_flat(e, s.lang),
+    )
     if len(e.records) < e.in_all:
         typer.echo(tr("explain_limited", s.lang, shown=f"{len(e.records):,}", total=f"{e.in_all:,}"), err=True)
 
@@ -670,7 +883,7 @@ def explain(
 def returns(
     ctx: typer.Context,
     as_of: Annotated[str | None, typer.Option("--as-of", help="截至月份 YYYY-MM / as-of month")] = None,
-    format: Annotated[TableFormat, typer.Option("--format", "-f", help="输出格式 / output format")] = TableFormat.table,
+    format: Format = TableFormat.table,
 ) -> None:
     """月报收取情况：各单位 × 4–12 月，按时 / 迟报 / 缺报 / 未到期。
 
@@ -683,14 +896,13 @@ def returns(
     g = service.returns_grid(s.db, as_of)
     from kctrack import render
 
-    if format is TableFormat.json:
-        emit(render.to_json(render.grid_json(g)))
-    elif format is TableFormat.csv:
-        emit(render.to_csv(*render.grid_flat(g, s.lang)))
-    elif format is TableFormat.md:
-        emit(render.to_markdown(*render.grid_flat(g, s.lang)))
-    else:
-        render.grid_table(console(s), g, s.lang)
+    show(
+        s,
+        format,
+        table=lambda c: render.grid_table(c, g, s.lang),
+        doc=lambda: render.grid_json(g),
+        flat=lambda: render.grid_flat(g, s.lang),
+    )
 
 
 class ExportFormat(StrEnum):
@@ -727,22 +939,54 @@ def export(
 @handled
 def lock(
     ctx: typer.Context,
-    month: Annotated[str, typer.Argument(help="月份 YYYY-MM / month")],
+    month: Annotated[
+        str | None, typer.Argument(help="月份 YYYY-MM；不填则列出已锁定的月份 / month; none lists the locked ones")
+    ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="说明 / note")] = None,
+    format: Annotated[
+        TableFormat | None,
+        typer.Option("--format", "-f", help="列出锁定月份的格式 / format of the list (without MONTH)"),
+    ] = None,
 ) -> None:
-    """锁定已上报的月份：此后对该月的修改须写明 --reason，并在历史与导出中标注。
+    """锁定已上报的月份（此后修改须写明 --reason）；不带月份则列出已锁定的月份。
 
     Freeze a month once it has been reported: later changes to it need
-    --reason and are flagged in history and in the export.
+    --reason and are flagged in history and in the export.  Without a month
+    (kctrack lock), list the locked months: when, by whom, why.
 
     Example: kctrack lock 2020-06
     """
     s = settings(ctx)
+    if month is None:
+        if reason is not None:
+            raise UsageError("lock_reason_needs_month")
+        _list_locks(s, service.locks(s.db), format or TableFormat.table)
+        return
+    if format is not None:
+        raise UsageError("lock_format_needs_list")
     month_, changed = service.lock(s.db, month, False, reason)
     if changed:
         typer.echo(tr("locked", s.lang, month=month_))
     else:
         typer.echo(tr("lock_unchanged", s.lang, month=month_, state=tr("lock_state_locked", s.lang)))
+
+
+def _list_locks(s: Settings, locks: list[Any], format: TableFormat) -> None:
+    from kctrack import render
+
+    def table(c: Any) -> None:
+        if locks:
+            render.locks_table(c, locks, s.lang)
+        else:
+            typer.echo(tr("lock_none", s.lang))
+
+    show(
+        s,
+        format,
+        table=table,
+        doc=lambda: render.locks_json(locks),
+        flat=lambda: render.locks_flat(locks, s.lang),
+    )
 
 
 @app.command()
@@ -768,6 +1012,7 @@ def unlock(
 
 db_app = typer.Typer(
     help="数据库维护：备份与检查 / database upkeep: backup and check",
+    epilog="Example: kctrack db check",
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
 )
@@ -808,7 +1053,7 @@ def db_check(ctx: typer.Context) -> None:
         "dialect": r.dialect,
         "version": r.version or "-",
         "head": r.head,
-        "integrity": r.integrity,
+        "integrity": tr("check_ok", s.lang) if r.integrity == "ok" else r.integrity,
         "batches": r.batches,
         "records": r.records,
     }
@@ -819,4 +1064,19 @@ def db_check(ctx: typer.Context) -> None:
 
 
 def main() -> None:
-    app(prog_name="kctrack")
+    """The ``kctrack`` program.  Ctrl-C is told by ``_Group.main``; around it, this makes sure a second or late
+    one changes nothing: one while the first is being told exits 130 without a traceback, and one after the
+    command has ended (while Python shuts down) is ignored, so the exit status is the one the output gave.
+
+    CPython (3.11) itself ends a process by SIGINT, which a shell reports as 130 as well, when a Ctrl-C
+    landed inside code it ran from a string (a dataclass being made while a module is imported), even
+    though kctrack caught it and said what had been written.
+    """
+    import signal
+
+    try:
+        app(prog_name="kctrack")
+    except KeyboardInterrupt:  # a second Ctrl-C while the first was being told
+        sys.exit(INTERRUPTED)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

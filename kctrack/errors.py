@@ -8,13 +8,16 @@ stderr and exits with ``exit_code`` (1 for bad data, 2 for bad usage).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kctrack.i18n import Localized
 
 
 class KctrackError(Exception):
     exit_code = 1
 
-    def __init__(self, key: str, where: str | None = None, **params: Any) -> None:
+    def __init__(self, key: str, where: str | Localized | None = None, **params: Any) -> None:
         super().__init__(key)
         self.key = key
         self.where = where
@@ -27,8 +30,11 @@ class KctrackError(Exception):
         return tr(self.key, lang, **self.params)
 
     def render(self, lang: str) -> str:
+        """The message after its place; a place naming a unit (a :class:`~kctrack.plan.Bilingual`) in ``lang``."""
+        from kctrack.i18n import in_lang
+
         text = self.message(lang)
-        return f"{self.where}: {text}" if self.where else text
+        return f"{in_lang(self.where, lang)}: {text}" if self.where else text
 
     def __str__(self) -> str:  # for logs and pytest output
         return self.render("en")

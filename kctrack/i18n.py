@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Protocol
 
 LANGS = ("zh", "en")
 
@@ -87,6 +87,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{key_path}: checkpoint {value} exceeds the target {target}",
     ),
     "plan_rule_range": ("{key_path}：min 大于 max", "{key_path}: min is greater than max"),
+    "plan_deadline_missing": (
+        "{key_path}：目标须有截止月份 deadline（依托资源 kind: resource 可不写）",
+        "{key_path}: a target needs a deadline month (a resource, kind: resource, does not)",
+    ),
     # errors: database
     "db_missing": (
         "数据库不存在：先运行 kctrack init（或用 --db 指定已有数据库）",
@@ -137,8 +141,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # results
     "init_created": (
-        "已初始化数据库 {db}，载入计划 {plan}：{targets} 项指标、{milestones} 个里程碑、{units} 个填报单位",
-        "initialised {db} with plan {plan}: {targets} targets, {milestones} milestones, {units} reporting units",
+        "已初始化数据库 {db}，载入计划 {plan}：{targets} 项目标、{resources} 项依托资源、{milestones} 个里程碑、{units} 个填报单位",
+        "initialised {db} with plan {plan}: {targets} targets, {resources} resources drawn on, {milestones} milestones,"
+        " {units} reporting units",
     ),
     "init_unchanged": ("数据库 {db} 已是最新，计划 {plan} 无变化", "{db} is up to date; plan {plan} unchanged"),
     "init_changed": (
@@ -232,8 +237,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "imp_unknown_code": ("未知的指标编号 {code}{hint_zh}", "unknown target code {code}{hint_en}"),
     "imp_unknown_unit": (
-        "未知的填报单位 “{unit}”：请填写计划中的单位名称",
-        "unknown reporting unit '{unit}': use a unit name from the plan",
+        "未知的填报单位 “{unit}”{hint_zh}：请填写计划中的单位名称",
+        "unknown reporting unit '{unit}'{hint_en}: use a unit name from the plan",
     ),
     "imp_not_reporter": (
         "{unit} 不填报 {code}（填报单位：{units}）：请删除此行",
@@ -493,7 +498,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "h_late": ("迟报", "late"),
     "h_missing": ("缺报", "missing"),
     # export
-    "xp_title": ("{plan}（{doc}）年度总结", "{plan} ({doc}): year-end summary"),
     "xp_subtitle": (
         "截至 {as_of} · 生成于 {generated} · 数据由 kctrack 生成，可用 kctrack explain 追溯",
         "as of {as_of} · generated {generated} · every figure traceable with kctrack explain",
@@ -604,10 +608,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "逐月累计完成（颜色为当月应完成对照）",
         "Cumulative actual by month (coloured against that month's expected value)",
     ),
-    "task_label": ("任务{no} {short}（{resp}）", "Task {no} {short} ({resp})"),
     "legend": (
-        "✔ 已完成  ● 按期  ▲ 滞后  ✖ 严重滞后  ! 逾期  ○ 未到期",
-        "✔ done  ● on track  ▲ behind  ✖ off track  ! overdue  ○ pending",
+        "✔ 已完成  ● 按期  ▲ 滞后  ✖ 严重滞后  ✘ 未完成（截止月已过）  ○ 未到期",
+        "✔ done  ● on track  ▲ behind  ✖ off track  ✘ not achieved (deadline closed)  ○ pending",
     ),
     "and_more": ("… 共 {n} 个单位", "… {n} units in all"),
     # the command line's own usage errors (unknown command or option, missing argument, bad value)
@@ -672,8 +675,140 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "state_on_track": ("按期", "on track"),
     "state_behind": ("滞后", "behind"),
     "state_off_track": ("严重滞后", "off track"),
-    "state_overdue": ("逾期", "overdue"),
+    "state_overdue": ("逾期未完成", "overdue"),
     "state_pending": ("未到期", "pending"),
+    "state_not_achieved": ("未完成", "not achieved"),
+    "state_done_late": ("逾期完成", "done late"),
+    "months_late": ("晚 {n} 个月", "{n} month(s) late"),
+    "state_shared": ("共同指标", "shared"),
+    "resource_engaged": ("已动员 {engaged} / {available}", "engaged {engaged} of {available}"),
+    "resource_not_recorded": ("未填报 / {available}", "not recorded / {available}"),
+    "title_resources": (
+        "依托资源（文件所列已有资源，不是目标，不计进度）",
+        "Resources drawn on (what the document says exists; not targets, no schedule)",
+    ),
+    "h_resource": ("依托资源", "Resource"),
+    "h_available": ("可依托", "Available"),
+    "h_engaged": ("已动员", "Engaged"),
+    "shared_intro": (
+        "共同指标：{units}共同完成，表中“完成”为本单位数。",
+        "shared targets: reported jointly by {units}; Actual above is this unit's own.",
+    ),
+    "shared_total": ("{name}：全省 {actual} / {target}，{state}", "{name}: province {actual} of {target}, {state}"),
+    # issue 12 §5 small things
+    "unit_hint": ("（是否想输入 {names}？）", " (did you mean {names}?)"),
+    "unit_hint_or": (" 或 ", " or "),
+    "record_unchanged": (
+        "{code} · {unit} · {month} 已是 {value}，未改动（未写入批次）",
+        "{code} · {unit} · {month} is already {value}: unchanged, nothing written",
+    ),
+    "lock_none": ("没有锁定的月份", "no month is locked"),
+    "h_lock_reason": ("说明", "reason"),
+    "lock_reason_needs_month": (
+        "--reason 用于锁定某个月份：kctrack lock MONTH --reason …",
+        "--reason goes with a month to lock: kctrack lock MONTH --reason …",
+    ),
+    "lock_format_needs_list": (
+        "--format 用于列出锁定的月份（kctrack lock 不带月份）",
+        "--format applies to the list of locked months (kctrack lock without a month)",
+    ),
+    "cli_repeated_option": (
+        "选项 {option} 只能给一次，这里给了 {values_zh}",
+        "option {option} can be given only once; it was given as {values_en}",
+    ),
+    "tpl_units_need_dir": (
+        "{count} 个单位各生成一个文件：输出应为一个目录",
+        "{count} units get one file each: the output must be a folder",
+    ),
+    "tpl_unit_and_all_units": (
+        "--unit 与 --all-units 只能选一个",
+        "give --unit or --all-units, not both",
+    ),
+    # issue 12 §4 time, Ctrl-C, BOM
+    "interrupted": ("已中断：{what}", "interrupted: {what}"),
+    "intr_nothing": ("未写入任何内容", "nothing was written"),
+    "intr_run": (
+        "本次导入已写入（导入 {run}，批次 {batches}；kctrack undo --run {run} 可撤销）",
+        "this import had been written (run {run}, batches {batches}; kctrack undo --run {run} reverts it)",
+    ),
+    "intr_batches": ("已写入批次 {batches}", "batch {batches} had been written"),
+    "intr_changed": ("修改已写入数据库", "the change had been written to the database"),
+    "intr_files": ("已写入 {n} 个文件（最后一个：{last}）", "{n} file(s) had been written (the last: {last})"),
+    "intr_migrating": (
+        "数据库结构正在创建或升级，可能只完成了一部分（kctrack db check 查看）",
+        "the database schema was being created or upgraded and may be part-way (kctrack db check shows it)",
+    ),
+    "intr_migrated": ("数据库结构已创建或升级", "the database schema had been created or upgraded"),
+    # issue 12 one language: csv and md headers and words (kctrack.render *_flat), and messages
+    "col_name": ("指标", "Name"),
+    "col_sheet": ("工作表", "Sheet"),
+    "col_target_code": ("指标编号", "Target code"),
+    "col_this_month": ("本月完成", "This month"),
+    "col_cumulative": ("累计完成", "Cumulative"),
+    "col_cell": ("单元格", "Cell"),
+    "col_record": ("记录号", "Record"),
+    "col_why_not": ("未计入原因", "Why not counted"),
+    "kind_commitment": ("目标", "target"),
+    "kind_quota": ("本单位任务", "unit's quota"),
+    "kind_shared": ("共同指标", "shared target"),
+    "kind_resource": ("依托资源", "resource"),
+    "kind_milestone": ("里程碑", "milestone"),
+    "batch_kind_import": ("导入", "import"),
+    "batch_kind_record": ("记录", "record"),
+    "batch_state_superseded": ("已被取代", "superseded"),
+    "batch_state_undone": ("已撤销", "undone"),
+    "check_ok": ("正常", "ok"),
+    # issue 12 export
+    "xp_title_closing": ("{plan}（{doc}）年终总结（终期报告）", "{plan} ({doc}): year-end closing report"),
+    "xp_title_progress": ("{plan}（{doc}）进展报告", "{plan} ({doc}): progress report"),
+    "xp_counts_closing": (
+        "年终：{total} 项目标中已完成 {done} 项，未完成 {not_achieved} 项",
+        "Year end: of {total} targets, {done} achieved, {not_achieved} not achieved",
+    ),
+    "xp_counts_progress": (
+        "{total} 项目标：已完成 {done}，按期 {on_track}，滞后 {behind}，严重滞后 {off_track}，到期未完成 {not_achieved}",
+        "{total} targets: {done} done, {on_track} on track, {behind} behind, {off_track} off track,"
+        " {not_achieved} not achieved by their deadline",
+    ),
+    "xp_resources_apart": (
+        "；另列依托资源 {n} 项（不是目标，不计入）",
+        "; {n} resources drawn on are listed apart (not targets, not counted)",
+    ),
+    "xp_done_late": ("逾期完成（晚 {n} 个月）", "done late ({n} months late)"),
+    "xp_done_late_1": ("逾期完成（晚 1 个月）", "done late (1 month late)"),
+    "xp_sheet_resources": ("依托资源", "Resources"),
+    "xp_h_resource": ("依托资源", "Resource"),
+    "xp_h_available": ("可依托", "Available"),
+    "xp_h_task_no": ("任务序号", "Task"),
+    "xp_h_months_late": ("晚几个月", "Months late"),
+    "xp_h_engaged": ("已动员", "Engaged"),
+    "xp_not_recorded": ("未填报", "not recorded"),
+    # issue 12 tables
+    "title_status_unit": (
+        "{plan}（{doc}）· {unit} · 截至 {as_of} · 数据库 {db}",
+        "{plan} ({doc}) · {unit} · as of {as_of} · database {db}",
+    ),
+    "title_by_reporter": ("分单位完成情况（分解指标与共同指标）", "By reporting unit (split and shared targets)"),
+    "ht_goal": ("目标", "Goal"),
+    "ht_expected": ("应完成", "By now"),
+    "ht_percent": ("完成率", "%"),
+    "ht_deadline": ("截止", "Due"),
+    "ht_grid_received": ("按时", "✔"),
+    "ht_grid_late": ("迟报", "late"),
+    "ht_grid_missing": ("缺报", "✖"),
+    "row_total": ("合计", "total"),
+    "task_heading": ("任务{no}：{short}（{resp}）", "Task {no}: {short} ({resp})"),
+    "units_rest": ("另 {n} 个单位未列出：{states}", "{n} more units not listed: {states}"),
+    "units_rest_shared": ("另 {n} 个单位未列出，合计 {total}", "{n} more units not listed, {total} in all"),
+    "units_limited": (
+        "每个指标先列出最落后的 {limit} 个单位，共略去 {left_out} 行（--limit N 或 --all 查看全部；csv/json 为全部）",
+        "each target lists its {limit} units furthest behind first; {left_out} rows left out"
+        " (--limit N or --all for every unit; csv and json list all)",
+    ),
+    "months_hidden": (
+        "{first}–{last} 未显示（终端宽度不够；加宽终端或用 --format csv）",
+        "{first}–{last} not shown (the terminal is too narrow; widen it or use --format csv)",
+    ),
 }
 
 
@@ -682,11 +817,34 @@ def lang_from_env() -> str:
     return lang if lang in LANGS else "zh"
 
 
+class Localized(Protocol):
+    """A text in both languages (:class:`kctrack.plan.Bilingual`), as a message parameter or an error's place."""
+
+    @property
+    def zh(self) -> str: ...
+
+    @property
+    def en(self) -> str: ...
+
+
+def in_lang(value: Any, lang: str) -> Any:
+    """A message parameter in ``lang``: a text given in both languages (anything with a ``zh`` and an ``en``
+    string, as :class:`kctrack.plan.Bilingual`: a unit's name) becomes the one of ``lang``; anything else stays.
+
+    So the domain names a unit once, and the message reads 苏州市 in Chinese and Suzhou in English.
+    """
+    zh, en = getattr(value, "zh", None), getattr(value, "en", None)
+    if isinstance(zh, str) and isinstance(en, str):
+        return en if lang == "en" else zh
+    return value
+
+
 def tr(key: str, lang: str = "zh", /, **params: Any) -> str:
     pair = MESSAGES.get(key)
     if pair is None:
         return key
     text = pair[1] if lang == "en" else pair[0]
+    params = {k: in_lang(v, lang) for k, v in params.items()}
     suggestion = params.get("suggestion")
     params.setdefault("hint_zh", f"（是否想输入 {suggestion}？）" if suggestion else "")
     params.setdefault("hint_en", f"; did you mean {suggestion}?" if suggestion else "")

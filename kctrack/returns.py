@@ -40,7 +40,7 @@ from kctrack.errors import DataError, KctrackError
 from kctrack.excel import Sheet, Workbook, cell_ref, expand_paths, is_blank, norm_text, open_workbook
 from kctrack.files import replacing
 from kctrack.parse import IMPLAUSIBLE_FACTOR, MAX_FIGURE, exact, parse_done, parse_month, parse_number
-from kctrack.plan import Milestone, Plan, Target
+from kctrack.plan import Bilingual, Milestone, Plan, Target
 from kctrack.template import META_SHEET
 
 HEADER_SCAN_ROWS = 30  # a header lower than this is not looked for: no real return has one
@@ -562,7 +562,7 @@ class SheetReader:
                 self._unknown_unit(label.cell, label.value)
                 unit = False
             elif self.options.unit is not None and found != self.options.unit:
-                self._contradiction(label, "--unit", self.plan.unit_name(found, "zh"), self.options.unit)
+                self._contradiction(label, "--unit", self.plan.unit_text(found), self.options.unit)
                 unit = False
             else:
                 unit = found
@@ -586,14 +586,13 @@ class SheetReader:
                 month = parsed
         return unit, month
 
-    def _contradiction(self, label: Label, option: str, sheet_value: str, option_value: str) -> None:
-        shown = self.plan.unit_name(option_value, "zh") if option == "--unit" else option_value
+    def _contradiction(self, label: Label, option: str, sheet_value: str | Bilingual, option_value: str) -> None:
+        shown = self.plan.unit_text(option_value) if option == "--unit" else option_value
         self.problem(label.cell, label.value, "imp_option_contradicts", option=option, sheet=sheet_value, given=shown)
 
     def _unknown_unit(self, cell: str | None, raw: Any) -> None:
-        names = [u.name.zh for u in self.plan.units]
-        close = difflib.get_close_matches(norm_text(raw), names, n=1, cutoff=0.5)
-        self.problem(cell, raw, "imp_unknown_unit", unit=norm_text(raw), suggestion=close[0] if close else "")
+        # the one suggestion of units (kctrack.plan.Plan.close_units), as on the command line
+        self.problem(cell, raw, "imp_unknown_unit", unit=norm_text(raw), **self.plan.unit_hint(norm_text(raw)))
 
     # rows -------------------------------------------------------------------------
     def read_row(self, r: int, row: list[Any]) -> None:
@@ -702,9 +701,7 @@ class SheetReader:
                 self._unknown_unit(cell_ref(r, c), raw)
                 self._remember(("unit", key))
             elif self.options.unit is not None and found != self.options.unit:
-                self._contradiction(
-                    Label(raw, cell_ref(r, c)), "--unit", self.plan.unit_name(found, "zh"), self.options.unit
-                )
+                self._contradiction(Label(raw, cell_ref(r, c)), "--unit", self.plan.unit_text(found), self.options.unit)
                 self._remember(("unit", key))
                 self._units[key] = None
                 return None
@@ -759,8 +756,8 @@ class SheetReader:
                     item.code,
                     "imp_not_reporter",
                     code=item.code,
-                    unit=self.plan.unit_name(unit, "zh"),
-                    units=" ".join(self.plan.unit_name(u, "zh") for u in reporters),
+                    unit=self.plan.unit_text(unit),
+                    units=self.plan.unit_list(reporters),
                 )
         return ok
 

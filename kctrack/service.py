@@ -7,16 +7,18 @@ write, and raise :class:`~kctrack.errors.KctrackError` for anything wrong.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kctrack import store
+from kctrack.clock import local_time
 from kctrack.errors import DataError, UsageError
 from kctrack.files import replacing
 from kctrack.parse import IMPLAUSIBLE_FACTOR, exact, parse_done, parse_month, parse_number
-from kctrack.plan import Milestone, Plan, Target, Text
+from kctrack.plan import Bilingual, Milestone, Plan, Target
 from kctrack.schedule import clip_month
 from kctrack.status import Report, compute
 
@@ -37,13 +39,21 @@ def check_month(text: str, plan: Plan, option: str = "--month") -> str:
 
 
 def default_as_of(plan: Plan, today: date | None = None) -> str:
+    """The as-of month when none is given: the last month that has ended, clipped to the plan window.
+
+    The as-of month is read as complete (:mod:`kctrack.schedule`), and a month's returns come
+    in the next month, so on 2020-07-03 the default is 2020-06, not July (which would read every
+    July deadline as closed).  ``YYYY-MM``.
+    """
+    from kctrack.schedule import add_months
+
     today = today or date.today()
-    return clip_month(f"{today.year:04d}-{today.month:02d}", plan.start, plan.end)
+    return clip_month(add_months(f"{today.year:04d}-{today.month:02d}", -1), plan.start, plan.end)
 
 
 def as_of_month(text: str | None, plan: Plan) -> str:
-    """``--as-of`` as ``YYYY-MM`` (any form the month parser reads), clipped to the plan window; today's
-    month when not given."""
+    """``--as-of`` as ``YYYY-MM`` (any form the month parser reads), clipped to the plan window; the
+    last month that has ended when not given (:func:`default_as_of`)."""
     if text is None:
         return default_as_of(plan)
     month = parse_month(text, int(plan.start[:4]))
@@ -136,8 +146,8 @@ class RecordResult:
     month: str
     value: float
     old: float | None
-    batch: int
-    unit_name: Text
+    batch: int | None  # None: the record in force already states this figure, and nothing was written
+    unit_name: Bilingual
     warnings: list[DataError] = field(default_factory=list)  # as an import's: above the quota
 
 
@@ -180,6 +190,13 @@ def record(
     note: str | None,
     reason: str | None = None,
 ) -> RecordResult:
+    """Record a month's amount (or a milestone done) for a unit as one batch; a correction when the month has one.
+
+    A figure the record in force already states (the same 本月, no 累计, and the
+    same note or none given) is left as it is: nothing is written, no batch is
+    made, no reason is needed for a locked month, and ``batch`` is None, as an
+    import leaves an unchanged figure unchanged.
+    """
     opened = store.open_db(db)
     conn = opened.conn
     try:
@@ -194,7 +211,7 @@ def record(
                     "unit_required",
                     where="--unit",
                     code=item.code,
-                    units=" ".join(plan.unit_name(u, "zh") for u in reporters),
+                    units=plan.unit_list(reporters),
                 )
             unit_code = reporters[0]
         else:
@@ -204,10 +221,12 @@ def record(
                     "unit_not_reporter",
                     where="--unit",
                     code=item.code,
-                    unit=plan.unit_name(unit_code, "zh"),
-                    units=" ".join(plan.unit_name(u, "zh") for u in reporters),
+                    unit=plan.unit_text(unit_code),
+                    units=plan.unit_list(reporters),
                 )
         with conn.transaction():
+            if _states_already(conn, item.code, unit_code, month, value, note):
+                return RecordResult(item.code, unit_code, month, value, value, None, plan.unit(unit_code).name)
             _check_recorded(conn, plan, item.code, unit_code, month, value, reason)
             old = store.current_value(conn, item.code, unit_code, month)
             batch = store.write_batch(
@@ -228,12 +247,22 @@ def record(
                         code=item.code,
                         value=exact(value),
                         quota=exact(quota),
-                        unit=plan.unit_name(unit_code, "zh"),
+                        unit=plan.unit_text(unit_code),
                     )
                 )
         return result
     finally:
         conn.close()
+
+
+def _states_already(conn: store.Connection, code: str, unit: str, month: str, value: float, note: str | None) -> bool:
+    """Whether the record in force for the month states this 本月 alone (no 累计), with this note when one is given."""
+    stated = store.stated_in_force(conn, code, unit, month)
+    if stated is None:
+        return False
+    this_month, cumulative, stated_note = stated
+    same_note = note is None or note == stated_note
+    return this_month is not None and cumulative is None and abs(this_month - value) < 1e-9 and same_note
 
 
 def _check_recorded(
@@ -274,18 +303,19 @@ def guard_series(
         known = {c.month for c in old.conflicts} if old else set()
         for c in new.conflicts:
             if c.month not in known:
-                unit = plan.unit_name(key[1], "zh")
+                unit = plan.unit_text(key[1])
+                where = Bilingual(f"{key[0]} · {unit.zh} · {c.month}", f"{key[0]} · {unit.en} · {c.month}")
                 params = {"code": key[0], "unit": unit, "month": c.month, "cumulative": exact(c.cumulative)}
                 if c.this_month is None:  # a month that stated 累计 only: it would fall below the months before
                     raise DataError(
                         "series_conflict_down",
-                        where=f"{key[0]} · {unit} · {c.month}",
+                        where=where,
                         **params,
                         earlier=exact(c.earlier),
                     )
                 raise DataError(
                     "series_conflict",
-                    where=f"{key[0]} · {unit} · {c.month}",
+                    where=where,
                     **params,
                     earlier=exact(c.earlier),
                     this_month=exact(c.this_month),
@@ -301,26 +331,37 @@ def guard_series(
 @dataclass
 class TemplateResult:
     files: list[tuple[Path, str, int]]  # path, unit code, rows
+    plan: Plan  # to name the units
 
 
 def template(
-    db: str | None, out: Path, unit: str | None, month: str | None, all_units: bool, lang: str
+    db: str | None, out: Path, units: Sequence[str], month: str | None, all_units: bool, lang: str
 ) -> TemplateResult:
+    """Write the monthly return form: for one unit to the file ``out``; for several units (``--unit`` given
+    more than once, the same unit named twice counting once) or ``all_units``, one file per unit in the
+    folder ``out``, each named by :func:`kctrack.template.template_name` (plan, unit's name and code, month)."""
     from kctrack.template import template_name, template_rows, write_template
 
     plan = targets(db)
+    if all_units and units:
+        raise UsageError("tpl_unit_and_all_units")
     m = check_month(month, plan) if month else None
+    codes = list(dict.fromkeys(plan.resolve_unit(u) for u in units))  # in the order given, once each
     if all_units:
-        units = [u.code for u in plan.units if template_rows(plan, u.code)]
+        codes = [u.code for u in plan.units if template_rows(plan, u.code)]
         if out.exists() and not out.is_dir():
             raise UsageError("tpl_dir_is_file", where=str(out))
-        files = [(out / template_name(plan, u, m), u) for u in units]
+        files = [(out / template_name(plan, u, m), u) for u in codes]
+    elif len(codes) > 1:
+        if out.suffix.lower() == ".xlsx" or (out.exists() and not out.is_dir()):
+            raise UsageError("tpl_units_need_dir", where=str(out), count=len(codes))
+        files = [(out / template_name(plan, u, m), u) for u in codes]
     else:
-        if unit is None:
+        if not codes:
             raise UsageError("tpl_need_unit", where="--unit")
         if out.suffix.lower() != ".xlsx":
             raise UsageError("tpl_need_xlsx", where=str(out))
-        files = [(out, plan.resolve_unit(unit))]
+        files = [(out, codes[0])]
     # column H: each unit's cumulative figures to the end of the month before, when there is a database to ask
     previous: dict[str, dict[str, float]] = {}
     if m is not None and _has_database(db):
@@ -332,7 +373,7 @@ def template(
     written = []
     for path, u in files:
         written.append((path, u, write_template(path, plan, u, m, lang, previous.get(u))))
-    return TemplateResult(written)
+    return TemplateResult(written, plan)
 
 
 # -- import -------------------------------------------------------------------------------
@@ -476,7 +517,7 @@ def _accept_returns(
     accepted = []
 
     def refuse(ret: Any, error: str, **params: Any) -> None:
-        err = DataError(error, unit=plan.unit_name(ret.unit, "zh"), month=ret.month, **params)
+        err = DataError(error, unit=plan.unit_text(ret.unit), month=ret.month, **params)
         result.problems.append(Problem(ret.file, ret.sheet, None, None, err))
 
     for ret in sorted(returns, key=lambda r: (r.month, r.unit, str(r.file))):
@@ -647,7 +688,7 @@ def _warn_quota(
         row = mine.get(m)
         if row is not None:
             ret, _ = origin[(code, unit, m)]
-            who = {"code": code, "quota": exact(quota), "unit": plan.unit_name(unit, "zh")}
+            who = {"code": code, "quota": exact(quota), "unit": plan.unit_text(unit)}
             if quota and amount > quota:
                 _warning(result, ret, row.cell, amount, "imp_above_quota", value=exact(amount), **who)
             elif quota and before + amount > FAR_ABOVE * quota:
@@ -813,7 +854,7 @@ def _undo_targets(conn: store.Connection, batch_id: int | None, run: int | None)
     if info is None:
         raise DataError("undo_no_batch", where=str(batch_id), batch=batch_id)
     if info.undone_at:
-        raise DataError("undo_already", where=str(batch_id), batch=batch_id, at=info.undone_at)
+        raise DataError("undo_already", where=str(batch_id), batch=batch_id, at=local_time(info.undone_at))
     if info.superseded_by:
         raise DataError("undo_superseded", where=str(batch_id), batch=batch_id, newer=info.superseded_by)
     return [info]
@@ -866,8 +907,16 @@ def returns_grid(db: str | None, as_of: str | None) -> Grid:
 
 
 def _returns_grid(conn: store.Connection, plan: Plan, month: str) -> Grid:
+    """Each unit's return for each month as known at the end of ``month``.
+
+    A return counts only if it was received by the end of the as-of month (its ``--received``
+    date, else the day it was imported): an August return received on 5 October is
+    ``missing`` in the grid as of September and ``late`` as of October.  Due: the plan's
+    ``returns_due_day`` of the next month.
+    """
     from kctrack.schedule import add_months, months_between
 
+    known_by = f"{add_months(month, 1)}-01"  # received before the first day after the as-of month
     rows = conn.all(
         "SELECT unit_code, month, MIN(COALESCE(received, substr(created, 1, 10))) FROM batch"
         " WHERE kind = 'import' AND undone_at IS NULL GROUP BY unit_code, month"
@@ -882,7 +931,7 @@ def _returns_grid(conn: store.Connection, plan: Plan, month: str) -> Grid:
         for m in months:
             due = f"{add_months(m, 1)}-{plan.returns_due_day:02d}"
             got = received.get((u.code, m))
-            if got is not None:
+            if got is not None and got < known_by:
                 row[m] = "received" if got <= due else "late"
             else:
                 row[m] = "missing" if m < month else "not_due"
@@ -893,8 +942,20 @@ def _returns_grid(conn: store.Connection, plan: Plan, month: str) -> Grid:
 # -- export ------------------------------------------------------------------------------------
 
 
+# A CSV file is for people, and Excel on a Chinese Windows reads UTF-8 without a byte-order mark as GBK:
+# every CSV kctrack writes to a file starts with the BOM (EF BB BF).  CSV printed on stdout has none (a
+# program reads it); Markdown and JSON files have none (JSON must not, RFC 8259).
+CSV_FILE_ENCODING = "utf-8-sig"
+
+
 def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: str) -> tuple[str, str]:
-    """Write the year-end summary; returns (format, as-of month)."""
+    """Write the year-end summary; returns (format, as-of month).
+
+    ``fmt`` is xlsx, md, csv or json (None: from the extension of ``out``; another
+    is a UsageError).  The file is written whole or not at all
+    (:func:`kctrack.files.replacing`); a CSV starts with the UTF-8 BOM
+    (:data:`CSV_FILE_ENCODING`), so that Excel reads its Chinese.
+    """
     from kctrack import export as xp
 
     fmt = fmt or {".xlsx": "xlsx", ".md": "md", ".csv": "csv", ".json": "json"}.get(out.suffix.lower())
@@ -920,7 +981,7 @@ def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: 
             xp.write_xlsx(tmp, data, lang)
         else:
             text = {"md": xp.export_md, "csv": xp.export_csv, "json": xp.export_json}[fmt](data, lang)
-            tmp.write_text(text, encoding="utf-8")
+            tmp.write_text(text, encoding=CSV_FILE_ENCODING if fmt == "csv" else "utf-8")
     return fmt, month
 
 
@@ -949,6 +1010,15 @@ def lock(db: str | None, month_text: str, unlock: bool, reason: str | None) -> t
         return month, True
     finally:
         conn.close()
+
+
+def locks(db: str | None) -> list[store.LockInfo]:
+    """The months locked now, in month order: when, by whom and why each was locked."""
+    opened = store.open_db(db)
+    try:
+        return store.locks(opened.conn)
+    finally:
+        opened.conn.close()
 
 
 def backup(db: str | None, dest: Path | None) -> Path:

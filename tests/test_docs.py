@@ -70,6 +70,30 @@ def test_help_option_prints_the_example(name: str, cmd: Any) -> None:
         assert "Traceback" not in result.output
 
 
+GROUPS = [("", ROOT), *((name, cmd) for name, cmd in COMMANDS if _is_group(cmd))]
+
+
+@pytest.mark.parametrize(("name", "cmd"), GROUPS, ids=[n or "kctrack" for n, _ in GROUPS])
+def test_group_help_ends_with_an_example(name: str, cmd: Any) -> None:
+    """``kctrack -h`` and ``kctrack db -h`` end with an example (their epilog), as each command's help does."""
+    assert (cmd.epilog or "").strip().startswith("Example: kctrack"), name
+    result = run(*name.split(), "-h")
+    assert result.exit_code == 0, result.output
+    last = [line.strip() for line in result.stdout.splitlines() if line.strip()][-1]
+    assert last.startswith("Example:"), last
+    assert re.search(rf"\bkctrack {re.escape(name)}\b", last) if name else last.startswith("Example: kctrack "), last
+
+
+@pytest.mark.parametrize(
+    ("name", "cmd"), [("", ROOT), *COMMANDS], ids=[n or "kctrack" for n, _ in [("", ROOT), *COMMANDS]]
+)
+def test_examples_need_no_file_of_the_repository(name: str, cmd: Any) -> None:
+    """A command line in the help works outside a checkout: no example names data/… or tests/…"""
+    for line in f"{cmd.help or ''}\n{cmd.epilog or ''}".splitlines():
+        if "kctrack " in line:
+            assert not re.search(r"(?<![\w/])(data|tests|docs)/", line), f"{name}: {line}"
+
+
 @pytest.mark.parametrize(("name", "cmd"), COMMANDS, ids=[n for n, _ in COMMANDS])
 def test_command_appears_in_the_readme(name: str, cmd: Any) -> None:
     assert re.search(rf"\bkctrack {re.escape(name)}\b", README), f"`kctrack {name}` is not in README.md"

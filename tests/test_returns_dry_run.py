@@ -22,6 +22,7 @@ from returns_helpers import (
     status_json,
     template,
 )
+from tables import cells
 
 from kctrack.i18n import tr
 
@@ -49,8 +50,7 @@ def test_dry_run_leaves_the_database_byte_for_byte(rdb: Db, imported: dict[str, 
     assert "2 个文件，2 份月报：新增 1，修改 1，不变 1，移除 0，拒绝 0" in result.stderr
     assert "预演：数据库未改动" in result.stderr
     # the table on stdout: per target and unit, old → new
-    rows = [[c.strip() for c in line.strip().strip("│").split("│")] for line in result.stdout.splitlines()]
-    assert [r for r in rows if len(r) == 6 and r[0].isupper()] == [
+    assert cells(result.stdout)[1:] == [
         ["TECH_MANAGER_TEAMS", "苏州市", "2020-06", "5", "7", "修改"],
         ["M_CITY_SPECIAL_BODIES", "苏州市", "2020-06", "1", "1", "不变"],
         ["TECH_MANAGER_TEAMS", "无锡市", "2020-06", "", "4", "新增"],

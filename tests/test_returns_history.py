@@ -26,6 +26,7 @@ from returns_helpers import (
     status_json,
     template,
 )
+from tables import body, cells
 
 from kctrack.i18n import tr
 
@@ -274,7 +275,7 @@ def test_explain_table_lists_at_most_its_limit(rdb: Db, tmp_path: Path, monkeypa
     ok(kc(rdb, "import", _form(rdb, tmp_path, "wx.xlsx", "2020-06", {"E6": 4}, unit="无锡")))
     args = ("--no-color", "explain", "TECH_MANAGER_TEAMS", "--as-of", "2020-06")
     cut = ok(kc(rdb, *args, "--limit", "2", env={"COLUMNS": "200"}))
-    rows = [line for line in cut.stdout.splitlines() if "2020-0" in line and "│" in line]
+    rows = body(cut.stdout)  # one line a record at 200 columns
     assert len(rows) == 2 and all("苏州市" in line for line in rows)
     assert "无锡市" not in cut.stdout
     assert "截至 2020-06 累计 11" in cut.stdout  # the total still counts every record
@@ -282,7 +283,7 @@ def test_explain_table_lists_at_most_its_limit(rdb: Db, tmp_path: Path, monkeypa
     # --limit 0 lists all, with no notice; so does a limit above the count
     for limit in ("0", "3"):
         whole = ok(kc(rdb, *args, "--limit", limit, env={"COLUMNS": "200"}))
-        assert len([line for line in whole.stdout.splitlines() if "2020-0" in line and "│" in line]) == 3
+        assert len(body(whole.stdout)) == 3
         assert whole.stderr == ""
     # json lists every record unless told; told, it lists that many and keeps the whole total
     assert len(explain(rdb, "TECH_MANAGER_TEAMS", "--as-of", "2020-06")["records"]) == 3
@@ -339,7 +340,7 @@ def test_history_lists_the_newest_batches_up_to_its_limit(
     ok(kc(rdb, "record", "TECH_MANAGER_TEAMS", "3", "--month", "2020-07", "--unit", "无锡"))
     ok(kc(rdb, "import", _form(rdb, tmp_path, "sz-v2.xlsx", "2020-06", {"E6": 6}), "--replace"))
     table = ok(kc(rdb, "--no-color", "history", "--limit", "2", env={"COLUMNS": "200"}))
-    ids = [line.split("│")[1].strip() for line in table.stdout.splitlines() if line.startswith("│")]
+    ids = [line.split()[0] for line in body(table.stdout)]
     assert ids == ["2", "3"]  # the newest two, oldest first
     assert tr("history_limited", "zh", shown="2", total="3") in table.stderr
     # what batch 3 replaced is named though batch 1 is outside the window
@@ -383,8 +384,8 @@ def test_history_table_counts_each_batch_and_places_a_record(rdb: Db, tmp_path: 
     ok(kc(rdb, "import", _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5, "E7": "完成"})))  # a figure, a milestone
     ok(kc(rdb, "record", "TECH_MANAGER_TEAMS", "3", "--month", "2020-07", "--unit", "无锡"))
     out = ok(kc(rdb, "--no-color", "history", env={"COLUMNS": "200"})).stdout
-    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in out.splitlines() if line.startswith("│")]
-    assert [(r[0], r[5], r[6], r[7]) for r in rows] == [
+    # batch, run, time, operator, source, unit, month, records, state
+    assert [(r[0], r[5], r[6], r[7]) for r in cells(out)[1:]] == [
         ("1", "苏州市", "2020-06", "2"),
         ("2", "无锡市", "2020-07", "1"),
     ]

@@ -704,11 +704,11 @@ def test_nil_return_in_history_csv_and_json(rdb: Db, tmp_path: Path) -> None:
     assert batch["source"].endswith("blank.xlsx")
     text = ok(kc(rdb, "history", "--format", "csv")).stdout
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == 1, text
-    assert rows[0]["batch"] == str(batch["id"])
-    assert rows[0]["month"] == "2020-06"
-    assert rows[0]["unit"] in ("无锡市", "wuxi")
-    assert rows[0]["value"] == "" and rows[0]["target"] == ""
+    assert len(rows) == 1, text  # the csv's headers follow --lang (Chinese by default)
+    assert rows[0]["批次"] == str(batch["id"])
+    assert rows[0]["月份"] == "2020-06"
+    assert rows[0]["填报单位"] == "无锡市"
+    assert rows[0]["本月完成"] == "" and rows[0]["指标编号"] == ""
     table = ok(kc(rdb, "history")).stdout
     assert "blank.xlsx" in table
 

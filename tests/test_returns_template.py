@@ -51,7 +51,7 @@ def _covers(dv, ref: str) -> bool:
 def test_template_prints_what_it_wrote(rdb: Db, tmp_path: Path) -> None:
     out = tmp_path / "sz.xlsx"
     result = ok(kc(rdb, "template", out, "--unit", "苏州", "--month", "2020-06"))
-    assert result.stdout.strip() == f"已生成 {out}（suzhou，2 行）"
+    assert result.stdout.strip() == f"已生成 {out}（苏州市，2 行）"  # the unit by its name, not its code
 
 
 def test_template_sheet_has_title_unit_month_and_header(suzhou: openpyxl.Workbook) -> None:
