@@ -16,13 +16,15 @@ Rules (README, "Schedule and states"):
   end of July.  So the deadline month is the closing month of a target: **at
   the close of its deadline month a target is achieved or not achieved**, and
   stays so (a figure recorded later can still make it achieved).
-* States of a target: ``done`` (actual ≥ value: achieved, 已完成);
+* States of a target: ``done`` (actual ≥ value, reached by the deadline: 已完成);
+  ``done_late`` (actual ≥ value, reached after the deadline month: 逾期完成);
   ``not_achieved`` (as-of at or after the deadline and actual < value: 未完成);
   before the deadline ``on_track`` (actual ≥ expected), ``behind``
   (actual ≥ behind_ratio × expected) or ``off_track`` (below that).
   200 teams due 2020-07 with 188 by the end of July: ``not_achieved`` as of
   2020-07 (not "off track": the month is closed), ``on_track`` as of 2020-06
-  if at least 150 (= 200 × 3 / 4) were formed by then.
+  if at least 150 (= 200 × 3 / 4) were formed by then; 188 by July and 12 more
+  in September: ``done_late`` as of 2020-09, 2 months late.
 * States of a milestone: ``done`` (done in or before its due month),
   ``done_late`` (done after its due month, in or before the as-of month; how
   late is :func:`months_late`), ``overdue`` (not done at the close of its due
@@ -37,7 +39,7 @@ from collections.abc import Mapping
 
 _MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
-TARGET_STATES = ("done", "on_track", "behind", "off_track", "not_achieved")
+TARGET_STATES = ("done", "done_late", "on_track", "behind", "off_track", "not_achieved")
 MILESTONE_STATES = ("done", "done_late", "pending", "overdue")
 
 
@@ -102,10 +104,16 @@ def target_state(
     as_of: str,
     deadline: str,
     behind_ratio: float = 0.8,
+    actual_at_deadline: float | None = None,
 ) -> str:
-    """A target's state at the end of ``as_of`` (module docstring: one of :data:`TARGET_STATES`)."""
+    """A target's state at the end of ``as_of`` (module docstring: one of :data:`TARGET_STATES`).
+
+    ``actual_at_deadline``: the cumulative figure at the close of the deadline month, to tell a
+    target reached late from one reached in time; None when as-of is not after the deadline.
+    """
     if actual >= value:
-        return "done"
+        late = as_of > deadline and actual_at_deadline is not None and actual_at_deadline < value
+        return "done_late" if late else "done"
     if as_of >= deadline:
         return "not_achieved"
     if actual >= expected_now:
@@ -125,13 +133,23 @@ def milestone_state(due: str, done_on: str | None, as_of: str) -> str:
 
 
 def months_late(due: str, done_on: str | None) -> int:
-    """How many months after its due month a milestone was done (0 when on time or not done).
+    """How many months after its due month a milestone was done, or a target reached (0 when on
+    time or not done).
 
     Due 2020-04, done 2020-06: 2.
     """
     if done_on is None:
         return 0
     return max(0, month_index(done_on) - month_index(due))
+
+
+def reached_in(cumulative: Mapping[str, float], value: float) -> str | None:
+    """The first month whose cumulative figure reaches ``value`` ({month: cumulative}, months
+    in order); None if none does."""
+    for month in sorted(cumulative):
+        if cumulative[month] >= value:
+            return month
+    return None
 
 
 def forecast(cumulative_by_month: list[float], months_left: int, window: int = 3) -> float:

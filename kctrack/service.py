@@ -20,6 +20,7 @@ from kctrack.files import replacing
 from kctrack.parse import IMPLAUSIBLE_FACTOR, exact, parse_done, parse_month, parse_number
 from kctrack.plan import Bilingual, Milestone, Plan, Target
 from kctrack.schedule import clip_month
+from kctrack.series import TOLERANCE
 from kctrack.status import Report, compute
 
 
@@ -110,10 +111,37 @@ def status(db: str | None, as_of: str | None = None, unit: str | None = None, br
         unit_code = plan.resolve_unit(unit) if unit else None
         by_unit = store.totals_by_unit(conn, month, unit_code) if breakdown or unit_code else None
         unit_months = store.unit_by_month(conn, unit_code) if unit_code else None
-        report = compute(plan, month, by_unit, store.totals_by_month(conn), unit_code, unit_months)
+        report = _report(conn, plan, month, by_unit, unit_code, unit_months)
         return StatusResult(report, conn.loc.display, opened.notices)
     finally:
         conn.close()
+
+
+def _report(
+    conn: store.Connection,
+    plan: Plan,
+    month: str,
+    by_unit: dict[tuple[str, str], float] | None,
+    unit: str | None = None,
+    unit_months: dict[tuple[str, str], float] | None = None,
+) -> Report:
+    """The status report from the store: the figures :func:`kctrack.status.compute` needs, with the
+    split targets' figures at their deadlines (to tell a unit's quota reached late) when split."""
+    at_deadline = None
+    if by_unit is not None:
+        closed = {t.code: t.deadline for t in plan.commitments if len(t.reporters) > 1 and t.deadline < month}
+        at_deadline = store.totals_at_deadlines(conn, closed) if closed else {}
+    done = store.done_months(conn, (m.code for m in plan.milestones))
+    return compute(
+        plan,
+        month,
+        by_unit,
+        store.totals_by_month(conn),
+        unit,
+        unit_months,
+        at_deadline=at_deadline,
+        done_by_unit=done,
+    )
 
 
 def _has_database(db: str | None) -> bool:
@@ -237,7 +265,7 @@ def record(
                 reason=reason,
             )
         result = RecordResult(item.code, unit_code, month, value, old, batch, plan.unit(unit_code).name)
-        if isinstance(item, Target):
+        if isinstance(item, Target) and not item.is_resource:  # a resource was checked whole before the write
             quota = (item.quota(unit_code) if item.breakdown else item.value) or 0.0
             if quota and value > quota:
                 result.warnings.append(
@@ -262,7 +290,7 @@ def _states_already(conn: store.Connection, code: str, unit: str, month: str, va
         return False
     this_month, cumulative, stated_note = stated
     same_note = note is None or note == stated_note
-    return this_month is not None and cumulative is None and abs(this_month - value) < 1e-9 and same_note
+    return this_month is not None and cumulative is None and abs(this_month - value) < TOLERANCE and same_note
 
 
 def _check_recorded(
@@ -276,6 +304,41 @@ def _check_recorded(
     entry = before.get((code, unit), {"stated": {}, "amounts": {}})
     after = {(code, unit): {"stated": {**entry["stated"], month: Stated(value, None)}}}
     guard_series(conn, before, after, reason, {month}, plan)
+    item = plan.find_code(code)
+    if isinstance(item, Target) and item.is_resource:
+        from kctrack.series import derive
+
+        over = beyond_available(item, derive(after[(code, unit)]["stated"]).amounts)
+        if over is not None:
+            raise DataError("resource_above_available", where="VALUE", **_resource_params(plan, item, unit, *over))
+
+
+def beyond_available(resource: Target, amounts: dict[str, float]) -> tuple[str, float] | None:
+    """The first month at which a resource's engaged total exceeds what exists, and that total.
+
+    ``amounts``: {"YYYY-MM": newly engaged that month}; engaged is their running total (a
+    return's 本月 is how many were newly engaged, its 累计 how many so far).  A resource is
+    what the document says exists (5 signed overseas bases, 40 think-tank bases…): more than
+    that engaged is a wrong figure, most often a 累计 typed as 本月.  None when within.
+    """
+    total = 0.0
+    for month in sorted(amounts):
+        total += amounts[month]
+        if total > resource.value + TOLERANCE:
+            return month, total
+    return None
+
+
+def _resource_params(plan: Plan, item: Target, unit: str, month: str, total: float) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "name": item.name,
+        "unit": plan.unit_text(unit),
+        "month": month,
+        "total": exact(total),
+        "available": exact(item.value),
+        "uom": item.uom,
+    }
 
 
 def guard_series(
@@ -679,6 +742,17 @@ def _warn_quota(
     item = plan.find_code(code)
     if not isinstance(item, Target):
         return
+    if item.is_resource:  # not a quota: more engaged than exists is refused, at the first month it happens
+        over = beyond_available(item, amounts)
+        if over is not None and over[0] in mine:
+            from kctrack.returns import Problem
+
+            ret, row = origin[(code, unit, over[0])]
+            error = DataError("resource_above_available", **_resource_params(plan, item, unit, *over))
+            stated_as = "cumulative" if row.cumulative is not None else "this_month"
+            raw = row.cumulative if row.cumulative is not None else row.this_month
+            result.problems.append(Problem(ret.file, ret.sheet, row.cell_of(stated_as) or row.cell, raw, error))
+        return
     quota = (item.quota(unit) if item.breakdown else item.value) or 0.0
     if sum(amounts.values()) <= quota and all(r.previous is None or r.cumulative is None for r in mine.values()):
         return  # no month above the quota, no cumulative above it, no 累计 built on a 上月累计
@@ -943,8 +1017,9 @@ def _returns_grid(conn: store.Connection, plan: Plan, month: str) -> Grid:
 
 
 # A CSV file is for people, and Excel on a Chinese Windows reads UTF-8 without a byte-order mark as GBK:
-# every CSV kctrack writes to a file starts with the BOM (EF BB BF).  CSV printed on stdout has none (a
-# program reads it); Markdown and JSON files have none (JSON must not, RFC 8259).
+# every CSV kctrack writes to a file starts with the BOM (EF BB BF) — the export here, and --format csv
+# when stdout is a regular file (cli.emit_csv); CSV into a pipe or a terminal has none (a program reads it),
+# nor do Markdown and JSON files (JSON must not, RFC 8259).
 CSV_FILE_ENCODING = "utf-8-sig"
 
 
@@ -966,7 +1041,7 @@ def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: 
     try:
         plan = plan_of(conn)
         month = as_of_month(as_of, plan)
-        report = compute(plan, month, store.totals_by_unit(conn, month), store.totals_by_month(conn))
+        report = _report(conn, plan, month, store.totals_by_unit(conn, month))
         # the sources sheet lists the returns the figures rest on (the batches in force) and says how
         # many more are history only: `kctrack history` lists those
         batches = store.batches(conn, records="noted", live=True) if fmt == "xlsx" else []

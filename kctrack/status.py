@@ -19,17 +19,21 @@ from kctrack.schedule import (
     months_between,
     months_inclusive,
     months_late,
+    reached_in,
     target_state,
 )
 
 
 @dataclass
 class ShareRow:
+    """One reporting unit's part of a target with several reporters (as of the as-of month)."""
+
     unit: str
-    target: float | None  # the unit's quota; None where the target is not split
-    actual: float
-    expected: float | None
+    target: float | None  # the unit's quota; None where the target is not split (shared)
+    actual: float  # cumulative
+    expected: float | None  # None for a shared target's unit (no quota, no schedule of its own)
     state: str | None
+    percent: float | None = None  # actual ÷ quota × 100; None without a quota
 
 
 @dataclass
@@ -37,7 +41,7 @@ class MonthCell:
     month: str
     actual: float  # cumulative
     expected: float
-    state: str
+    state: str | None  # None for a unit's own figure of a shared target: no quota, no state
 
 
 @dataclass
@@ -49,6 +53,7 @@ class Standing:
     expected: float
     percent: float
     state: str
+    months_late: int = 0  # for done_late: months after the deadline month that the goal was reached
 
 
 @dataclass
@@ -72,6 +77,7 @@ class TargetRow:
     breakdown: list[ShareRow] = field(default_factory=list)
     monthly: list[MonthCell] = field(default_factory=list)
     forecast: float = 0.0
+    months_late: int = 0  # for done_late: reached so many months after the deadline month
 
     @property
     def gap(self) -> float:
@@ -96,6 +102,8 @@ class MilestoneRow:
     state: str  # one of schedule.MILESTONE_STATES
     done_on: str | None
     months_late: int = 0  # for done_late: months after the due month
+    units_done: int = 0  # of a milestone several units are responsible for: how many have done it
+    units: int = 1  # how many units are responsible (the office for one nobody else is)
 
 
 @dataclass
@@ -120,22 +128,30 @@ def compute(
     by_month: dict[tuple[str, str], float],
     unit: str | None = None,
     unit_by_month: dict[tuple[str, str], float] | None = None,
+    *,
+    at_deadline: dict[tuple[str, str], float] | None = None,
+    done_by_unit: dict[tuple[str, str], str] | None = None,
 ) -> Report:
     """The status of every commitment, resource and milestone at the end of ``as_of``.
 
     ``by_month``: the province's figures per (target, month) (the one source of every
     target's actual).  ``by_unit``: cumulative figures per (target, unit) up to ``as_of``,
     for the split by unit; None when no split is wanted (the table by task needs none,
-    which keeps ``status`` independent of the number of units and records).  With
-    ``unit``: only what that unit reports, each row holding that unit's own figures
-    (``scope`` "quota" or "shared") and its month-by-month figures from ``unit_by_month``.
-    Rules: :mod:`kctrack.schedule` (the as-of month is read as complete).
+    which keeps ``status`` independent of the number of units and records).
+    ``at_deadline``: cumulative figures per (target, unit) at each target's deadline (a
+    unit that reached its quota after it is done late).  ``done_by_unit``: the month each
+    unit recorded each milestone done; a milestone several units are responsible for is
+    done when all of them have done it.  With ``unit``: only what that unit reports, each
+    row holding that unit's own figures (``scope`` "quota" or "shared") and its month-by-
+    month figures from ``unit_by_month``.  Rules: :mod:`kctrack.schedule` (the as-of
+    month is read as complete).
     """
     monthly_of = _per_code(by_month)
     unit_monthly_of = _per_code(unit_by_month or {})
     months = months_between(plan.start, as_of)
+    split = _Split(by_unit, at_deadline or {}, unit)
     rows = [
-        _target_row(plan, t, as_of, months, monthly_of.get(t.code, {}), by_unit, unit, unit_monthly_of.get(t.code, {}))
+        _target_row(plan, t, as_of, months, monthly_of.get(t.code, {}), split, unit_monthly_of.get(t.code, {}))
         for t in plan.commitments
         if unit is None or unit in t.reporters
     ]
@@ -144,7 +160,17 @@ def compute(
         for t in plan.resources
         if unit is None or unit in t.reporters
     ]
-    return Report(plan, as_of, rows, _milestone_rows(plan, as_of, monthly_of, unit), unit, resources)
+    done = done_by_unit if done_by_unit is not None else _done_months(plan, unit_by_month if unit else by_month, unit)
+    return Report(plan, as_of, rows, _milestone_rows(plan, as_of, done, unit), unit, resources)
+
+
+@dataclass
+class _Split:
+    """What the split by unit needs: the figures as of the as-of month and at the deadlines."""
+
+    by_unit: dict[tuple[str, str], float] | None
+    at_deadline: dict[tuple[str, str], float]
+    unit: str | None
 
 
 def _per_code(figures: dict[tuple[str, str], float]) -> dict[str, dict[str, float]]:
@@ -155,11 +181,26 @@ def _per_code(figures: dict[tuple[str, str], float]) -> dict[str, dict[str, floa
     return out
 
 
-def _standing(plan: Plan, t: Target, goal: float, actual: float, as_of: str) -> Standing:
-    """A figure against a goal (the target's value or a quota, with checkpoints in proportion)."""
+def _standing(
+    plan: Plan, t: Target, goal: float, actual: float, as_of: str, monthly: dict[str, float] | None = None
+) -> Standing:
+    """A figure against a goal (the target's value or a quota, with checkpoints in proportion).
+
+    ``monthly``: the figure's amounts per month, to tell when the goal was reached (done late
+    and how late); without them a figure reached after the deadline reads as done.
+    """
     e = expected(goal, plan.start, t.deadline, as_of, _scaled(dict(t.checkpoints) or None, goal, t.value))
     pct = round(actual / goal * 100, 4) if goal else 100.0
-    return Standing(goal, actual, e, pct, target_state(goal, actual, e, as_of, t.deadline, plan.behind_ratio))
+    at_deadline = late = None
+    if monthly is not None and as_of > t.deadline:
+        at_deadline = sum(v for m, v in monthly.items() if m <= t.deadline)
+        cumulative, running = {}, 0.0
+        for m in sorted(x for x in monthly if x <= as_of):
+            running += monthly[m]
+            cumulative[m] = running
+        late = reached_in(cumulative, goal)
+    state = target_state(goal, actual, e, as_of, t.deadline, plan.behind_ratio, at_deadline)
+    return Standing(goal, actual, e, pct, state, months_late(t.deadline, late) if state == "done_late" else 0)
 
 
 def _target_row(
@@ -168,62 +209,64 @@ def _target_row(
     as_of: str,
     months: list[str],
     figures: dict[str, float],
-    by_unit: dict[tuple[str, str], float] | None,
-    unit: str | None,
+    split: _Split,
     unit_figures: dict[str, float],
 ) -> TargetRow:
-    whole = _standing(plan, t, t.value, sum(figures.get(m, 0.0) for m in months), as_of)
-    shares = _shares(plan, t, as_of, by_unit, unit) if by_unit is not None or unit is not None else []
+    unit = split.unit
+    whole = _standing(plan, t, t.value, sum(figures.get(m, 0.0) for m in months), as_of, figures)
+    shares = _shares(plan, t, as_of, split)
     trend = [0.0]  # the province's running total from 0 the month before the plan, so April's growth counts
     for m in months:
         trend.append(trend[-1] + figures.get(m, 0.0))
     fc = forecast(trend, months_inclusive(as_of, t.deadline) - 1)
-    if unit is None:
-        monthly = _monthly(plan, t, t.value, months, figures)
-        return TargetRow(t, t.value, whole.actual, whole.expected, whole.percent, whole.state, "province", None,
-                         shares, monthly, fc)  # fmt: skip
-    own = sum(unit_figures.get(m, 0.0) for m in months)
-    quota = t.quota(unit)
-    if quota is not None:
-        mine = _standing(plan, t, quota, own, as_of)
+    quota = t.quota(unit) if unit is not None else None
+    if unit is not None and quota is not None:
+        own = sum(unit_figures.get(m, 0.0) for m in months)
+        mine = _standing(plan, t, quota, own, as_of, unit_figures)
         monthly = _monthly(plan, t, quota, months, unit_figures)
-        return TargetRow(t, quota, own, mine.expected, mine.percent, mine.state, "quota", whole, shares, monthly, fc)
-    if len(t.reporters) > 1:
-        monthly = _monthly(plan, t, t.value, months, unit_figures)
+        return TargetRow(t, quota, own, mine.expected, mine.percent, mine.state, "quota", whole, shares, monthly, fc,
+                         mine.months_late)  # fmt: skip
+    if unit is not None and len(t.reporters) > 1:
+        own = sum(unit_figures.get(m, 0.0) for m in months)
+        monthly = _monthly(plan, t, t.value, months, unit_figures, stated=False)
         return TargetRow(t, t.value, own, None, None, None, "shared", whole, shares, monthly, fc)
-    # the unit is the target's only reporter: its figures are the province's
+    # the province's row (also a unit's view of a target it reports alone: its figures are the province's)
+    monthly = _monthly(plan, t, t.value, months, figures)
     return TargetRow(t, t.value, whole.actual, whole.expected, whole.percent, whole.state, "province", None,
-                     shares, _monthly(plan, t, t.value, months, figures), fc)  # fmt: skip
+                     shares, monthly, fc, whole.months_late)  # fmt: skip
 
 
-def _shares(
-    plan: Plan, t: Target, as_of: str, by_unit: dict[tuple[str, str], float] | None, unit: str | None
-) -> list[ShareRow]:
+def _shares(plan: Plan, t: Target, as_of: str, split: _Split) -> list[ShareRow]:
     """Each reporting unit's cumulative figure: against its quota when split, else bare (shared targets)."""
-    if by_unit is None or len(t.reporters) < 2:
+    if split.by_unit is None or len(t.reporters) < 2:
         return []
     out = []
     for u in t.reporters:
-        if unit is not None and u != unit:
+        if split.unit is not None and u != split.unit:
             continue
-        actual = by_unit.get((t.code, u), 0.0)
+        actual = split.by_unit.get((t.code, u), 0.0)
         quota = t.quota(u)
         if quota is None:
             out.append(ShareRow(u, None, actual, None, None))
-        else:
-            st = _standing(plan, t, quota, actual, as_of)
-            out.append(ShareRow(u, quota, actual, st.expected, st.state))
+            continue
+        st = _standing(plan, t, quota, actual, as_of)
+        if st.state == "done" and as_of > t.deadline and split.at_deadline.get((t.code, u), 0.0) < quota:
+            st.state = "done_late"  # reached after the deadline (how late needs the unit's months: not here)
+        out.append(ShareRow(u, quota, actual, st.expected, st.state, st.percent))
     return out
 
 
-def _monthly(plan: Plan, t: Target, goal: float, months: list[str], figures: dict[str, float]) -> list[MonthCell]:
-    """The cumulative figure at the end of each month, against that month's expected value."""
+def _monthly(
+    plan: Plan, t: Target, goal: float, months: list[str], figures: dict[str, float], stated: bool = True
+) -> list[MonthCell]:
+    """The cumulative figure at the end of each month, against that month's expected value
+    (``stated=False``: a unit's own figure of a shared target, which has no state)."""
     cells = []
     cum = 0.0
     for m in months:
         cum += figures.get(m, 0.0)
-        st = _standing(plan, t, goal, cum, m)
-        cells.append(MonthCell(m, cum, st.expected, st.state))
+        st = _standing(plan, t, goal, cum, m, figures)
+        cells.append(MonthCell(m, cum, st.expected, st.state if stated else None))
     return cells
 
 
@@ -233,22 +276,39 @@ def _resource_row(t: Target, months: list[str], figures: dict[str, float] | None
     return ResourceRow(t, sum(figures.get(m, 0.0) for m in months))
 
 
-def _milestone_rows(
-    plan: Plan, as_of: str, monthly_of: dict[str, dict[str, float]], unit: str | None
-) -> list[MilestoneRow]:
-    """Each milestone's state; done in the first month recorded done (value > 0)."""
-    done_on: dict[str, str] = {}
-    for code, figures in monthly_of.items():
-        done = [m for m, v in figures.items() if v > 0]
-        if done:
-            done_on[code] = min(done)
+def _done_months(
+    plan: Plan, figures: dict[tuple[str, str], float] | None, unit: str | None
+) -> dict[tuple[str, str], str]:
+    """Without per-unit figures: the first month each milestone has a figure, credited to ``unit``
+    (or to every responsible unit when the figures are the province's)."""
+    first: dict[str, str] = {}
+    for (code, m), v in (figures or {}).items():
+        if v > 0 and (code not in first or m < first[code]):
+            first[code] = m
+    out: dict[tuple[str, str], str] = {}
+    for ms in plan.milestones:
+        if ms.code in first:
+            for u in [unit] if unit else ms.responsible or (plan.office,):
+                out[(ms.code, u)] = first[ms.code]
+    return out
+
+
+def _milestone_rows(plan: Plan, as_of: str, done: dict[tuple[str, str], str], unit: str | None) -> list[MilestoneRow]:
+    """Each milestone's state.  A milestone is done when every unit responsible for it has
+    recorded it done (M_CITY_SPECIAL_BODIES: all 13 cities), in the month the last of them
+    did; in a unit's view, when that unit has."""
     rows = []
     for m in plan.milestones:
-        if unit is not None and unit not in m.responsible and (m.responsible or unit != plan.office):
+        responsible = m.responsible or (plan.office,)
+        if unit is not None and unit not in responsible:
             continue
-        on = _if_le(done_on.get(m.code), as_of)
+        units = (unit,) if unit is not None else responsible
+        months = [done.get((m.code, u)) for u in units]
+        months_done = [x for x in months if x is not None and x <= as_of]
+        on = max(months_done) if len(months_done) == len(units) else None
         state = milestone_state(m.due, on, as_of)
-        rows.append(MilestoneRow(m, state, on, months_late(m.due, on) if state == "done_late" else 0))
+        late = months_late(m.due, on) if state == "done_late" else 0
+        rows.append(MilestoneRow(m, state, on, late, len(months_done), len(units)))
     return rows
 
 
@@ -307,6 +367,8 @@ def to_json(report: Report, lang: str = "zh") -> dict[str, Any]:
                 "state": m.state,
                 "done_on": m.done_on,
                 "months_late": m.months_late,
+                "units_done": m.units_done,
+                "units": m.units,
             }
             for m in report.milestones
         ],
@@ -324,6 +386,7 @@ def _target_json(plan: Plan, r: TargetRow, lang: str) -> dict[str, Any]:
         "expected": num(r.expected),
         "percent": num(r.percent),
         "state": r.state,
+        "months_late": r.months_late,
         "deadline": r.target.deadline,
         "task": r.target.task,
         "responsible": [plan.unit_name(u, lang) for u in r.target.responsible],

@@ -720,6 +720,42 @@ def totals_by_unit(conn: Connection, as_of: str, unit: str | None = None) -> dic
     return {(t, u): float(v) for t, u, v in rows}
 
 
+def totals_at_deadlines(conn: Connection, deadlines: dict[str, str]) -> dict[tuple[str, str], float]:
+    """Cumulative figures per target and unit at the close of each target's deadline month.
+
+    ``deadlines``: {target code: "YYYY-MM"}; one query per distinct deadline.  Tells a unit
+    that reached its quota late from one that reached it in time (:mod:`kctrack.schedule`).
+    """
+    by_deadline: dict[str, list[str]] = {}
+    for code, month in deadlines.items():
+        by_deadline.setdefault(month, []).append(code)
+    out: dict[tuple[str, str], float] = {}
+    for month, codes in by_deadline.items():
+        marks = ", ".join(f":c{i}" for i in range(len(codes)))
+        params: dict[str, Any] = {"m": month} | {f"c{i}": c for i, c in enumerate(codes)}
+        rows = conn.all(
+            "SELECT target_code, unit_code, SUM(value) FROM current_value"
+            f" WHERE month <= :m AND target_code IN ({marks}) GROUP BY target_code, unit_code",
+            params,
+        )
+        out.update({(t, u): float(v) for t, u, v in rows})
+    return out
+
+
+def done_months(conn: Connection, codes: Iterable[str]) -> dict[tuple[str, str], str]:
+    """The first month each unit recorded each milestone done: {(code, unit): "YYYY-MM"}."""
+    codes = list(codes)
+    if not codes:
+        return {}
+    marks = ", ".join(f":c{i}" for i in range(len(codes)))
+    rows = conn.all(
+        f"SELECT target_code, unit_code, MIN(month) FROM current_value WHERE value > 0 AND target_code IN ({marks})"
+        " GROUP BY target_code, unit_code",
+        {f"c{i}": c for i, c in enumerate(codes)},
+    )
+    return {(t, u): m for t, u, m in rows}
+
+
 def totals_by_month(conn: Connection) -> dict[tuple[str, str], float]:
     """The province's figures per target and month (not cumulative): one row per target and month."""
     return {(t, m): float(v) for t, m, v in conn.all("SELECT target_code, month, value FROM month_total")}

@@ -12,13 +12,12 @@ Every expected value below is worked out by hand in the comment beside it.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pytest
 from conftest import (
     Db,
+    csv_rows,
     find_target,
     kc,
     milestone_row,
@@ -41,10 +40,6 @@ RESOURCES = [
     "THINK_TANK_CITY_ASSOCIATIONS",  # 13个设区市科协
 ]
 TMT = "TECH_MANAGER_TEAMS"
-
-
-def csv_rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
 
 
 # -- 1. context is not a commitment -----------------------------------------------------------------------
@@ -86,9 +81,12 @@ def test_resources_stand_apart_in_the_status_table(db: Db) -> None:
 
 def test_resources_apart_in_status_csv_and_targets(db: Db) -> None:
     rows = csv_rows(ok(kc(db, "--lang", "en", "status", "--as-of", "2020-12", "--format", "csv")).stdout)
-    kinds = [next(v for k, v in r.items() if k and k.lower() in ("kind", "类别")) for r in rows]
-    assert len(rows) == 34
-    assert kinds.count(kinds[-1]) == 6 and len(set(kinds)) == 2
+    # the 28 targets, then the 56 milestones, then the 6 resources under their own columns
+    kinds = [r["Kind"] for r in rows]
+    assert (kinds.count("target"), kinds.count("milestone"), kinds.count("resource")) == (28, 56, 6)
+    assert kinds[-6:] == ["resource"] * 6
+    bases = next(r for r in rows if r["Code"] == "THINK_TANK_BASES")
+    assert (bases["Available"], bases["Target"], bases["State"]) == ("40", "", "")
     # targets --format json: the resources in their own list, without a deadline
     data = ok(kc(db, "targets", "--format", "json")).stdout
     assert '"resources"' in data
@@ -239,8 +237,108 @@ def test_at_the_close_of_the_year_every_target_is_achieved_or_not(db: Db) -> Non
 
 def test_the_year_end_table_says_not_achieved_not_off_track(db: Db) -> None:
     out = ok(kc(db, "status", "--as-of", "2020-12")).stdout
-    body = out.split("里程碑")[0]
-    assert "未完成" in body and "严重滞后" not in body.replace("✖ 严重滞后  ", "")
+    body, _, _ = out.partition("里程碑")
+    rows = [line for line in body.splitlines() if "%" in line]  # one line per target, with its percent
+    assert len(rows) == 28
+    assert all("✘ 未完成" in line for line in rows)  # nothing recorded: all 28 not achieved
+    assert not any(word in line for line in rows for word in ("严重滞后", "滞后", "按期"))
+
+
+def test_a_target_reached_after_its_deadline_is_done_late(db: Db) -> None:
+    # BOTTLENECK_POOL: 300 due 2020-07; 100 in June, 200 more in September → reached in September
+    ok(kc(db, "record", "BOTTLENECK_POOL", "100", "--month", "2020-06"))
+    ok(kc(db, "record", "BOTTLENECK_POOL", "200", "--month", "2020-09"))
+    states = {
+        m: target_row(status_json(db, m), "BOTTLENECK_POOL") for m in ("2020-07", "2020-08", "2020-09", "2020-12")
+    }
+    assert states["2020-07"]["state"] == "not_achieved"  # 100 of 300 at the close of July
+    assert states["2020-08"]["state"] == "not_achieved"
+    assert (states["2020-09"]["state"], states["2020-09"]["months_late"]) == ("done_late", 2)  # July → September
+    assert (states["2020-12"]["state"], states["2020-12"]["months_late"]) == ("done_late", 2)
+    out = ok(kc(db, "status", "--as-of", "2020-12")).stdout
+    assert "逾期完成" in out and "晚 2 个月" in out
+    # reached in time: plain done, months_late 0
+    ok(kc(db, "record", "EXPERT_POOL", "500", "--month", "2020-07"))
+    t = target_row(status_json(db, "2020-12"), "EXPERT_POOL")
+    assert (t["state"], t["months_late"]) == ("done", 0)
+
+
+def test_a_citys_quota_reached_late_is_done_late_in_its_view_and_the_split(db: Db) -> None:
+    # 南京: quota 25 teams due 2020-07; 20 by July, 5 more in October → reached 3 months late.
+    # 苏州: 25 in June → done in time.
+    ok(kc(db, "record", TMT, "20", "--month", "2020-07", "--unit", "南京"))
+    ok(kc(db, "record", TMT, "5", "--month", "2020-10", "--unit", "南京"))
+    ok(kc(db, "record", TMT, "25", "--month", "2020-06", "--unit", "苏州"))
+    mine = target_row(status_json(db, "2020-12", "--unit", "南京"), TMT)
+    assert (mine["scope"], mine["actual"], mine["state"], mine["months_late"]) == ("quota", 25, "done_late", 3)
+    data = status_json(db, "2020-12")
+    assert share_row(data, TMT, "南京市")["state"] == "done_late"
+    assert share_row(data, TMT, "苏州市")["state"] == "done"
+    assert share_row(data, TMT, "无锡市")["state"] == "not_achieved"
+
+
+def test_a_milestone_of_the_13_cities_is_done_when_all_13_have_done_it(db: Db) -> None:
+    # M_CITY_SPECIAL_BODIES (due 2020-12): every city sets up its own body
+    ok(kc(db, "record", "M_CITY_SPECIAL_BODIES", "done", "--month", "2020-09", "--unit", "无锡"))
+    data = status_json(db, "2020-10")
+    m = milestone_row(data, "M_CITY_SPECIAL_BODIES")
+    assert (m["state"], m["done_on"], m["units_done"], m["units"]) == ("pending", None, 1, 13)
+    # each city sees its own: 无锡 done in September, 南京 not yet
+    assert milestone_row(status_json(db, "2020-10", "--unit", "无锡"), "M_CITY_SPECIAL_BODIES")["state"] == "done"
+    assert milestone_row(status_json(db, "2020-10", "--unit", "南京"), "M_CITY_SPECIAL_BODIES")["state"] == "pending"
+    cities = ["南京", "徐州", "常州", "苏州", "南通", "连云港", "淮安", "盐城", "扬州", "镇江", "泰州", "宿迁"]
+    for i, city in enumerate(cities):
+        month = "2020-11" if i < 11 else "2021-01"  # 宿迁 the last, after the due month
+        if month <= "2020-12":
+            ok(kc(db, "record", "M_CITY_SPECIAL_BODIES", "done", "--month", month, "--unit", city))
+    m = milestone_row(status_json(db, "2020-12"), "M_CITY_SPECIAL_BODIES")
+    assert (m["state"], m["units_done"]) == ("overdue", 12)  # 宿迁 missing at the close of December
+    ok(kc(db, "record", "M_CITY_SPECIAL_BODIES", "done", "--month", "2020-12", "--unit", "宿迁"))
+    m = milestone_row(status_json(db, "2020-12"), "M_CITY_SPECIAL_BODIES")
+    assert (m["state"], m["done_on"], m["units_done"]) == ("done", "2020-12", 13)  # the month the last did it
+
+
+def test_a_joint_reporters_months_carry_no_state() -> None:
+    from kctrack.status import compute
+
+    plan = load_plan(Path(__file__).resolve().parent.parent / "data" / "targets.yaml")
+    own = {("FIRMS_SERVED", "2020-05"): 120.0}
+    province = {("FIRMS_SERVED", "2020-05"): 320.0}
+    report = compute(plan, "2020-06", None, province, "enterprise_office", own)
+    (row,) = [r for r in report.targets if r.target.code == "FIRMS_SERVED"]
+    assert row.scope == "shared" and row.state is None
+    assert [(c.month, c.actual, c.state) for c in row.monthly] == [
+        ("2020-04", 0.0, None),
+        ("2020-05", 120.0, None),
+        ("2020-06", 120.0, None),
+    ]
+
+
+def test_more_engaged_than_exists_is_refused(db: Db) -> None:
+    # THINK_TANK_BASES: 40 exist. 30 engaged in June, then 45 more typed for October: 75 > 40
+    ok(kc(db, "record", "THINK_TANK_BASES", "30", "--month", "2020-06", "--unit", "调宣部"))
+    result = kc(db, "record", "THINK_TANK_BASES", "45", "--month", "2020-10", "--unit", "调宣部")
+    assert result.exit_code == 1
+    assert "累计已动员 75" in result.stderr and "40" in result.stderr
+    rows = {r["code"]: r for r in status_json(db, "2020-12")["resources"]}
+    assert rows["THINK_TANK_BASES"]["engaged"] == 30  # nothing written
+    # 10 more is within: 40 of 40, and no "above the quota" warning (a resource has none)
+    result = ok(kc(db, "record", "THINK_TANK_BASES", "10", "--month", "2020-10", "--unit", "调宣部"))
+    assert "任务数" not in result.stderr and "超过" not in result.stderr
+    assert {r["code"]: r for r in status_json(db, "2020-12")["resources"]}["THINK_TANK_BASES"]["engaged"] == 40
+
+
+def test_an_import_engaging_more_than_exists_is_refused_at_its_cell(db: Db, tmp_path: Path) -> None:
+    from returns_helpers import fill, template, template_codes
+
+    form = template(db, tmp_path / "form.xlsx", "调宣部", "2020-06")
+    codes = template_codes(form)
+    row = 6 + codes.index("THINK_TANK_BASES")
+    fill(form, {f"F{row}": 41})  # 累计 41 of the 40 bases
+    result = kc(db, "import", form)
+    assert result.exit_code == 1
+    assert f"F{row}" in result.stderr and "累计已动员 41" in result.stderr
+    assert status_json(db, "2020-12")["resources"][2]["engaged"] is None
 
 
 def test_a_milestone_done_late_says_how_late(db: Db) -> None:
@@ -252,4 +350,4 @@ def test_a_milestone_done_late_says_how_late(db: Db) -> None:
     out = ok(kc(db, "status", "--as-of", "2020-09")).stdout
     assert "逾期完成" in out and "晚 2 个月" in out
     out = ok(kc(db, "--lang", "en", "status", "--as-of", "2020-09")).stdout
-    assert "done late" in out and "2 month(s) late" in out
+    assert "done late" in out and "2 months late" in out

@@ -255,7 +255,9 @@ def test_ctrl_c_before_the_commit_writes_nothing(
     with monkeypatch.context() as mp:
         moment(mp)
         assert the_only_line(kc(db, "import", *files)) == NOTHING
-    assert db_dump(db) == before  # rolled back: not a row of it
+    # rolled back: not a row of it (a PostgreSQL sequence moves even when its transaction rolls
+    # back: a number used is not data written)
+    assert _rows(db_dump(db)) == _rows(before)
     assert query(db, "SELECT count(*) FROM batch") == [(0,)]
 
 
@@ -543,3 +545,8 @@ def test_markdown_and_json_files_have_no_bom(db: Db, tmp_path: Path, name: str) 
     out = tmp_path / name
     ok(kc(db, "export", out, "--as-of", "2020-06"))
     assert out.read_bytes()[:1] in (b"#", b"{")
+
+
+def _rows(dump: list[str]) -> list[str]:
+    """A database dump without PostgreSQL's sequence values."""
+    return [line for line in dump if not line.startswith("sequence ")]
