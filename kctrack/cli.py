@@ -8,7 +8,9 @@ is one line saying what had been written (``_say_interrupted``) and exit code 13
 import contextlib
 import difflib
 import functools
+import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperGroup
 
-from kctrack import journal, service
+from kctrack import journal, service, words
 from kctrack.errors import KctrackError, UsageError
 from kctrack.i18n import lang_from_env, tr
 
@@ -34,6 +36,8 @@ class _Group(TyperGroup):
     """
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """The group's own options, with one that takes a value given twice with different values
+        refused as a usage error (:func:`check_repeats`), then click's parsing."""
         try:  # the global options: --db a --db b is refused as a command's repeated option is
             check_repeats(self, _read_args(self, args, interspersed=False).given)
         except UsageError as exc:
@@ -329,8 +333,18 @@ LIMIT_OPTION = typer.Option(
 
 
 # `status --by unit` at national scale is 60 targets × up to 320 units (16,000 lines, 17 s to lay
-# out): the table lists per target the units furthest behind, as many as a province has cities.
-UNITS_PER_TARGET = 13
+# out): the table lists per target the units furthest behind, as many as a province has cities
+# (words.SHOW_UNITS, the default of its --limit).
+
+# The one --as-of of status, explain, returns and export (service.as_of_month reads it for all four).
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="截至月份 YYYY-MM（默认上一个已结束的月份，限于计划期内）"
+        " / as-of month (default: the last month that has ended, within the plan window)",
+    ),
+]
 
 
 def row_limit(limit: int | None, format: TableFormat) -> int | None:
@@ -408,6 +422,27 @@ def emit(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def stdout_is_file() -> bool:
+    """Whether stdout is a regular file (``kctrack status --format csv > x.csv``), not a pipe or a terminal."""
+    try:
+        return stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):  # no file descriptor (captured output): not a file
+        return False
+
+
+def emit_csv(text: str) -> None:
+    """CSV on stdout.  Redirected to a file, it is a CSV file for people like the one ``kctrack export x.csv``
+    writes: UTF-8 with the byte-order mark (service.CSV_FILE_ENCODING), so that Excel on a Chinese Windows
+    does not read it as GBK, whatever the locale's encoding.  A pipe or a terminal gets it without (a
+    program reads the pipe)."""
+    if not stdout_is_file():
+        emit(text)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write((text if text.endswith("\n") else text + "\n").encode(service.CSV_FILE_ENCODING))
+    sys.stdout.buffer.flush()
+
+
 def show(
     s: Settings,
     format: TableFormat,
@@ -418,15 +453,16 @@ def show(
 ) -> None:
     """A read command's result in the format asked for, each built only when asked for: ``table`` draws the
     rich table on the console it is given; ``doc`` is the JSON document (the stable English contract);
-    ``flat`` the header and rows that CSV and Markdown print, for people, in ``--lang``."""
+    ``flat`` the header and rows that CSV and Markdown print, for people, in ``--lang`` (CSV redirected to a
+    file starts with the byte-order mark: :func:`emit_csv`)."""
     from kctrack import render
 
     if format is TableFormat.json:
         emit(render.dump_json(doc()))
     elif format is TableFormat.csv:
-        emit(render.to_csv(*flat()))
+        emit_csv(words.to_csv(*flat()))
     elif format is TableFormat.md:
-        emit(render.to_markdown(*flat()))
+        emit(words.to_markdown(*flat()))
     else:
         table(console(s))
 
@@ -538,8 +574,7 @@ def record(
     r = service.record(s.db, code, value, month, unit, note, reason)
     for warning in r.warnings:
         typer.echo(warning.render(s.lang), err=True)
-    from kctrack.render import fmt
-
+    fmt = words.fmt
     unit_name = r.unit_name.get(s.lang)
     if r.batch is None:
         typer.echo(tr("record_unchanged", s.lang, code=r.code, unit=unit_name, month=r.month, value=fmt(r.value)))
@@ -566,9 +601,7 @@ def record(
 @handled
 def status(
     ctx: typer.Context,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="截至月份 YYYY-MM（默认本月，限于计划期内）/ as-of month")
-    ] = None,
+    as_of: AsOf = None,
     by: Annotated[By, typer.Option("--by", help="按任务、单位或月份展示 / group by")] = By.task,
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看一个填报单位 / one unit only")] = None,
     format: Format = TableFormat.table,
@@ -578,8 +611,8 @@ def status(
             "--limit",
             "-n",
             min=0,
-            help=f"--by unit 表格每个指标最多列出的单位数，0 为全部（默认 {UNITS_PER_TARGET}）"
-            f" / --by unit table: units listed per target at most, 0 for all (default {UNITS_PER_TARGET})",
+            help=f"--by unit 表格每个指标最多列出的单位数，0 为全部（默认 {words.SHOW_UNITS}）"
+            f" / --by unit table: units listed per target at most, 0 for all (default {words.SHOW_UNITS})",
         ),
     ] = None,
     all_units: Annotated[
@@ -589,10 +622,10 @@ def status(
     """各项指标对照进度：实际、应完成、完成率和状态。
 
     Where every target stands against where it should be by now.  In the
-    table by unit, a target with more than 13 units lists the 13 furthest
-    behind and counts the rest (--limit, --all); csv and json list every unit.
+    table by unit, a target with more units than --limit lists the furthest
+    behind and counts the rest (--all lists them all); csv and json list every unit.
 
-    按单位的表格中，单位超过 13 个的指标只列出最落后的 13 个，其余计数（--limit、--all）；csv/json 列出全部。
+    按单位的表格中，单位多于 --limit 个的指标只列出最落后的几个，其余计数（--all 列出全部）；csv/json 列出全部。
 
     Example: kctrack status --as-of 2020-06 --by unit
     """
@@ -603,7 +636,7 @@ def status(
     from kctrack import render
     from kctrack.status import to_json as status_json
 
-    per_target = None if all_units else (UNITS_PER_TARGET if limit is None else limit) or None
+    per_target = None if all_units else (words.SHOW_UNITS if limit is None else limit) or None
     left_out: list[int] = []
     show(
         s,
@@ -849,7 +882,7 @@ def explain(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="指标编号 / target code")],
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看一个单位 / one unit only")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="截至月份 YYYY-MM / as-of month")] = None,
+    as_of: AsOf = None,
     format: Format = TableFormat.table,
     limit: Annotated[int | None, LIMIT_OPTION] = None,
 ) -> None:
@@ -882,7 +915,7 @@ def explain(
 @handled
 def returns(
     ctx: typer.Context,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="截至月份 YYYY-MM / as-of month")] = None,
+    as_of: AsOf = None,
     format: Format = TableFormat.table,
 ) -> None:
     """月报收取情况：各单位 × 4–12 月，按时 / 迟报 / 缺报 / 未到期。
@@ -917,7 +950,7 @@ class ExportFormat(StrEnum):
 def export(
     ctx: typer.Context,
     out: Annotated[Path, typer.Argument(help="输出文件 / output file (.xlsx .md .csv .json)")],
-    as_of: Annotated[str | None, typer.Option("--as-of", help="截至月份 YYYY-MM / as-of month")] = None,
+    as_of: AsOf = None,
     format: Annotated[
         ExportFormat | None,
         typer.Option("--format", "-f", help="格式（默认按扩展名）/ format (default: from the extension)"),

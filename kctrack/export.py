@@ -40,6 +40,7 @@ from kctrack.plan import Plan, Task
 from kctrack.schedule import TARGET_STATES
 from kctrack.status import MilestoneRow, Report, TargetRow, num
 from kctrack.status import to_json as status_json
+from kctrack.words import fmt, header, state_word, to_csv, to_markdown
 
 HEADLINE = ("FIRMS_SERVED", "CHOKEPOINTS_SOLVED", "TECH_MANAGER_TEAMS", "SERVICE_TEAMS")
 # one colour per state; the two "deadline passed, not done" states (a target not achieved, a
@@ -85,6 +86,8 @@ def report_title(rep: Report, lang: str) -> str:
 
 
 def subtitle(data: ExportData, lang: str) -> str:
+    """The line under the title of every sheet and of the Markdown: the as-of month, the day it was
+    generated, and that every figure can be traced (``kctrack explain``)."""
     return tr("xp_subtitle", lang, as_of=data.report.as_of, generated=data.generated.isoformat())
 
 
@@ -98,23 +101,17 @@ def state_counts(rep: Report) -> dict[str, int]:
 
 
 def counts_line(rep: Report, lang: str) -> str:
-    """The summary's line of counts: achieved / not achieved in the closing report, every state before."""
+    """The summary's line of counts: achieved / not achieved in the closing report, every state before;
+    the targets reached after their deadline (逾期完成) counted apart, when there are any."""
     c = state_counts(rep)
-    line = tr("xp_counts_closing" if rep.is_closing else "xp_counts_progress", lang, total=c["targets"], **c)
+    counts, late = (
+        ("xp_counts_closing", "xp_late_closing") if rep.is_closing else ("xp_counts_progress", "xp_late_progress")
+    )
+    late_text = tr(late, lang, n=c["done_late"]) if c["done_late"] else ""  # said only when there are any
+    line = tr(counts, lang, total=c["targets"], late=late_text, **c)
     if rep.resources:
         line += tr("xp_resources_apart", lang, n=len(rep.resources))
     return line
-
-
-def target_state_text(state: str | None, lang: str) -> str:
-    return tr("state_" + state, lang) if state else ""
-
-
-def milestone_state_text(m: MilestoneRow, lang: str) -> str:
-    """A milestone's state; one done after its due month says how late: 逾期完成（晚 2 个月）."""
-    if m.state == "done_late" and m.months_late:
-        return tr("xp_done_late_1" if m.months_late == 1 else "xp_done_late", lang, n=m.months_late)
-    return tr("state_" + m.state, lang)
 
 
 _MONTH_EN = (
@@ -236,25 +233,7 @@ CSV_HEADERS = {
     "done_on": "xp_h_done_on",
     "months_late": "xp_h_months_late",
 }
-CSV_HEAD = (
-    "kind",
-    "code",
-    "name",
-    "unit_of_measure",
-    "deadline",
-    "target",
-    "expected",
-    "actual",
-    "gap",
-    "forecast",
-    "percent",
-    "state",
-    "task",
-    "available",
-    "engaged",
-    "done_on",
-    "months_late",
-)
+CSV_HEAD = tuple(CSV_HEADERS)
 
 
 def export_csv(data: ExportData, lang: str) -> str:
@@ -264,13 +243,19 @@ def export_csv(data: ExportData, lang: str) -> str:
     states in ``lang`` (目标/依托资源/里程碑, 已完成/未完成…); the JSON export is the machine's
     contract.  A commitment fills ``deadline`` to ``state``; a resource only ``available`` and
     ``engaged`` (empty when never recorded), never a target, percent or state; a milestone
-    ``deadline`` (its due month), ``state``, ``done_on`` and ``months_late``.
+    ``deadline`` (its due month), ``state``, ``done_on`` and ``months_late``.  Anything done late
+    says how late under ``state`` (逾期完成（晚 2 个月）) and in ``months_late``.
     """
-    from kctrack.render import header, state_word, to_csv
-
     rep = data.report
     rows = [
-        _csv_row(**{**t, "kind": tr("kind_commitment", lang), "state": state_word(t["state"], lang)})
+        _csv_row(
+            **{
+                **t,
+                "kind": tr("kind_commitment", lang),
+                "state": state_word(t["state"], lang, t["months_late"]),
+                "months_late": t["months_late"] if t["state"] == "done_late" else None,
+            }
+        )
         for t in target_rows(rep, lang)
     ]
     for x in rep.resources:
@@ -295,7 +280,7 @@ def export_csv(data: ExportData, lang: str) -> str:
                 code=ms.code,
                 name=ms.name.get(lang),
                 deadline=ms.due,
-                state=state_word(m.state, lang),
+                state=state_word(m.state, lang, m.months_late),
                 task=ms.task,
                 done_on=m.done_on,
                 months_late=late,
@@ -327,8 +312,6 @@ def export_md(data: ExportData, lang: str) -> str:
 
 
 def _md_table(keys: tuple[str, ...], rows: list[list[Any]], lang: str) -> str:
-    from kctrack.render import to_markdown
-
     return to_markdown([tr(f"xp_h_{k}", lang) for k in keys], rows)
 
 
@@ -337,8 +320,6 @@ def _md_percent(r: TargetRow) -> str:
 
 
 def _md_summary(rep: Report, lang: str) -> str:
-    from kctrack.render import fmt
-
     plan = rep.plan
     rows: list[list[Any]] = []
     for task, items in _summary(rep):
@@ -349,19 +330,17 @@ def _md_summary(rep: Report, lang: str) -> str:
             first = lead if i == 0 else ["", "", "", ""]
             if kind == "t":
                 r: TargetRow = obj
-                state = target_state_text(r.state, lang)
+                state = state_word(r.state, lang, r.months_late)
                 rows.append([*first, r.target.name.get(lang), fmt(r.goal), fmt(r.actual), _md_percent(r), state])
             else:
                 m: MilestoneRow = obj
-                state = milestone_state_text(m, lang)
+                state = state_word(m.state, lang, m.months_late)
                 rows.append([*first, m.milestone.name.get(lang), "", m.done_on or "", "", state])
     keys = ("no", "task", "responsible", "time_node", "target_name", "value", "actual", "percent", "state")
     return _md_table(keys, rows, lang)
 
 
 def _md_targets(rep: Report, lang: str) -> str:
-    from kctrack.render import fmt
-
     rows: list[list[Any]] = [
         [
             r.target.code,
@@ -373,7 +352,7 @@ def _md_targets(rep: Report, lang: str) -> str:
             fmt(r.gap),
             fmt(r.forecast),
             _md_percent(r),
-            target_state_text(r.state, lang),
+            state_word(r.state, lang, r.months_late),
         ]
         for r in rep.targets
     ]
@@ -389,7 +368,7 @@ def _md_milestones(rep: Report, lang: str) -> str:
             m.milestone.task or "",
             m.milestone.due,
             m.done_on or "",
-            milestone_state_text(m, lang),
+            state_word(m.state, lang, m.months_late),
         ]
         for m in rep.milestones
     ]
@@ -398,8 +377,6 @@ def _md_milestones(rep: Report, lang: str) -> str:
 
 def _md_resources(rep: Report, lang: str) -> str:
     """Engaged N of available M, or 未填报; never a state or a percent."""
-    from kctrack.render import fmt
-
     rows: list[list[Any]] = [
         [
             x.resource.code,
@@ -473,6 +450,8 @@ class Book:
     def look(
         self, num: str | None, state: str | None, bold: bool = False, wrap: bool = False, center: bool = False
     ) -> Any:
+        """The one format of a cell that looks so (number format, state colour, bold, wrapped, centred),
+        made the first time it is asked for and shared after."""
         key = (num, state, bold, wrap, center)
         fmt = self._looks.get(key)
         if fmt is None:
@@ -565,6 +544,7 @@ class Book:
         self._heights[key] = max(self._heights.get(key, 1), n)
 
     def height(self, ws: Any, row: int) -> int:
+        """How many lines row ``row`` needs so far (1 unless :meth:`lines` said more)."""
         return self._heights.get((ws.name, row), 1)
 
     def merge_down(
@@ -575,6 +555,8 @@ class Book:
         self.put(ws, first, col, value, wrap=wrap, center=center)  # merge_range blanks the range: the first cell again
 
     def chart(self, kind: str, title: str) -> Any:
+        """A new native Excel chart (``kind``: bar, line…) titled ``title``; the caller adds its series
+        and inserts it in a sheet."""
         chart = self.wb.add_chart({"type": kind})
         chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
         return chart
@@ -617,8 +599,9 @@ def _target_title(r: TargetRow, lang: str) -> str:
     return f"{name}（{uom}）" if lang == "zh" else f"{name} ({uom})"
 
 
-def _percent(r: TargetRow) -> float | None:
-    return None if r.percent is None else round(r.percent, 4)
+def _percent(pct: float | None) -> float | None:
+    """A percent for a cell, to 4 decimals (None: no percent, a blank cell)."""
+    return None if pct is None else round(pct, 4)
 
 
 def summary_sheet(book: Book, rep: Report) -> None:
@@ -663,14 +646,14 @@ def summary_sheet(book: Book, rep: Report) -> None:
                 book.wrapped(ws, r, 6, obj.target.name.get(lang))
                 book.put(ws, r, 7, obj.goal, NUM)
                 book.put(ws, r, 8, obj.actual, NUM)
-                book.put(ws, r, 9, _percent(obj), PCT, obj.state)
-                book.put(ws, r, 10, target_state_text(obj.state, lang), state=obj.state, fit=True)
+                book.put(ws, r, 9, _percent(obj.percent), PCT, obj.state)
+                book.put(ws, r, 10, state_word(obj.state, lang, obj.months_late), state=obj.state, fit=True)
             elif kind == "m":
                 book.wrapped(ws, r, 6, obj.milestone.name.get(lang))
                 book.put(ws, r, 7, None)
                 book.put(ws, r, 8, obj.done_on)
                 book.put(ws, r, 9, None)
-                book.put(ws, r, 10, milestone_state_text(obj, lang), state=obj.state, fit=True)
+                book.put(ws, r, 10, state_word(obj.state, lang, obj.months_late), state=obj.state, fit=True)
             else:
                 for c in range(6, 11):
                     book.put(ws, r, c, None)
@@ -713,8 +696,8 @@ def targets_sheet(book: Book, rep: Report) -> None:
         book.put(ws, r, 4, t.deadline)
         for c, v in enumerate((row.goal, row.expected, row.actual, row.gap, row.forecast), start=5):
             book.put(ws, r, c, v, NUM)
-        book.put(ws, r, 10, _percent(row), PCT, row.state)
-        book.put(ws, r, 11, target_state_text(row.state, lang), state=row.state, fit=True)
+        book.put(ws, r, 10, _percent(row.percent), PCT, row.state)
+        book.put(ws, r, 11, state_word(row.state, lang, row.months_late), state=row.state, fit=True)
         book.put(ws, r, 12, t.task, center=True)
     if not rep.targets:
         return
@@ -735,7 +718,14 @@ def targets_sheet(book: Book, rep: Report) -> None:
 
 
 def by_city_sheet(book: Book, rep: Report) -> None:
-    """分市 / By city: each split target's cities against their quotas, then the province's total."""
+    """分市 / By city: each target several units report, as ``status --by unit`` lists them: its units,
+    then the whole target's total.
+
+    A split target's units against their quotas (expected, percent, state; one reaching its quota after
+    the deadline: 逾期完成, how late is not known per unit); a shared target's units (task 8, no quotas)
+    with their own figures only, no quota, expected value, percent or state.  The total row is the
+    target's own standing — its goal, expected value, figure, percent and state — not a sum of the units.
+    """
     lang, plan = book.lang, book.plan
     ws = book.sheet("by_city")
     book.header(
@@ -746,27 +736,29 @@ def by_city_sheet(book: Book, rep: Report) -> None:
     )
     r = 5
     for row in rep.targets:
-        shares = [s for s in row.breakdown if s.target is not None]
-        if not shares:
+        if not row.breakdown:
             continue
-        for s in shares:
+        for s in row.breakdown:
             book.put(ws, r, 1, row.target.code)
             book.put(ws, r, 2, plan.unit_name(s.unit, lang))
             book.put(ws, r, 3, s.target, NUM)
             book.put(ws, r, 4, s.expected, NUM)
             book.put(ws, r, 5, s.actual, NUM)
-            pct = s.actual / s.target * 100 if s.target else 100.0
-            book.put(ws, r, 6, round(pct, 4), PCT, s.state)
-            book.put(ws, r, 7, target_state_text(s.state, lang), state=s.state, fit=True)
+            book.put(ws, r, 6, _percent(s.percent), PCT, s.state)
+            book.put(ws, r, 7, state_word(s.state, lang), state=s.state, fit=True)
             r += 1
-        book.put(ws, r, 1, row.target.code, bold=True)
-        book.put(ws, r, 2, tr("xp_total", lang), bold=True)
-        book.put(ws, r, 3, sum(s.target or 0 for s in shares), NUM, bold=True)
-        book.put(ws, r, 4, row.expected, NUM, bold=True)
-        book.put(ws, r, 5, sum(s.actual for s in shares), NUM, bold=True)
-        book.put(ws, r, 6, _percent(row), PCT, row.state, bold=True)
-        book.put(ws, r, 7, target_state_text(row.state, lang), state=row.state, bold=True, fit=True)
+        _by_city_total(book, ws, r, row)
         r += 2
+
+
+def _by_city_total(book: Book, ws: Any, r: int, row: TargetRow) -> None:
+    """Row ``r`` of the by-city sheet: the whole target under its units (goal in the quota column)."""
+    book.put(ws, r, 1, row.target.code, bold=True)
+    book.put(ws, r, 2, tr("xp_total", book.lang), bold=True)
+    for c, v in enumerate((row.goal, row.expected, row.actual), start=3):
+        book.put(ws, r, c, v, NUM, bold=True)
+    book.put(ws, r, 6, _percent(row.percent), PCT, row.state, bold=True)
+    book.put(ws, r, 7, state_word(row.state, book.lang, row.months_late), state=row.state, bold=True, fit=True)
 
 
 def monthly_sheet(book: Book, rep: Report) -> None:
@@ -828,7 +820,7 @@ def milestones_sheet(book: Book, rep: Report) -> None:
         book.put(ws, r, 3, m.milestone.task, center=True)
         book.put(ws, r, 4, m.milestone.due)
         book.put(ws, r, 5, m.done_on)
-        book.put(ws, r, 6, milestone_state_text(m, lang), state=m.state, fit=True)
+        book.put(ws, r, 6, state_word(m.state, lang, m.months_late), state=m.state, fit=True)
 
 
 def resources_sheet(book: Book, rep: Report) -> None:

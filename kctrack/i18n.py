@@ -87,6 +87,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{key_path}: checkpoint {value} exceeds the target {target}",
     ),
     "plan_rule_range": ("{key_path}：min 大于 max", "{key_path}: min is greater than max"),
+    "resource_above_available": (
+        "依托资源 {code}（{name}）：{unit} 截至 {month} 累计已动员 {total}，超过文件所列的 {available}{uom}："
+        "“本月”请填当月新动员的数量，“累计”请填至今动员的总数，不能超过 {available}",
+        "resource {code} ({name}): {unit} would have engaged {total} by {month}, more than the {available} {uom}"
+        " the document says exist: This month is how many were newly engaged that month, Cumulative how many so"
+        " far, never more than {available}",
+    ),
     "plan_deadline_missing": (
         "{key_path}：目标须有截止月份 deadline（依托资源 kind: resource 可不写）",
         "{key_path}: a target needs a deadline month (a resource, kind: resource, does not)",
@@ -525,7 +532,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xp_h_gap": ("差距", "Gap"),
     "xp_h_forecast": ("预计年底", "Forecast at deadline"),
     "xp_h_unit": ("填报单位", "Reporting unit"),
-    "xp_h_quota": ("任务", "Quota"),
+    "xp_h_quota": ("任务数", "Quota"),
     "xp_h_series": ("系列", "Series"),
     "xp_h_milestone": ("里程碑", "Milestone"),
     "xp_h_due": ("时间节点", "Due"),
@@ -590,7 +597,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "h_deadline": ("截止", "Deadline"),
     "h_uom": ("单位", "UoM"),
     "h_unit": ("填报单位", "Reporting unit"),
-    "h_quota": ("任务", "Quota"),
+    "h_quota": ("任务数", "Quota"),
     "h_minimum": ("至少", "Minimum"),
     "h_task": ("任务", "Task"),
     "h_responsible": ("责任单位", "Responsible"),
@@ -603,7 +610,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "title_status": ("{plan}（{doc}）· 截至 {as_of} · 数据库 {db}", "{plan} ({doc}) · as of {as_of} · database {db}"),
     "title_targets": ("{plan}（{doc}）· 计划期 {start} … {end}", "{plan} ({doc}) · plan window {start} … {end}"),
     "title_milestones": ("里程碑", "Milestones"),
-    "title_by_unit": ("分市完成情况（分解指标）", "Cities against their quotas (split targets)"),
+    "section_heading": ("{numeral}、{name}", "Section {no}: {name}"),
     "title_by_month": (
         "逐月累计完成（颜色为当月应完成对照）",
         "Cumulative actual by month (coloured against that month's expected value)",
@@ -679,10 +686,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "state_pending": ("未到期", "pending"),
     "state_not_achieved": ("未完成", "not achieved"),
     "state_done_late": ("逾期完成", "done late"),
-    "months_late": ("晚 {n} 个月", "{n} month(s) late"),
+    "state_done_late_by": ("逾期完成（晚 {n} 个月）", "done late ({n} month{s} late)"),  # words.state_word
     "state_shared": ("共同指标", "shared"),
-    "resource_engaged": ("已动员 {engaged} / {available}", "engaged {engaged} of {available}"),
-    "resource_not_recorded": ("未填报 / {available}", "not recorded / {available}"),
     "title_resources": (
         "依托资源（文件所列已有资源，不是目标，不计进度）",
         "Resources drawn on (what the document says exists; not targets, no schedule)",
@@ -762,20 +767,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xp_title_closing": ("{plan}（{doc}）年终总结（终期报告）", "{plan} ({doc}): year-end closing report"),
     "xp_title_progress": ("{plan}（{doc}）进展报告", "{plan} ({doc}): progress report"),
     "xp_counts_closing": (
-        "年终：{total} 项目标中已完成 {done} 项，未完成 {not_achieved} 项",
-        "Year end: of {total} targets, {done} achieved, {not_achieved} not achieved",
+        "年终：{total} 项目标中已完成 {done} 项{late}，未完成 {not_achieved} 项",
+        "Year end: of {total} targets, {done} achieved{late}, {not_achieved} not achieved",
     ),
+    "xp_late_closing": ("，逾期完成 {n} 项", ", {n} achieved late"),  # {late} above, when there are any
     "xp_counts_progress": (
-        "{total} 项目标：已完成 {done}，按期 {on_track}，滞后 {behind}，严重滞后 {off_track}，到期未完成 {not_achieved}",
-        "{total} targets: {done} done, {on_track} on track, {behind} behind, {off_track} off track,"
+        "{total} 项目标：已完成 {done}{late}，按期 {on_track}，滞后 {behind}，严重滞后 {off_track}，到期未完成 {not_achieved}",
+        "{total} targets: {done} done{late}, {on_track} on track, {behind} behind, {off_track} off track,"
         " {not_achieved} not achieved by their deadline",
     ),
+    "xp_late_progress": ("，逾期完成 {n}", ", {n} done late"),  # {late} above, when there are any
     "xp_resources_apart": (
         "；另列依托资源 {n} 项（不是目标，不计入）",
         "; {n} resources drawn on are listed apart (not targets, not counted)",
     ),
-    "xp_done_late": ("逾期完成（晚 {n} 个月）", "done late ({n} months late)"),
-    "xp_done_late_1": ("逾期完成（晚 1 个月）", "done late (1 month late)"),
     "xp_sheet_resources": ("依托资源", "Resources"),
     "xp_h_resource": ("依托资源", "Resource"),
     "xp_h_available": ("可依托", "Available"),

@@ -73,9 +73,6 @@ class Rule:
     value: float | None = None
 
 
-TARGET_KINDS = ("commitment", "resource")
-
-
 @dataclass(frozen=True)
 class Target:
     code: str
@@ -101,6 +98,7 @@ class Target:
 
     @property
     def is_resource(self) -> bool:
+        """A resource drawn on (依托资源), not a commitment: no deadline, schedule or state."""
         return self.kind == "resource"
 
     @functools.cached_property

@@ -6,12 +6,10 @@ rows, this module decides how they look.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -22,8 +20,12 @@ from rich.text import Text
 from kctrack.clock import local_time
 from kctrack.i18n import tr
 from kctrack.parse import exact
-from kctrack.plan import Plan
-from kctrack.status import Report, ShareRow, TargetRow, num
+from kctrack.plan import Plan, Target
+from kctrack.status import MilestoneRow, MonthCell, Report, ResourceRow, ShareRow, TargetRow, num
+from kctrack.words import SHOW_UNITS, fmt, header, state_word, yes_no
+from kctrack.words import safe_cell as safe_cell  # re-exported: kctrack.render's names stay importable
+from kctrack.words import to_csv as to_csv
+from kctrack.words import to_markdown as to_markdown
 
 STATE_STYLE = {
     "done": "bold green",
@@ -32,7 +34,7 @@ STATE_STYLE = {
     "off_track": "red",
     "overdue": "bold red",
     "not_achieved": "bold red",
-    "done_late": "green",
+    "done_late": "dark_olive_green3",  # done, but after the deadline: ✔ in a colour of its own
     "pending": "cyan",
 }
 STATE_SYMBOL = {
@@ -81,32 +83,17 @@ def _typed_in() -> int | None:
     return None
 
 
-def fmt(x: float | None) -> str:
-    """A figure for people: thousands separators, decimals only where there are some."""
-    if x is None:
-        return ""
-    if abs(x - round(x)) < 1e-9:
-        return f"{round(x):,}"
-    return f"{x:,.1f}"
-
-
 def bar(percent: float, width: int = 10) -> str:
     filled = max(0, min(width, round(percent / 100 * width)))
     return "█" * filled + "░" * (width - filled)
 
 
 def state_text(state: str | None, lang: str, months_late: int = 0) -> Text:
-    """A state as symbol and word in its colour; a milestone done late says how late."""
+    """A state as symbol and words in its colour (:func:`kctrack.words.state_word`: a target or a
+    milestone done late says how late, ``months_late``, where that is known)."""
     if state is None:
         return Text("")
-    words = tr("state_" + state, lang)
-    if state == "done_late" and months_late:
-        words += (
-            "（" + tr("months_late", lang, n=months_late) + "）"
-            if lang == "zh"
-            else f" ({tr('months_late', lang, n=months_late)})"
-        )
-    return Text(f"{STATE_SYMBOL[state]} {words}", style=STATE_STYLE[state])
+    return Text(f"{STATE_SYMBOL[state]} {state_word(state, lang, months_late)}", style=STATE_STYLE[state])
 
 
 # -- terminal tables: laid out for 80 columns first ---------------------------------------
@@ -122,7 +109,7 @@ NAME_MIN = 20  # a name is not narrowed below this (10 Chinese characters) while
 WRAP_FLOOR = 6  # nor, when nothing more can go, below this (3 Chinese characters)
 STATE_MIN = 10  # a state wraps only when the width is short: "✘ not" / "achieved", never cut
 NOT_ON_TRACK = ("not_achieved", "off_track", "behind")  # furthest behind first
-STATE_ORDER = {s: i for i, s in enumerate((*NOT_ON_TRACK, "on_track", "done"))}
+STATE_ORDER = {s: i for i, s in enumerate((*NOT_ON_TRACK, "on_track", "done_late", "done"))}
 
 Cell = str | Text
 
@@ -205,9 +192,11 @@ class Layout:
         self.widths = [widths[i] for i in shown]
 
     def has(self, i: int) -> bool:
+        """Whether column ``i`` (of the columns given) is shown at this width."""
         return i in self.shown
 
     def width_of(self, i: int) -> int:
+        """The width column ``i`` is laid out at (0 when it is not shown)."""
         return self.widths[self.shown.index(i)] if i in self.shown else 0
 
     def break_brackets(self, console: Console, rows: Sequence[list[Cell]], i: int) -> None:
@@ -331,11 +320,35 @@ def status_table(console: Console, report: Report, lang: str, db: str, by: str, 
     return left_out
 
 
-def _target_cols(lang: str) -> list[Col]:
+def _state_col(lang: str, rows: Sequence[Sequence[Cell]], i: int) -> Col:
+    """The state column (column ``i`` of ``rows``): it wraps where the width is short, but is never
+    narrower than the bracket of a state that says how late (（晚 2 个月）), which :func:`_late_apart`
+    puts on a line of its own."""
+    states = [_plain(row[i]) for row in rows]
+    brackets = [_cell_width(text[text.rindex("（") :]) for text in states if "（" in text]
+    return Col(tr("h_state", lang), wrap=True, min_width=max([STATE_MIN, *brackets]))
+
+
+def _plain(cell: Cell) -> str:
+    return cell.plain if isinstance(cell, Text) else cell
+
+
+def _late_apart(layout: Layout, rows: Sequence[list[Cell]], i: int) -> None:
+    """A state that says how late and does not fit column ``i`` on one line breaks before its bracket,
+    never inside it: "✔ 逾期完成" over "（晚 2 个月）".  Changes the cells of ``rows`` in place."""
+    width = layout.width_of(i)
+    for row in rows:
+        cell = row[i]
+        if isinstance(cell, Text) and "（" in cell.plain and cell.cell_len > width:
+            at = cell.plain.rindex("（")
+            row[i] = Text.assemble(cell[:at], "\n", cell[at:])
+
+
+def _target_cols(lang: str, state: Col) -> list[Col]:
     return [
         Col(tr("h_code", lang), drop=1),  # for explain and record: before the bar, after the name
         Col(tr("h_target_name", lang), wrap=True),
-        Col(tr("h_state", lang), wrap=True, min_width=STATE_MIN),
+        state,
         Col(tr("ht_goal", lang), "right"),
         Col(tr("h_actual", lang), "right"),
         Col(tr("ht_expected", lang), "right"),
@@ -351,7 +364,7 @@ def _target_cells(r: TargetRow, lang: str) -> list[Cell]:
     return [
         t.code,
         _named(t.name.get(lang), t.uom.get(lang), lang),
-        Text(tr("state_shared", lang) + "*") if shared else state_text(r.state, lang),
+        Text(tr("state_shared", lang) + "*") if shared else state_text(r.state, lang, r.months_late),
         "" if shared else ("≥" if t.minimum else "") + fmt(r.goal),  # the joint goal is in the footnote
         fmt(r.actual),
         fmt(r.expected),
@@ -368,8 +381,10 @@ def _by_task(console: Console, report: Report, lang: str) -> None:
     """
     plan = report.plan
     cells = {r.target.code: _target_cells(r, lang) for r in report.targets}
-    layout = Layout(_target_cols(lang), list(cells.values()), console.width)
-    layout.break_brackets(console, list(cells.values()), 1)
+    rows = list(cells.values())
+    layout = Layout(_target_cols(lang, _state_col(lang, rows, 2)), rows, console.width)
+    layout.break_brackets(console, rows, 1)
+    _late_apart(layout, rows, 2)
     by_task: dict[int, list[list[Cell]]] = {}
     for r in report.targets:
         by_task.setdefault(r.target.task, []).append(cells[r.target.code])
@@ -389,7 +404,8 @@ def _by_section(console: Console, plan: Plan, layout: Layout, by_task: dict[int,
         if not first:
             console.print()
         first = False
-        console.print(Text(f"{section.numeral}、{section.name.get(lang)}", style="bold"))
+        heading = tr("section_heading", lang, numeral=section.numeral, no=section.id, name=section.name.get(lang))
+        console.print(Text(heading, style="bold"))
         for task in tasks:
             resp = task.responsible_text if lang == "zh" else _abbreviate(plan, task.responsible, "en", ", ")
             label = tr("task_heading", lang, no=task.no, short=task.short.get(lang), resp=resp)
@@ -413,7 +429,7 @@ def _shared_notes(console: Console, report: Report, lang: str) -> None:
             p = r.province
             assert p is not None
             line = tr("shared_total", lang, name=r.target.name.get(lang), actual=fmt(p.actual), target=fmt(p.goal),
-                      state=state_text(p.state, lang).plain)  # fmt: skip
+                      state=state_text(p.state, lang, p.months_late).plain)  # fmt: skip
             console.print(Text("  " + line, style="dim"))
 
 
@@ -425,6 +441,8 @@ def _by_unit(console: Console, report: Report, lang: str, limit: int | None) -> 
     units were left out in all.
     """
     plan = report.plan
+    blocks = [(r, *_unit_rows(plan, r, lang, limit)) for r in report.targets if r.breakdown]
+    every = [row for _, rows, _ in blocks for row in rows]
     cols = [
         Col(tr("h_unit", lang), wrap=True, min_width=12),
         Col(tr("h_quota", lang), "right"),
@@ -432,44 +450,11 @@ def _by_unit(console: Console, report: Report, lang: str, limit: int | None) -> 
         Col(tr("ht_expected", lang), "right"),
         Col("", drop=1),
         Col(tr("ht_percent", lang), "right"),
-        Col(tr("h_state", lang), wrap=True, min_width=STATE_MIN),
+        _state_col(lang, every, 6),
     ]
-    blocks: list[tuple[TargetRow, list[list[Cell]], list[ShareRow]]] = []
-    for r in report.targets:
-        if not r.breakdown:
-            continue
-        shown, rest = _furthest_behind(r.breakdown, limit)
-        p = r.province
-        goal, actual, expected, pct, state = (
-            (p.goal, p.actual, p.expected, p.percent, p.state)
-            if p is not None
-            else (r.goal, r.actual, r.expected, r.percent, r.state)
-        )
-        rows: list[list[Cell]] = [
-            [
-                Text(tr("row_total", lang), style="bold"),
-                fmt(goal),
-                fmt(actual),
-                fmt(expected),
-                *_percent(pct, state),
-                state_text(state, lang),
-            ]
-        ]
-        for s in shown:
-            pct_s = s.actual / s.target * 100 if s.target else None
-            rows.append(
-                [
-                    plan.unit_name(s.unit, lang),
-                    fmt(s.target),
-                    fmt(s.actual),
-                    fmt(s.expected),
-                    *_percent(pct_s, s.state),
-                    state_text(s.state, lang),
-                ]
-            )
-        blocks.append((r, rows, rest))
     _title(console, tr("title_by_reporter", lang), blank=False)
-    layout = Layout(cols, [row for _, rows, _ in blocks for row in rows], console.width)
+    layout = Layout(cols, every, console.width)
+    _late_apart(layout, every, 6)
     layout.print(console)
     left_out = 0
     for n, (r, rows, rest) in enumerate(blocks):
@@ -482,6 +467,35 @@ def _by_unit(console: Console, report: Report, lang: str, limit: int | None) -> 
             left_out += len(rest)
             console.print(Text(_rest_line(rest, lang), style="dim"))
     return left_out
+
+
+def _unit_rows(plan: Plan, r: TargetRow, lang: str, limit: int | None) -> tuple[list[list[Cell]], list[ShareRow]]:
+    """A target's rows of the table by unit: the whole target's total (its goal, figure, percent and
+    state, done late with how late), then its units (at most ``limit``); and the units left out."""
+    shown, rest = _furthest_behind(r.breakdown, limit)
+    p = r.province if r.province is not None else r  # a unit's view holds the whole target apart
+    rows: list[list[Cell]] = [
+        [
+            Text(tr("row_total", lang), style="bold"),
+            fmt(p.goal),
+            fmt(p.actual),
+            fmt(p.expected),
+            *_percent(p.percent, p.state),
+            state_text(p.state, lang, p.months_late),
+        ]
+    ]
+    rows += [
+        [
+            plan.unit_name(s.unit, lang),
+            fmt(s.target),
+            fmt(s.actual),
+            fmt(s.expected),
+            *_percent(s.percent, s.state),
+            state_text(s.state, lang),
+        ]
+        for s in shown
+    ]
+    return rows, rest
 
 
 def _furthest_behind(shares: list[ShareRow], limit: int | None) -> tuple[list[ShareRow], list[ShareRow]]:
@@ -513,7 +527,8 @@ def _rest_line(rest: list[ShareRow], lang: str) -> str:
 
 def _by_month(console: Console, report: Report, lang: str) -> None:
     """Cumulative figures month by month up to the as-of month; when the width is short the
-    oldest months go first (a line says which), then the code."""
+    oldest months go first (a line says which), then the code.  A cell is coloured and marked by
+    that month's state; a unit's own figure of a shared target has none (the figure alone)."""
     months = [c.month for c in report.targets[0].monthly] if report.targets else []
     month_cols = [Col(_month_label(m, lang), "right", drop=len(months) - k + 1) for k, m in enumerate(months)]
     cols = [
@@ -528,8 +543,7 @@ def _by_month(console: Console, report: Report, lang: str) -> None:
         t = r.target
         cells: list[Cell] = [t.code, _named(t.name.get(lang), t.uom.get(lang), lang), fmt(r.goal)]
         for m in months:
-            c = by.get(m)
-            cells.append(Text(f"{STATE_SYMBOL[c.state]}{fmt(c.actual)}", style=STATE_STYLE[c.state]) if c else "")
+            cells.append(_month_cell(by.get(m)))
         rows.append(cells)
     _title(console, tr("title_by_month", lang), blank=False)
     layout = Layout(cols, rows, console.width)
@@ -539,6 +553,15 @@ def _by_month(console: Console, report: Report, lang: str) -> None:
     if hidden:
         first, last = _month_label(hidden[0], lang), _month_label(hidden[-1], lang)
         console.print(tr("months_hidden", lang, first=first, last=last), style="dim")
+
+
+def _month_cell(c: MonthCell | None) -> Cell:
+    """A month's cumulative figure, after its state's symbol and in its colour when it has a state."""
+    if c is None:
+        return ""
+    if c.state is None:
+        return fmt(c.actual)
+    return Text(f"{STATE_SYMBOL[c.state]}{fmt(c.actual)}", style=STATE_STYLE[c.state])
 
 
 def _month_label(month: str, lang: str) -> str:
@@ -557,25 +580,37 @@ def _window(plan: Plan) -> list[str]:
 
 
 def _milestones(console: Console, report: Report, lang: str) -> None:
-    cols = [
-        Col(tr("h_code", lang), drop=1),
-        Col(tr("h_milestone", lang), wrap=True),
-        Col(tr("h_due", lang)),
-        Col(tr("h_state", lang), wrap=True, min_width=STATE_MIN),
-        Col(tr("h_done_on", lang)),
-    ]
+    """Each milestone: due month, state (done late: how late; one several units must do: how many have),
+    month done."""
     rows: list[list[Cell]] = [
         [
             m.milestone.code,
             m.milestone.name.get(lang),
             m.milestone.due,
-            state_text(m.state, lang, m.months_late),
+            _milestone_state(m, lang),
             m.done_on or "",
         ]
         for m in report.milestones
     ]
+    cols = [
+        Col(tr("h_code", lang), drop=1),
+        Col(tr("h_milestone", lang), wrap=True),
+        Col(tr("h_due", lang)),
+        _state_col(lang, rows, 3),
+        Col(tr("h_done_on", lang)),
+    ]
     _title(console, tr("title_milestones", lang))
-    Layout(cols, rows, console.width).print(console, rows)
+    layout = Layout(cols, rows, console.width)
+    _late_apart(layout, rows, 3)
+    layout.print(console, rows)
+
+
+def _milestone_state(m: MilestoneRow, lang: str) -> Text:
+    """A milestone's state; one several units must do and not done yet says how many have: 3/13."""
+    text = state_text(m.state, lang, m.months_late)
+    if m.units > 1 and m.state not in ("done", "done_late"):
+        text.append(f" {m.units_done}/{m.units}")
+    return text
 
 
 def _resources(console: Console, report: Report, lang: str) -> None:
@@ -608,82 +643,125 @@ def status_flat(report: Report, lang: str, by: str) -> tuple[list[str], list[lis
 
     The machine's contract is the JSON (English keys, state codes); these follow ``--lang``.
     """
-    plan = report.plan
     if by == "unit":
-        head = header(("h_code", "h_unit", "h_quota", "h_actual", "h_expected", "h_state"), lang)
-        rows = [
-            [
-                r.target.code,
-                plan.unit_name(s.unit, lang),
-                num(s.target),
-                num(s.actual),
-                num(s.expected),
-                state_word(s.state, lang),
-            ]
-            for r in report.targets
-            for s in r.breakdown
-        ]
-        return head, rows
+        return _flat_by_unit(report, lang)
     if by == "month":
-        months = _window(plan)
-        head = [*header(("h_code", "h_value"), lang), *months]
-        rows = []
-        for r in report.targets:
-            by_m = {c.month: c.actual for c in r.monthly}
-            rows.append([r.target.code, num(r.goal), *(num(by_m[m]) if m in by_m else "" for m in months)])
-        return head, rows
-    head = header(
-        (
-            "xp_h_kind",
-            "h_code",
-            "col_name",
-            "xp_h_uom",
-            "h_value",
-            "h_actual",
-            "h_expected",
-            "h_progress",
-            "h_state",
-            "h_deadline",
-            "h_task",
-            "h_responsible",
-        ),
-        lang,
-    )
+        return _flat_by_month(report, lang)
+    return _flat_by_task(report, lang)
+
+
+def _flat_by_unit(report: Report, lang: str) -> tuple[list[str], list[list[Any]]]:
+    """Every reporting unit of each target with several: its quota (blank for a shared target), figure,
+    expected value and state."""
+    plan = report.plan
+    head = header(("h_code", "h_unit", "h_quota", "h_actual", "h_expected", "h_state"), lang)
     rows = [
-        [
-            tr(SCOPE_KIND[r.scope], lang),
-            r.target.code,
-            r.target.name.get(lang),
-            r.target.uom.get(lang),
-            num(r.goal),
-            num(r.actual),
-            num(r.expected),
-            num(r.percent),
-            state_word(r.state, lang),
-            r.target.deadline,
-            r.target.task,
-            unit_names(plan, r.target.responsible, lang),
-        ]
+        [r.target.code, plan.unit_name(s.unit, lang), num(s.target), num(s.actual), num(s.expected),
+         state_word(s.state, lang)]
         for r in report.targets
-    ]
-    rows += [
-        [
-            tr("kind_resource", lang),
-            x.resource.code,
-            x.resource.name.get(lang),
-            x.resource.uom.get(lang),
-            num(x.resource.value),
-            num(x.engaged),
-            "",
-            "",
-            "",
-            "",
-            x.resource.task,
-            unit_names(plan, x.resource.responsible, lang),
-        ]
-        for x in report.resources
-    ]
+        for s in r.breakdown
+    ]  # fmt: skip
     return head, rows
+
+
+def _flat_by_month(report: Report, lang: str) -> tuple[list[str], list[list[Any]]]:
+    """Each target's cumulative figure at the end of each month of the plan (blank after the as-of month)."""
+    months = _window(report.plan)
+    head = [*header(("h_code", "h_value"), lang), *months]
+    rows = []
+    for r in report.targets:
+        by_m = {c.month: c.actual for c in r.monthly}
+        rows.append([r.target.code, num(r.goal), *(num(by_m[m]) if m in by_m else "" for m in months)])
+    return head, rows
+
+
+# The columns of `status --format csv|md` (by task), each with the message key of its header.  A target
+# fills 目标 to 截止 (a unit's row of a shared target leaves 目标 blank: the joint goal is not the unit's,
+# its own figure is under 完成); a resource only 可依托 and 已动员, never 目标, 完成 or a state; a milestone
+# its due month under 截止, its state, 完成月份 and 晚几个月.  Anything done late says so under 状态.
+STATUS_COLUMNS = {
+    "kind": "xp_h_kind",
+    "code": "h_code",
+    "name": "col_name",
+    "uom": "xp_h_uom",
+    "target": "h_value",
+    "actual": "h_actual",
+    "expected": "h_expected",
+    "percent": "h_progress",
+    "state": "h_state",
+    "deadline": "h_deadline",
+    "available": "h_available",
+    "engaged": "h_engaged",
+    "done_on": "h_done_on",
+    "months_late": "xp_h_months_late",
+    "task": "h_task",
+    "responsible": "h_responsible",
+}
+
+
+def _flat_by_task(report: Report, lang: str) -> tuple[list[str], list[list[Any]]]:
+    """The targets, then the milestones, then the resources, in the table's order (:data:`STATUS_COLUMNS`)."""
+    plan = report.plan
+    rows = [_flat_target(plan, r, lang) for r in report.targets]
+    rows += [_flat_milestone(plan, m, lang) for m in report.milestones]
+    rows += [_flat_resource(plan, x, lang) for x in report.resources]
+    return header(list(STATUS_COLUMNS.values()), lang), rows
+
+
+def _cells(columns: Iterable[str], **fields: Any) -> list[Any]:
+    """A row of ``columns`` from the fields it has; the others (and None) blank."""
+    return ["" if fields.get(k) is None else fields[k] for k in columns]
+
+
+def _flat_target(plan: Plan, r: TargetRow, lang: str) -> list[Any]:
+    t = r.target
+    return _cells(
+        STATUS_COLUMNS,
+        kind=tr(SCOPE_KIND[r.scope], lang),
+        code=t.code,
+        name=t.name.get(lang),
+        uom=t.uom.get(lang),
+        target=None if r.scope == "shared" else num(r.goal),
+        actual=num(r.actual),
+        expected=num(r.expected),
+        percent=num(r.percent),
+        state=state_word(r.state, lang, r.months_late),
+        deadline=t.deadline,
+        months_late=r.months_late if r.state == "done_late" else None,
+        task=t.task,
+        responsible=unit_names(plan, t.responsible, lang),
+    )
+
+
+def _flat_milestone(plan: Plan, m: MilestoneRow, lang: str) -> list[Any]:
+    ms = m.milestone
+    return _cells(
+        STATUS_COLUMNS,
+        kind=tr("kind_milestone", lang),
+        code=ms.code,
+        name=ms.name.get(lang),
+        state=state_word(m.state, lang, m.months_late),
+        deadline=ms.due,
+        done_on=m.done_on,
+        months_late=m.months_late if m.state == "done_late" else None,
+        task=ms.task,
+        responsible=unit_names(plan, ms.responsible, lang),
+    )
+
+
+def _flat_resource(plan: Plan, x: ResourceRow, lang: str) -> list[Any]:
+    res = x.resource
+    return _cells(
+        STATUS_COLUMNS,
+        kind=tr("kind_resource", lang),
+        code=res.code,
+        name=res.name.get(lang),
+        uom=res.uom.get(lang),
+        available=num(res.value),
+        engaged=num(x.engaged),
+        task=res.task,
+        responsible=unit_names(plan, res.responsible, lang),
+    )
 
 
 # What a row of ``status`` is, by its scope (status.TargetRow.scope), as the csv/md "kind" column says it.
@@ -811,58 +889,56 @@ def _abbreviate(plan: Plan, units: Sequence[str], lang: str, sep: str | None = N
     return sep.join(plan.unit_name(u, lang) for u in units[:3]) + " " + tr("and_more", lang, n=len(units))
 
 
-SHOW_UNITS = 13  # the 13 districted cities of a province: a list longer than that is abbreviated
+# The columns of `targets --format csv|md`, each with the message key of its header.  A target fills 目标,
+# 至少 and 截止; a resource only 可依托 (it has neither a goal nor a deadline); a milestone its due month
+# under 截止.
+TARGET_COLUMNS = {
+    "code": "h_code",
+    "kind": "xp_h_kind",
+    "name": "col_name",
+    "uom": "xp_h_uom",
+    "value": "h_value",
+    "minimum": "h_minimum",
+    "deadline": "h_deadline",
+    "available": "h_available",
+    "task": "h_task",
+    "responsible": "h_responsible",
+    "breakdown": "h_breakdown",
+}
 
 
 def targets_flat(plan: Plan, lang: str) -> tuple[list[str], list[list[Any]]]:
-    """The plan as rows for CSV and Markdown, headers and words in ``lang`` (as :func:`status_flat`)."""
-    head = header(
-        (
-            "h_code",
-            "xp_h_kind",
-            "col_name",
-            "xp_h_uom",
-            "h_value",
-            "h_minimum",
-            "h_deadline",
-            "h_task",
-            "h_responsible",
-            "h_breakdown",
-        ),
-        lang,
-    )
-    sep = _SEP[lang]
-    rows: list[list[Any]] = [
-        [
-            t.code,
-            tr("kind_resource" if t.is_resource else "kind_commitment", lang),
-            t.name.get(lang),
-            t.uom.get(lang),
-            num(t.value),
-            yes_no(t.minimum, lang),
-            "" if t.is_resource else t.deadline,
-            t.task,
-            unit_names(plan, t.responsible, lang),
-            sep.join(f"{plan.unit_name(u, lang)}={fmt(q)}" for u, q in t.breakdown),
-        ]
-        for t in plan.targets
-    ]
+    """The plan as rows for CSV and Markdown (:data:`TARGET_COLUMNS`), headers and words in ``lang``:
+    the targets and resources in the plan's order, then the milestones."""
+    rows = [_flat_plan_target(plan, t, lang) for t in plan.targets]
     rows += [
-        [
-            m.code,
-            tr("kind_milestone", lang),
-            m.name.get(lang),
-            "",
-            "",
-            "",
-            m.due,
-            m.task or "",
-            unit_names(plan, m.responsible, lang),
-            "",
-        ]
+        _cells(TARGET_COLUMNS, code=m.code, kind=tr("kind_milestone", lang), name=m.name.get(lang), deadline=m.due,
+               task=m.task, responsible=unit_names(plan, m.responsible, lang))
         for m in plan.milestones
-    ]
-    return head, rows
+    ]  # fmt: skip
+    return header(list(TARGET_COLUMNS.values()), lang), rows
+
+
+def _flat_plan_target(plan: Plan, t: Target, lang: str) -> list[Any]:
+    """A target of the plan (goal, 至少, deadline, split) or a resource (what is available)."""
+    common = {
+        "code": t.code,
+        "name": t.name.get(lang),
+        "uom": t.uom.get(lang),
+        "task": t.task,
+        "responsible": unit_names(plan, t.responsible, lang),
+    }
+    if t.is_resource:
+        return _cells(TARGET_COLUMNS, kind=tr("kind_resource", lang), available=num(t.value), **common)
+    return _cells(
+        TARGET_COLUMNS,
+        kind=tr("kind_commitment", lang),
+        value=num(t.value),
+        minimum=yes_no(t.minimum, lang),
+        deadline=t.deadline,
+        breakdown=_SEP[lang].join(f"{plan.unit_name(u, lang)}={fmt(q)}" for u, q in t.breakdown),
+        **common,
+    )
 
 
 # -- generic formats -------------------------------------------------------------------------
@@ -873,51 +949,7 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def to_csv(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """CSV whose cells can never run as formulas in a spreadsheet."""
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(head)
-    for row in rows:
-        w.writerow([safe_cell(c) for c in row])
-    return out.getvalue()
-
-
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def to_markdown(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    def cell(v: Any) -> str:
-        if v is None:
-            return ""
-        if isinstance(v, float | int) and not isinstance(v, bool):
-            return fmt(v)
-        return str(v).replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
 # -- csv and md are for people: they follow --lang (the JSON is the English contract) ----------------
-
-
-def header(keys: Sequence[str], lang: str) -> list[str]:
-    """A csv/md header row in ``lang`` from the columns' message keys (English names capitalised)."""
-    names = [tr(key, lang) for key in keys]
-    return [n[:1].upper() + n[1:] for n in names] if lang == "en" else names
-
-
-def state_word(state: str | None, lang: str) -> str:
-    """A state as a word (按期, on track), never its code; blank when there is none."""
-    return tr("state_" + state, lang) if state else ""
-
-
-def yes_no(value: bool, lang: str) -> str:
-    return tr("yes" if value else "no", lang)
 
 
 _SEP = {"zh": "、", "en": ", "}  # between the items of a list in one cell (English names hold spaces)

@@ -18,7 +18,9 @@ The CliRunner of this typer keeps stdout and stderr apart (``result.stdout``,
 from __future__ import annotations
 
 import copy
+import csv
 import functools
+import io
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -333,6 +335,11 @@ def chdir_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     """Run in an empty folder, so that a default ./kctrack.db would land there."""
     monkeypatch.chdir(tmp_path)
     yield tmp_path
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    """A CSV's rows keyed by its header row (a byte-order mark at the start is not part of the first name)."""
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def md_tables(text: str) -> dict[str, list[list[str]]]:

@@ -7,8 +7,6 @@ below 100 %, off_track below 80 % of expected) and written next to each check.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import sqlite3
@@ -25,6 +23,7 @@ from conftest import (
     Db,
     clean_env,
     copied,
+    csv_rows,
     db_dump,
     db_state,
     find_target,
@@ -74,10 +73,6 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, pristine: Db) -> Iterator
     with copied(pristine, tmp_path_factory.mktemp("scenario") / "kctrack.db") as path:
         record_all(path, clean_env())
         yield path
-
-
-def csv_rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
 
 
 def is_number(x: Any) -> bool:
@@ -300,6 +295,8 @@ def test_a_milestone_recorded_done(db: Db) -> None:
         "state": "pending",  # done in July: not yet done as of June, and not yet due
         "done_on": None,
         "months_late": 0,
+        "units_done": 0,  # one unit responsible (the office), which had not done it by June
+        "units": 1,
     }
     m = milestone_row(status_json(db, "2020-07"), "M_2020_08_REVIEW")
     assert (m["state"], m["done_on"]) == ("done", "2020-07")
@@ -468,6 +465,7 @@ def test_status_json_contract(scenario: Db) -> None:
         "responsible",
         "breakdown",
         "scope",
+        "months_late",
     }
     commitments = [t["code"] for t in plan_dict()["targets"] if t.get("kind", "commitment") == "commitment"]
     assert [t["code"] for t in data["targets"]] == commitments
@@ -486,7 +484,7 @@ def test_status_json_contract(scenario: Db) -> None:
             assert all(is_number(s[k]) != shared for k in ("target", "expected")), (t["code"], s)
             assert is_number(s["actual"])
     for m in data["milestones"]:
-        assert set(m) == {"code", "name", "due", "state", "done_on", "months_late"}
+        assert set(m) == {"code", "name", "due", "state", "done_on", "months_late", "units_done", "units"}
         assert m["state"] in {"done", "done_late", "pending", "overdue"}
     assert len(target_row(data, TMT)["breakdown"]) == 13
     assert target_row(data, HAIZHI)["responsible"] == ["国际部"]
@@ -548,10 +546,10 @@ def test_status_csv(scenario: Db) -> None:
 def test_status_by_unit_csv(scenario: Db) -> None:
     out = ok(kc(scenario, "status", "--by", "unit", "--format", "csv", "--as-of", "2020-06")).stdout
     rows = csv_rows(out)
-    assert out.splitlines()[0] == "编号,填报单位,任务,完成,应完成,状态"  # 任务: the unit's quota
+    assert out.splitlines()[0] == "编号,填报单位,任务数,完成,应完成,状态"  # 任务数: the unit's quota
     tmt = {r["填报单位"]: r for r in rows if r["编号"] == TMT}
     assert set(tmt) == set(TMT_QUOTA_ZH)
-    assert (tmt["苏州市"]["任务"], tmt["苏州市"]["完成"], tmt["苏州市"]["应完成"], tmt["苏州市"]["状态"]) == (
+    assert (tmt["苏州市"]["任务数"], tmt["苏州市"]["完成"], tmt["苏州市"]["应完成"], tmt["苏州市"]["状态"]) == (
         "25",
         "15",
         "18.75",

@@ -102,7 +102,7 @@ HEADERS = {
             "状态",
             "重点目标任务",
         ],
-        "by_city": ["编号", "填报单位", "任务", "应完成", "完成", "完成率", "状态"],
+        "by_city": ["编号", "填报单位", "任务数", "应完成", "完成", "完成率", "状态"],
         "monthly": ["编号", "指标", "系列", *MONTHS],
         "milestones": ["编号", "里程碑", "重点目标任务", "时间节点", "完成月份", "状态"],
         "resources": ["编号", "重点目标任务", "依托资源", "计量单位", "可依托", "已动员"],
@@ -607,29 +607,40 @@ def test_by_city_sheet_matches_status(xp_set: DataSet) -> None:
     ds = xp_set
     ws = load(ds.xlsx)["分市"]
     assert values(ws, 4, 7) == HEADERS["zh"]["by_city"]
-    # the targets split into quotas (a shared target's breakdown has no quotas: not on this sheet)
-    split = [t for t in ds.status["targets"] if any(s["target"] is not None for s in t["breakdown"])]
-    assert [t["code"] for t in split] == ["TECH_MANAGER_TEAMS"]
+    # every target several units report, as `status --by unit` lists them: the split one (13 cities
+    # against their quotas) and task 8's shared ones (企业工作办公室 and 企业创新服务中心, no quotas)
+    several = [t for t in ds.status["targets"] if t["breakdown"]]
+    split = [t["code"] for t in several if any(s["target"] is not None for s in t["breakdown"])]
+    assert split == ["TECH_MANAGER_TEAMS"]
+    assert len(several) == 9 and {t["task"] for t in several if t["code"] not in split} == {8}
     r = 5
-    for t in split:
-        assert len(t["breakdown"]) == 13
+    for t in several:
+        assert len(t["breakdown"]) == (13 if t["code"] in split else 2)
         for s in t["breakdown"]:
             code, unit, quota, expected, actual, pct, state = values(ws, r, 7)
             assert (code, unit) == (t["code"], s["unit"])
-            assert quota == approx(s["target"])
-            assert expected == approx(s["expected"])
             assert actual == approx(s["actual"])
-            assert pct == approx(s["actual"] / s["target"] * 100)
-            assert state == STATE["zh"][s["state"]], s["unit"]
+            if s["target"] is None:  # a shared target's unit: its own figure only
+                assert (quota, expected, pct, state) == (None, None, None, None), s["unit"]
+            else:
+                assert quota == approx(s["target"])
+                assert expected == approx(s["expected"])
+                assert pct == approx(s["actual"] / s["target"] * 100)
+                assert state == STATE["zh"][s["state"]], s["unit"]
             r += 1
+        # the total: the whole target's own goal, expected value, figure, percent and state
         code, unit, quota, expected, actual, pct, state = values(ws, r, 7)
         assert (code, unit) == (t["code"], TOTAL["zh"])
-        assert quota == approx(t["target"]) == approx(sum(s["target"] for s in t["breakdown"]))
+        assert quota == approx(t["target"])
         assert expected == approx(t["expected"])
-        assert actual == approx(t["actual"])  # the cities add up to the province's figure
+        assert actual == approx(t["actual"])
         assert pct == approx(t["percent"], 1e-6)
         assert state == STATE["zh"][t["state"]]
+        if t["code"] in split:  # the quotas and the cities' figures add up to the province's
+            assert quota == approx(sum(s["target"] for s in t["breakdown"]))
+            assert actual == approx(sum(s["actual"] for s in t["breakdown"]))
         r += 2
+    assert values(ws, r, 7) == [None] * 7  # nothing after the last target
 
 
 def test_monthly_sheet_matches_status_by_month(xp_set: DataSet) -> None:
@@ -1136,7 +1147,7 @@ def test_csv_and_json_are_the_status_fields_plus_gap_and_forecast(xp_set: DataSe
     states = [t["state"] for t in status["targets"]]
     assert doc["counts"] == {
         "targets": len(states),
-        **{s: states.count(s) for s in ("done", "on_track", "behind", "off_track", "not_achieved")},
+        **{s: states.count(s) for s in ("done", "done_late", "on_track", "behind", "off_track", "not_achieved")},
     }
     assert doc["generated"] == date.today().isoformat()
     assert len(doc["targets"]) == len(status["targets"])

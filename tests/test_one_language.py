@@ -38,6 +38,10 @@ HEADERS: dict[str, dict[str, list[str]]] = {
             "完成率",
             "状态",
             "截止",
+            "可依托",
+            "已动员",
+            "完成月份",
+            "晚几个月",
             "任务",
             "责任单位",
         ],
@@ -52,17 +56,21 @@ HEADERS: dict[str, dict[str, list[str]]] = {
             "Progress",
             "State",
             "Deadline",
+            "Available",
+            "Engaged",
+            "Done in",
+            "Months late",
             "Task",
             "Responsible",
         ],
     },
     "status --by unit": {
-        "zh": ["编号", "填报单位", "任务", "完成", "应完成", "状态"],
+        "zh": ["编号", "填报单位", "任务数", "完成", "应完成", "状态"],
         "en": ["Code", "Reporting unit", "Quota", "Actual", "Expected", "State"],
     },
     "status --by month": {"zh": ["编号", "目标", *MONTHS], "en": ["Code", "Target", *MONTHS]},
     "targets": {
-        "zh": ["编号", "类型", "指标", "计量单位", "目标", "至少", "截止", "任务", "责任单位", "分解"],
+        "zh": ["编号", "类型", "指标", "计量单位", "目标", "至少", "截止", "可依托", "任务", "责任单位", "分解"],
         "en": [
             "Code",
             "Kind",
@@ -71,6 +79,7 @@ HEADERS: dict[str, dict[str, list[str]]] = {
             "Target",
             "Minimum",
             "Deadline",
+            "Available",
             "Task",
             "Responsible",
             "Split",
@@ -239,10 +248,12 @@ def column(table: list[list[str]], name: str) -> list[str]:
 def test_the_words_of_each_column(demo: Path) -> None:
     """The words a person reads, hand-picked: states, kinds, yes/no, grid and batch states."""
     status = table_of(demo, "zh", "status", "csv")
-    assert set(column(status, "状态")) <= {"已完成", "按期", "滞后", "严重滞后", "未完成", "逾期未完成", "未到期", ""}
+    words = {"已完成", "按期", "滞后", "严重滞后", "未完成", "逾期未完成", "未到期", "逾期完成", ""}
+    assert {w for w in column(status, "状态") if not w.startswith("逾期完成（晚 ")} <= words
     assert {"已完成", "按期", "滞后", "严重滞后", "未完成"} <= set(column(status, "状态"))
-    assert set(column(status, "类型")) == {"目标", "依托资源"}
-    assert set(column(table_of(demo, "en", "status", "csv"), "Kind")) == {"target", "resource"}
+    assert "逾期完成（晚 1 个月）" in column(status, "状态")  # the demo's M_2020_05_SERVICE_TEAMS: June, due May
+    assert set(column(status, "类型")) == {"目标", "里程碑", "依托资源"}
+    assert set(column(table_of(demo, "en", "status", "csv"), "Kind")) == {"target", "milestone", "resource"}
     states_en = set(column(table_of(demo, "en", "status", "csv"), "State"))
     assert {"done", "on track", "behind", "off track", "not achieved"} <= states_en
 
