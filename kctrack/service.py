@@ -232,26 +232,7 @@ def record(
         item = plan.resolve_code(code)
         month = check_month(month_text, plan)
         value = parse_value(value_text, plan, item)
-        reporters = (item.responsible or (plan.office,)) if isinstance(item, Milestone) else item.reporters
-        if unit is None:
-            if len(reporters) != 1:
-                raise UsageError(
-                    "unit_required",
-                    where="--unit",
-                    code=item.code,
-                    units=plan.unit_list(reporters),
-                )
-            unit_code = reporters[0]
-        else:
-            unit_code = plan.resolve_unit(unit)
-            if unit_code not in reporters:
-                raise DataError(
-                    "unit_not_reporter",
-                    where="--unit",
-                    code=item.code,
-                    unit=plan.unit_text(unit_code),
-                    units=plan.unit_list(reporters),
-                )
+        unit_code = _recording_unit(plan, item, unit)
         with conn.transaction():
             if _states_already(conn, item.code, unit_code, month, value, note):
                 return RecordResult(item.code, unit_code, month, value, value, None, plan.unit(unit_code).name)
@@ -265,22 +246,56 @@ def record(
                 reason=reason,
             )
         result = RecordResult(item.code, unit_code, month, value, old, batch, plan.unit(unit_code).name)
-        if isinstance(item, Target) and not item.is_resource:  # a resource was checked whole before the write
-            quota = (item.quota(unit_code) if item.breakdown else item.value) or 0.0
-            if quota and value > quota:
-                result.warnings.append(
-                    DataError(
-                        "imp_above_quota",
-                        where="VALUE",
-                        code=item.code,
-                        value=exact(value),
-                        quota=exact(quota),
-                        unit=plan.unit_text(unit_code),
-                    )
-                )
+        result.warnings += _above_quota(plan, item, unit_code, value)
         return result
     finally:
         conn.close()
+
+
+def _recording_unit(plan: Plan, item: Target | Milestone, unit: str | None) -> str:
+    """The unit a ``record`` is for: ``--unit`` (any of its names), or the item's only reporter.
+
+    Raises UsageError ``unit_required`` when several units report the item and none is named,
+    DataError ``unit_not_reporter`` when the named unit does not report it.
+    """
+    reporters = (item.responsible or (plan.office,)) if isinstance(item, Milestone) else item.reporters
+    if unit is None:
+        if len(reporters) != 1:
+            raise UsageError("unit_required", where="--unit", code=item.code, units=plan.unit_list(reporters))
+        return reporters[0]
+    unit_code = plan.resolve_unit(unit)
+    if unit_code not in reporters:
+        raise DataError(
+            "unit_not_reporter",
+            where="--unit",
+            code=item.code,
+            unit=plan.unit_text(unit_code),
+            units=plan.unit_list(reporters),
+        )
+    return unit_code
+
+
+def _above_quota(plan: Plan, item: Target | Milestone, unit: str, value: float) -> list[DataError]:
+    """A recorded month above the unit's quota (or the whole target): a warning, as on import.
+
+    Not for a milestone, nor a resource (whose engaged total was checked against what exists
+    before the write, :func:`beyond_available`).
+    """
+    if not isinstance(item, Target) or item.is_resource:
+        return []
+    quota = (item.quota(unit) if item.breakdown else item.value) or 0.0
+    if not quota or value <= quota:
+        return []
+    return [
+        DataError(
+            "imp_above_quota",
+            where="VALUE",
+            code=item.code,
+            value=exact(value),
+            quota=exact(quota),
+            unit=plan.unit_text(unit),
+        )
+    ]
 
 
 def _states_already(conn: store.Connection, code: str, unit: str, month: str, value: float, note: str | None) -> bool:
