@@ -1,3 +1,3 @@
-from kctrack.cli import main
+from kctrack.entry import main
 
 main()

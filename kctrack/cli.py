@@ -22,6 +22,7 @@ import typer
 from typer.core import TyperGroup
 
 from kctrack import journal, service, words
+from kctrack.entry import lang_of as _lang_of
 from kctrack.errors import KctrackError, UsageError
 from kctrack.i18n import lang_from_env, tr
 
@@ -72,6 +73,7 @@ class _Group(TyperGroup):
     ) -> Any:
         lang = _lang_of(list(sys.argv[1:] if args is None else args))
         journal.begin()
+        _told.clear()
         try:
             try:
                 # not standalone: click's exceptions come here instead of being printed in English; the
@@ -181,6 +183,20 @@ def check_repeats(cmd: Any, given: dict[str, list[str]]) -> None:
 
 
 INTERRUPTED = 130  # 128 + SIGINT: the code a shell reports for a program stopped by Ctrl-C
+_told: list[bool] = []  # not empty once the command's Ctrl-C has been told (emptied when a command begins)
+
+
+def interrupted() -> None:
+    """A Ctrl-C that reached :func:`main` untold (one while typer was building the commands, before
+    ``_Group.main`` could begin): told from the journal like any other, then exit 130.  One that has
+    been told already (a second Ctrl-C while the first was) just exits 130."""
+    import signal
+
+    with contextlib.suppress(KeyboardInterrupt):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if not _told:
+            _say_interrupted(_lang_of(sys.argv[1:]))
+    sys.exit(INTERRUPTED)
 
 
 def _say_interrupted(lang: str) -> None:
@@ -206,6 +222,7 @@ def _say_interrupted(lang: str) -> None:
     if a.files:
         parts.append(tr("intr_files", lang, n=len(a.files), last=a.files[-1]))
     text = tr("interrupted", lang, what=("；" if lang == "zh" else "; ").join(parts or [tr("intr_nothing", lang)]))
+    _told.append(True)
     with contextlib.suppress(KeyboardInterrupt):
         typer.echo(text, err=True)
 
@@ -220,21 +237,6 @@ def _id_ranges(ids: list[int], lang: str) -> str:
             spans.append([i, i])
     sep = "、" if lang == "zh" else ", "
     return sep.join(str(lo) if lo == hi else f"{lo}–{hi}" for lo, hi in spans)
-
-
-def _lang_of(argv: list[str]) -> str:
-    """The language asked for, before the options are parsed: --lang, else KCTRACK_LANG, else Chinese."""
-    for i, arg in enumerate(argv):
-        value = (
-            arg.split("=", 1)[1]
-            if arg.startswith("--lang=")
-            else argv[i + 1]
-            if arg == "--lang" and i + 1 < len(argv)
-            else None
-        )
-        if value in ("zh", "en"):
-            return value
-    return lang_from_env()
 
 
 # The vendored click of typer exposes neither its exception classes nor its messages' parts as
@@ -403,6 +405,10 @@ def handled(fn: F) -> F:
             s = settings(kwargs.get("ctx"))
             typer.echo(exc.render(s.lang), err=True)
             raise typer.Exit(code=exc.exit_code) from None
+        except RuntimeError as exc:  # CPython 3.11 wraps a Ctrl-C inside a class's __set_name__ (a lazy import)
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                raise KeyboardInterrupt from None
+            raise
 
     return wrapper  # type: ignore[return-value]
 
@@ -454,7 +460,11 @@ def show(
     """A read command's result in the format asked for, each built only when asked for: ``table`` draws the
     rich table on the console it is given; ``doc`` is the JSON document (the stable English contract);
     ``flat`` the header and rows that CSV and Markdown print, for people, in ``--lang`` (CSV redirected to a
-    file starts with the byte-order mark: :func:`emit_csv`)."""
+    file starts with the byte-order mark: :func:`emit_csv`).
+
+    All of it, up to its last newline, has left stdout when this returns: what the command says next on
+    stderr (an import's summary, "only the newest 300") comes after it in ``2>&1 | less``, never inside.
+    """
     from kctrack import render
 
     if format is TableFormat.json:
@@ -465,6 +475,7 @@ def show(
         emit(words.to_markdown(*flat()))
     else:
         table(console(s))
+    sys.stdout.flush()
 
 
 # -- commands ------------------------------------------------------------------------
@@ -871,7 +882,7 @@ def undo(
     for b in r.batches:
         typer.echo(tr(undone, s.lang, batch=b.id, source=b.source, records=len(b.records)))
     if r.restored:
-        typer.echo(tr(restored, s.lang, batches=", ".join(map(str, r.restored))))
+        typer.echo(tr(restored, s.lang, batches=words.id_list(r.restored, s.lang)))
     if r.dry_run:
         typer.echo(tr("undo_dry", s.lang), err=True)
 
@@ -1103,13 +1114,16 @@ def main() -> None:
 
     CPython (3.11) itself ends a process by SIGINT, which a shell reports as 130 as well, when a Ctrl-C
     landed inside code it ran from a string (a dataclass being made while a module is imported), even
-    though kctrack caught it and said what had been written.
+    though kctrack caught it and said what had been written.  A Ctrl-C while this module is imported is
+    :mod:`kctrack.entry`'s to tell.
     """
     import signal
 
+    journal.begin()  # a new command (_Group.main begins it again: nothing is written in between)
+    _told.clear()
     try:
         app(prog_name="kctrack")
-    except KeyboardInterrupt:  # a second Ctrl-C while the first was being told
-        sys.exit(INTERRUPTED)
+    except KeyboardInterrupt:  # before the group's own handling began, or a second one while the first was told
+        interrupted()
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from kctrack.i18n import tr
 from kctrack.parse import exact
 from kctrack.plan import Plan, Target
 from kctrack.status import MilestoneRow, MonthCell, Report, ResourceRow, ShareRow, TargetRow, num
-from kctrack.words import SHOW_UNITS, fmt, header, state_word, yes_no
+from kctrack.words import SHOW_UNITS, fmt, header, id_list, state_word, yes_no
 from kctrack.words import safe_cell as safe_cell  # re-exported: kctrack.render's names stay importable
 from kctrack.words import to_csv as to_csv
 from kctrack.words import to_markdown as to_markdown
@@ -99,15 +100,13 @@ def state_text(state: str | None, lang: str, months_late: int = 0) -> Text:
 # -- terminal tables: laid out for 80 columns first ---------------------------------------
 #
 # Every table below is laid out for an 80-column terminal first and uses a wider one when
-# it has it.  Names wrap (never "…"); numbers, states and months keep their full width;
-# what is optional (the English code, a percent bar, the oldest months of the grid by
-# month) is shown only when the width allows.  The look of rich's box.SIMPLE_HEAD without
+# it has it.  Names wrap (never "…"); numbers, states, codes and months keep their full
+# width; what is optional (the English code, a percent bar, the oldest months of the grid
+# by month) is shown only when the width allows.  The look of rich's box.SIMPLE_HEAD without
 # edges: a bold header, a rule under it, GAP blank cells between columns, nothing else.
 
 GAP = 2  # blank cells between two columns
 NAME_MIN = 20  # a name is not narrowed below this (10 Chinese characters) while an optional column can go
-WRAP_FLOOR = 6  # nor, when nothing more can go, below this (3 Chinese characters)
-STATE_MIN = 10  # a state wraps only when the width is short: "✘ not" / "achieved", never cut
 NOT_ON_TRACK = ("not_achieved", "off_track", "behind")  # furthest behind first
 STATE_ORDER = {s: i for i, s in enumerate((*NOT_ON_TRACK, "on_track", "done_late", "done"))}
 
@@ -119,9 +118,16 @@ class Col:
     """One column of a terminal table.
 
     ``wrap``: the column's text wraps (a name) and the column takes the width the others
-    leave, from ``min_width`` up to its longest line.  Any other column is as wide as its
-    widest cell (header included): nothing in it is ever cut.  ``drop``: 0 for a column
-    always shown; otherwise the column is left out when the width is short, highest first.
+    leave, from ``min_width`` up to its longest line (:class:`Layout` says in which order it
+    gives way).  Any other column is as wide as its widest cell (header included): nothing in
+    it is ever cut or wrapped (a code, a figure, a month).  ``drop``: 0 for a column always
+    shown; otherwise the column is left out when the width is short, highest first.
+
+    ``text``: free text (a path, a command line) rather than a name: a long word in it folds
+    where it must, only a code in it (:data:`IDENTIFIER`) is kept whole.  ``keep``: never
+    narrower than this (a state: its symbol and word).  ``under``: when the column cannot have
+    its ``min_width`` and keep its codes whole, it leaves the table and each row's text goes on
+    a line of its own under the row, after the header's word (history and explain: the source).
     """
 
     header: str
@@ -130,6 +136,9 @@ class Col:
     min_width: int = NAME_MIN
     drop: int = 0
     style: str | None = None
+    text: bool = False
+    keep: int = 0
+    under: bool = False
 
 
 def _cell_width(cell: Cell) -> int:
@@ -139,28 +148,174 @@ def _cell_width(cell: Cell) -> int:
     return cell_len(text)
 
 
+# -- where a line may break ----------------------------------------------------------------
+#
+# A wrapping cell breaks at its spaces: a word (a run without a space: an English word, a
+# code, a path, a Chinese name in a list of names) stays whole on a line when it fits in the
+# column.  Only a word wider than the column is broken inside: between two Chinese characters,
+# after a hyphen between two letters ("technology-" / "manager"), and, a last resort for a
+# long path or English word, anywhere.  Chinese line-breaking rules (避头尾) hold there: a
+# closing quote, bracket or stop never starts a line and an opening one never ends one, so each
+# stays with the character next to it ("大本营”", "（个）"), and a bracket no wider than the
+# column is kept whole on one line ("（万元）").
+
+NO_LINE_START = frozenset("，。、；：？！”’）》」』】〕")
+NO_LINE_END = frozenset("“‘（《「『【〔")
+IDENTIFIER = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # a code: TECH_MANAGER_TEAMS, M_2020_05_ISSUE_OPINIONS
+_WORD = re.compile(r"\S+")
+# Inside a word: a run of narrow characters (English, a figure, a code, a path), or any other one
+# character (Chinese, and the curly quotes a Chinese text uses, which count one cell but break like it).
+_WIDE = "\u2e80-\U0010ffff“”‘’"
+_PIECE = re.compile(f"[^{_WIDE}]+|.", re.DOTALL)
+_HAS_WIDE = re.compile(f"[{_WIDE}]")
+_HYPHEN = re.compile(r"(?<=[A-Za-z])[-–](?=[A-Za-z])")  # technology-manager: may break after the hyphen
+
+
+def _pieces(word: str, width: int | None = None) -> list[tuple[int, int]]:
+    """Where a word (no space in it) may break: its pieces as (start, end) offsets, in order.
+
+    A Chinese character is a piece, a run of narrow characters another (cut after a hyphen between
+    two letters); a closing mark joins the piece before it and an opening one the piece after it.
+    With ``width``: a bracket （…） no wider than ``width`` is one piece as well.
+    """
+    pieces: list[list[int]] = []
+    glue = False  # the piece before was an opening mark: this one joins it
+    for m in _PIECE.finditer(word):
+        start, end = m.span()
+        piece = m.group()
+        if pieces and (glue or piece in NO_LINE_START):
+            pieces[-1][1] = end
+        else:
+            cuts = [start + h.end() for h in _HYPHEN.finditer(piece)]
+            pieces += [[a, b] for a, b in zip([start, *cuts], [*cuts, end], strict=True)]
+        glue = piece in NO_LINE_END
+    if width is not None and "（" in word:
+        pieces = _bracketed(word, pieces, width)
+    return [(a, b) for a, b in pieces]
+
+
+def _bracketed(word: str, pieces: list[list[int]], width: int) -> list[list[int]]:
+    """``pieces`` with each （…） of ``word`` no wider than ``width`` made one piece."""
+    out: list[list[int]] = []
+    k = 0
+    while k < len(pieces):
+        a, b = pieces[k]
+        if word[a] == "（":
+            j = k
+            while j + 1 < len(pieces) and not word[a : pieces[j][1]].endswith("）"):
+                j += 1
+            end = pieces[j][1]
+            if word[a:end].endswith("）") and cell_len(word[a:end]) <= width:
+                out.append([a, end])
+                k = j + 1
+                continue
+        out.append([a, b])
+        k += 1
+    return out
+
+
+def longest_word(text: str) -> int:
+    """The width a column needs so that ``text`` breaks only at its spaces and between Chinese
+    characters: its widest English word (a code, a figure), or the widest piece of a Chinese one
+    (:func:`_pieces`: "（个）", "大本营”"), in cells."""
+    widest = 0
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if _HAS_WIDE.search(word):
+            w = max(cell_len(word[a:b]) for a, b in _pieces(word))
+        else:
+            w = cell_len(word)
+        widest = max(widest, w)
+    return widest
+
+
+def longest_code(text: str) -> int:
+    """The longest code (:data:`IDENTIFIER`) in ``text``, in cells (0 when there is none)."""
+    return max((len(m.group()) for m in IDENTIFIER.finditer(text)), default=0)
+
+
+def wrap(text: Text, width: int) -> list[Text]:
+    """``text`` as lines no wider than ``width``, styles kept: each ``\\n`` starts a line, and a line
+    breaks where the rules above say; the spaces where it breaks are left out."""
+    plain = text.plain
+    lines: list[Text] = []
+    offset = 0
+    for paragraph in plain.split("\n"):
+        lines += [text[offset + a : offset + b] for a, b in _line_spans(paragraph, width)]
+        offset += len(paragraph) + 1
+    return lines
+
+
+def _line_spans(text: str, width: int) -> list[tuple[int, int]]:
+    """Where each line of one paragraph starts and ends: as many words on a line as fit; a word wider
+    than ``width`` goes on in pieces (:func:`_pieces`), and a piece wider than ``width`` starts a line
+    and folds, cell by cell."""
+    spans: list[tuple[int, int]] = []
+    line: list[int] = []  # the line being filled: [start, end, cells]
+
+    def put(a: int, b: int) -> None:
+        nonlocal line
+        w = cell_len(text[a:b])
+        if line:
+            joined = line[2] + cell_len(text[line[1] : a]) + w  # after the spaces between, if any
+            if joined <= width:
+                line = [line[0], b, joined]
+                return
+        if line:
+            spans.append((line[0], line[1]))
+            line = []
+        while w > width:  # wider than the column: folded
+            cut, taken = a, 0
+            while cut < b and taken + cell_len(text[cut]) <= width:
+                taken += cell_len(text[cut])
+                cut += 1
+            cut = max(cut, a + 1)  # a character wider than the column: alone on its line
+            spans.append((a, cut))
+            a, w = cut, cell_len(text[cut:b])
+        if a < b:
+            line = [a, b, w]
+
+    for m in _WORD.finditer(text):
+        a, b = m.span()
+        if cell_len(text[a:b]) <= width:
+            put(a, b)
+        else:
+            for pa, pb in _pieces(text[a:b], width):
+                put(a + pa, a + pb)
+    if line:
+        spans.append((line[0], line[1]))
+    return spans or [(0, 0)]
+
+
 class Layout:
     """Columns fitted to a width: which are shown, and how wide each is.
 
-    Each column's natural width is its widest cell.  While the columns do not fit, the
-    optional ones go (highest ``drop`` first); one comes back, the most wanted first, if
-    it fits beside names at their whole width once a wider one has gone.  Then every fixed
-    column gets its natural width, every wrapping one its ``min_width``, and the wrapping
-    ones share what is left in equal parts, none wider than its longest line.  Several
-    tables built from one layout line up (a table per task).
+    Each column's natural width is its widest cell.  A wrapping column gives way in steps, the
+    least wanted first (:func:`_steps`): down to its ``min_width`` (or its longest line), then to
+    its longest word or code (a name then breaks only at its spaces and between Chinese
+    characters), then to the longest word of its header (or its ``keep``), then, only when even
+    that does not fit, to one Chinese character.  While the columns do not fit at their
+    ``min_width``, the optional ones go (highest ``drop`` first); one comes back, the most wanted
+    first, if it fits beside names at their whole width once a wider one has gone.  A column
+    marked ``under`` that would still be narrower than its ``min_width`` or its longest code goes
+    under the row (:attr:`under`).  Then every fixed column gets its natural width; the wrapping
+    ones get the highest step they can all have together and share what is left in equal parts,
+    none beyond its next step.  Several tables built from one layout line up (a table per task).
     """
 
     def __init__(self, cols: list[Col], rows: Sequence[Sequence[Cell]], width: int) -> None:
         self.cols = cols
+        self.width = width
         natural = [cell_len(c.header) for c in cols]
         for row in rows:
             for i, cell in enumerate(row):
                 w = _cell_width(cell)
                 if w > natural[i]:
                     natural[i] = w
+        steps = {i: _steps(c, natural[i], [row[i] for row in rows]) for i, c in enumerate(cols) if c.wrap}
 
         def least(i: int) -> int:
-            return min(natural[i], cols[i].min_width) if cols[i].wrap else natural[i]
+            return steps[i][-2] if cols[i].wrap else natural[i]
 
         def need(shown: list[int]) -> int:
             return sum(least(i) for i in shown) + GAP * (len(shown) - 1)
@@ -176,20 +331,23 @@ class Layout:
             trial = sorted([*shown, i])
             if sum(natural[j] for j in trial) + GAP * (len(trial) - 1) <= width:
                 shown = trial
-        widths = {i: natural[i] for i in shown if not cols[i].wrap}
-        free = width - sum(widths.values()) - GAP * (len(shown) - 1)
-        mins = {i: least(i) for i in shown if cols[i].wrap}
-        if sum(mins.values()) > free:  # nothing more can go: the names get narrower, the figures stay whole
-            mins = {i: max(WRAP_FLOOR, free * m // sum(mins.values())) for i, m in mins.items()}
-        widths.update(mins)
-        extra = free - sum(mins.values())
-        wraps = sorted((i for i in shown if cols[i].wrap), key=lambda i: natural[i] - widths[i])
-        for k, i in enumerate(wraps):  # what is left, in equal shares, none beyond its longest line
-            more = min(natural[i] - widths[i], max(extra, 0) // (len(wraps) - k))
-            widths[i] += more
-            extra -= more
+        widths = self._fit(shown, natural, steps)
+        self.under: int | None = None  # the column printed under each row instead of in the table
+        for i in shown:  # one that would break its codes or be narrower than it wants goes under the row
+            if cols[i].under and widths[i] < steps[i][-2]:
+                shown = [j for j in shown if j != i]
+                self.under = i
+                widths = self._fit(shown, natural, steps)
+                break
         self.shown = shown
         self.widths = [widths[i] for i in shown]
+
+    def _fit(self, shown: list[int], natural: list[int], steps: dict[int, list[int]]) -> dict[int, int]:
+        widths = {i: natural[i] for i in shown if not self.cols[i].wrap}
+        free = self.width - sum(widths.values()) - GAP * (len(shown) - 1)
+        wraps = [i for i in shown if self.cols[i].wrap]
+        widths.update(zip(wraps, _share(free, [steps[i] for i in wraps]), strict=True))
+        return widths
 
     def has(self, i: int) -> bool:
         """Whether column ``i`` (of the columns given) is shown at this width."""
@@ -198,23 +356,6 @@ class Layout:
     def width_of(self, i: int) -> int:
         """The width column ``i`` is laid out at (0 when it is not shown)."""
         return self.widths[self.shown.index(i)] if i in self.shown else 0
-
-    def break_brackets(self, console: Console, rows: Sequence[list[Cell]], i: int) -> None:
-        """Keep a Chinese name's （unit） on one line in column ``i``.
-
-        rich breaks lines at spaces and folds a run of Chinese at the column's edge, which can
-        leave "（人" on one line and "）" on the next: where that would happen, a space before
-        the bracket makes the line break there instead.
-        """
-        width = self.width_of(i)
-        for row in rows:
-            cell = row[i]
-            if not (isinstance(cell, str) and cell.endswith("）") and "（" in cell and cell_len(cell) > width):
-                continue
-            at = cell.rindex("（")
-            lines = Text(cell).wrap(console, width, overflow="fold")
-            if not any(cell[at:] in line.plain for line in lines):
-                row[i] = cell[:at] + " " + cell[at:]
 
     def print(
         self,
@@ -227,29 +368,32 @@ class Layout:
         """The header (bold, a rule under it) unless ``header`` is False, then ``rows``, a style per row
         where ``styles`` gives one.
 
-        The lines are laid out here, from rich's own pieces (``Text.wrap`` folds a cell, cell widths
-        come from ``rich.cells``), and printed as one ``Text`` that rich neither wraps nor crops: every
-        line already fits.  rich's ``Table`` cannot line up several tables or leave out a column by
-        priority, and it lays out about 1,500 rows a second, too slow for a national plan's views
-        (the same lines as one ``Text``: 20 times faster).
+        The lines are laid out here (:func:`wrap` breaks a cell, cell widths come from ``rich.cells``)
+        and printed as one ``Text`` that rich neither wraps nor crops: every line already fits.  rich's
+        ``Table`` cannot line up several tables or leave out a column by priority, and it lays out about
+        1,500 rows a second, too slow for a national plan's views (the same lines as one ``Text``: 20
+        times faster).
         """
         lines: list[Text] = []
         if header:
-            lines += self._lines(console, [Text(c.header, style="bold") for c in self.cols])
+            lines += self._lines([Text(c.header, style="bold") for c in self.cols])
             lines.append(Text("─" * (sum(self.widths) + GAP * (len(self.widths) - 1))))
         for n, cells in enumerate(rows):
-            lines += self._lines(console, cells, styles[n] if n < len(styles) else None)
+            style = styles[n] if n < len(styles) else None
+            lines += self._lines(cells, style)
+            if self.under is not None:
+                lines += self._under_lines(cells[self.under], style)
         if lines:
             console.print(Text("\n").join(lines), soft_wrap=True)
 
-    def _lines(self, console: Console, cells: Sequence[Cell], style: str | None = None) -> list[Text]:
+    def _lines(self, cells: Sequence[Cell], style: str | None = None) -> list[Text]:
         """One row: each cell wrapped to its column (only where it does not fit), side by side."""
         columns: list[list[Text]] = []
         for i, width in zip(self.shown, self.widths, strict=True):
             cell = cells[i]
             text = cell if isinstance(cell, Text) else Text(cell)
             if "\n" in text.plain or text.cell_len > width:
-                columns.append(list(text.wrap(console, width, overflow="fold")))
+                columns.append(wrap(text, width))
             else:
                 columns.append([text])
         out = []
@@ -271,6 +415,67 @@ class Layout:
             line.rstrip()
             out.append(line)
         return out
+
+    def _under_lines(self, cell: Cell, style: str | None) -> list[Text]:
+        """The cell of the column that went under the row (:attr:`under`): "来源：…" on lines of their own,
+        under the second column, dim."""
+        text = cell if isinstance(cell, Text) else Text(cell)
+        if not text.plain or self.under is None:
+            return []
+        head = self.cols[self.under].header
+        label = Text(head + ("：" if cell_len(head) > len(head) else ": "))
+        indent = self.widths[0] + GAP if len(self.widths) > 1 else 0
+        lines = wrap(Text.assemble(label, text, style="dim"), max(self.width - indent, 2))
+        out = []
+        for piece in lines:
+            line = Text(" " * indent, style=style or "")
+            line.append_text(piece)
+            out.append(line)
+        return out
+
+
+def _steps(col: Col, natural: int, cells: Sequence[Cell]) -> list[int]:
+    """The widths a wrapping column gives way through (:class:`Layout`), narrowest first, its natural
+    width last: its ``keep`` (else one Chinese character); its header's longest word; its longest word
+    or code (:func:`longest_word`; free text: its longest code, it folds its other words); its
+    ``min_width``."""
+    plain = {cell.plain if isinstance(cell, Text) else cell for cell in cells}  # a unit's name comes back often
+    floor = max(2, col.keep)
+    header = max([floor, *(cell_len(w) for w in col.header.split())])
+    measure = longest_code if col.text else longest_word
+    word = max([header, *(measure(p) for p in plain if cell_len(p) > header)])
+    return [min(natural, w) for w in (floor, header, word, max(word, col.min_width))] + [natural]
+
+
+def _share(free: int, steps: Sequence[Sequence[int]]) -> list[int]:
+    """Widths for wrapping columns sharing ``free`` cells: the highest of their :func:`_steps` they can
+    all have, then what is left in equal shares, none beyond its next step.  When not even the first
+    step fits (a terminal far too narrow), the widest give way, down to one Chinese character, so that
+    no line is wider than the terminal while the fixed columns fit."""
+    if not steps:
+        return []
+    fits = [k for k in range(len(steps[0])) if sum(s[k] for s in steps) <= free]
+    if not fits:
+        widths = [s[0] for s in steps]
+        while sum(widths) > free and max(widths) > 2:
+            widths[widths.index(max(widths))] -= 1
+        return widths
+    k = fits[-1]
+    widths = [s[k] for s in steps]
+    if k + 1 < len(steps[0]):
+        extra = free - sum(widths)
+        order = sorted(range(len(steps)), key=lambda j: steps[j][k + 1] - widths[j])
+        for n, j in enumerate(order):
+            more = min(steps[j][k + 1] - widths[j], max(extra, 0) // (len(order) - n))
+            widths[j] += more
+            extra -= more
+    return widths
+
+
+def _heading(console: Console, text: Text) -> None:
+    """A heading over a table (a section, a task, a target of the view by unit), across the whole width
+    and broken where a cell would be (:func:`wrap`): a code whole, no closing mark at a line's start."""
+    console.print(Text("\n").join(wrap(text, max(console.width, 2))), soft_wrap=True)
 
 
 def _title(console: Console, text: str, blank: bool = True) -> None:
@@ -305,6 +510,9 @@ def status_table(console: Console, report: Report, lang: str, db: str, by: str, 
         console.print(tr("title_status_unit", lang, unit=plan.unit_name(report.unit, lang), **params), style="bold")
     else:
         console.print(tr("title_status", lang, **params), style="bold")
+    if report.returns_missing:  # the figures lack these returns: say so before any figure
+        console.print(tr("returns_incomplete", lang, as_of=report.as_of, due=report.returns_due,
+                         missing=report.returns_missing), style="yellow")  # fmt: skip
     left_out = 0
     if by == "unit":
         left_out = _by_unit(console, report, lang, limit)
@@ -321,12 +529,29 @@ def status_table(console: Console, report: Report, lang: str, db: str, by: str, 
 
 
 def _state_col(lang: str, rows: Sequence[Sequence[Cell]], i: int) -> Col:
-    """The state column (column ``i`` of ``rows``): it wraps where the width is short, but is never
-    narrower than the bracket of a state that says how late (（晚 2 个月）), which :func:`_late_apart`
-    puts on a line of its own."""
-    states = [_plain(row[i]) for row in rows]
-    brackets = [_cell_width(text[text.rindex("（") :]) for text in states if "（" in text]
-    return Col(tr("h_state", lang), wrap=True, min_width=max([STATE_MIN, *brackets]))
+    """The state column (column ``i`` of ``rows``): a state is never broken.  The column is as wide as
+    the widest symbol and word ("✘ not achieved") and the widest bracket of a state that says how late
+    ("（晚 2 个月）"), which :func:`_late_apart` puts on a line of its own where the whole does not fit."""
+    parts = [part for row in rows for part in _state_parts(_plain(row[i]))]
+    widest = max((cell_len(part) for part in parts), default=0)
+    return Col(tr("h_state", lang), wrap=True, min_width=widest, keep=widest)
+
+
+def _state_parts(state: str) -> tuple[str, ...]:
+    """A state's words and, when it says how late, its bracket: ("✔ 逾期完成", "（晚 2 个月）"),
+    ("✔ done late", "(1 month late)"); else the state alone."""
+    at = _bracket_at(state)
+    if at is None:
+        return (state,)
+    return state[:at].rstrip(), state[at:].lstrip()
+
+
+def _bracket_at(state: str) -> int | None:
+    """Where the bracket of a state that says how late begins (the last "（", or " (" in English)."""
+    for mark in ("（", " ("):
+        if mark in state:
+            return state.rindex(mark)
+    return None
 
 
 def _plain(cell: Cell) -> str:
@@ -339,9 +564,10 @@ def _late_apart(layout: Layout, rows: Sequence[list[Cell]], i: int) -> None:
     width = layout.width_of(i)
     for row in rows:
         cell = row[i]
-        if isinstance(cell, Text) and "（" in cell.plain and cell.cell_len > width:
-            at = cell.plain.rindex("（")
-            row[i] = Text.assemble(cell[:at], "\n", cell[at:])
+        at = _bracket_at(cell.plain) if isinstance(cell, Text) else None
+        if isinstance(cell, Text) and at is not None and cell.cell_len > width:
+            bracket = at + 1 if cell.plain[at] == " " else at
+            row[i] = Text.assemble(cell[:at], "\n", cell[bracket:])
 
 
 def _target_cols(lang: str, state: Col) -> list[Col]:
@@ -383,7 +609,6 @@ def _by_task(console: Console, report: Report, lang: str) -> None:
     cells = {r.target.code: _target_cells(r, lang) for r in report.targets}
     rows = list(cells.values())
     layout = Layout(_target_cols(lang, _state_col(lang, rows, 2)), rows, console.width)
-    layout.break_brackets(console, rows, 1)
     _late_apart(layout, rows, 2)
     by_task: dict[int, list[list[Cell]]] = {}
     for r in report.targets:
@@ -405,11 +630,11 @@ def _by_section(console: Console, plan: Plan, layout: Layout, by_task: dict[int,
             console.print()
         first = False
         heading = tr("section_heading", lang, numeral=section.numeral, no=section.id, name=section.name.get(lang))
-        console.print(Text(heading, style="bold"))
+        _heading(console, Text(heading, style="bold"))
         for task in tasks:
             resp = task.responsible_text if lang == "zh" else _abbreviate(plan, task.responsible, "en", ", ")
             label = tr("task_heading", lang, no=task.no, short=task.short.get(lang), resp=resp)
-            console.print(Text(label, style="italic"))
+            _heading(console, Text(label, style="italic"))
             layout.print(console, by_task[task.no], header=False)
 
 
@@ -461,7 +686,9 @@ def _by_unit(console: Console, report: Report, lang: str, limit: int | None) -> 
         if n:
             console.print()
         t = r.target
-        console.print(Text.assemble((_named(t.name.get(lang), t.uom.get(lang), lang), "bold"), "  ", (t.code, "dim")))
+        _heading(
+            console, Text.assemble((_named(t.name.get(lang), t.uom.get(lang), lang), "bold"), "  ", (t.code, "dim"))
+        )
         layout.print(console, rows, header=False)
         if rest:
             left_out += len(rest)
@@ -547,7 +774,6 @@ def _by_month(console: Console, report: Report, lang: str) -> None:
         rows.append(cells)
     _title(console, tr("title_by_month", lang), blank=False)
     layout = Layout(cols, rows, console.width)
-    layout.break_brackets(console, rows, 1)
     layout.print(console, rows)
     hidden = [m for k, m in enumerate(months) if not layout.has(k + 3)]
     if hidden:
@@ -634,7 +860,6 @@ def _resources(console: Console, report: Report, lang: str) -> None:
     ]
     _title(console, tr("title_resources", lang))
     layout = Layout(cols, rows, console.width)
-    layout.break_brackets(console, rows, 2)
     layout.print(console, rows)
 
 
@@ -811,7 +1036,7 @@ def targets_table(console: Console, plan: Plan, lang: str) -> None:
         Col(tr("h_responsible", lang), wrap=True, min_width=12),
     ]
     ms_rows: list[list[Cell]] = [
-        [m.code, m.name.get(lang), m.due, str(m.task or ""), _abbreviate(plan, m.responsible, lang)]
+        [m.code, m.name.get(lang), m.due, str(m.task or ""), _abbreviate(plan, plan.milestone_units(m), lang)]
         for m in plan.milestones
     ]
     _title(console, tr("title_milestones", lang))
@@ -832,25 +1057,15 @@ def targets_table(console: Console, plan: Plan, lang: str) -> None:
 
 def _code_layout(console: Console, cols: list[Col], rows: list[list[Cell]]) -> Layout:
     """A layout whose first column is the code and second a name.  When the code column does not
-    fit, the code goes under the name (dim), and the name column is kept at least as wide as the
-    longest code so that no code is ever folded.  Changes the name cells of ``rows`` in place."""
+    fit, the code goes under the name (dim); the name column is then at least as wide as the longest
+    code, where the width allows (:class:`Layout` keeps a code whole before a word or the column's
+    ``min_width``).  Changes the name cells of ``rows`` in place."""
     layout = Layout(cols, rows, console.width)
     if layout.has(0):
-        layout.break_brackets(console, rows, 1)
         return layout
-    names = [row[1] for row in rows]
-    longest = max((_cell_width(row[0]) for row in rows), default=0)
     for row in rows:
         row[1] = _under(row[1], row[0])
-    name = cols[1]
-    cols = [cols[0], Col(name.header, name.justify, True, max(name.min_width, longest)), *cols[2:]]
-    layout = Layout(cols, rows, console.width)
-    for row, cell in zip(rows, names, strict=True):
-        row[1] = cell
-    layout.break_brackets(console, rows, 1)
-    for row in rows:
-        row[1] = _under(row[1], row[0])
-    return layout
+    return Layout(cols, rows, console.width)
 
 
 def _under(name: Cell, code: Cell) -> Text:
@@ -913,7 +1128,7 @@ def targets_flat(plan: Plan, lang: str) -> tuple[list[str], list[list[Any]]]:
     rows = [_flat_plan_target(plan, t, lang) for t in plan.targets]
     rows += [
         _cells(TARGET_COLUMNS, code=m.code, kind=tr("kind_milestone", lang), name=m.name.get(lang), deadline=m.due,
-               task=m.task, responsible=unit_names(plan, m.responsible, lang))
+               task=m.task, responsible=unit_names(plan, plan.milestone_units(m), lang))
         for m in plan.milestones
     ]  # fmt: skip
     return header(list(TARGET_COLUMNS.values()), lang), rows
@@ -1071,14 +1286,15 @@ BATCH_KIND = {"import": "batch_kind_import", "record": "batch_kind_record"}  # s
 
 def history_table(console: Console, plan: Plan, batches: list[Any], lang: str) -> None:
     """One row per batch.  Everything wraps but the batch, run and record counts: at 80
-    columns the time goes under the date and a source path folds."""
+    columns the time goes under the date, and the source, when it has not 16 cells or would
+    break a code (a ``record`` command's), goes on a line of its own under the row."""
     cols = [
         Col(tr("h_batch", lang), "right"),
         Col(tr("h_run", lang), "right"),
         Col(tr("h_created", lang), wrap=True, min_width=10),
         Col(tr("h_operator", lang), wrap=True, min_width=6),
-        Col(tr("h_source", lang), wrap=True, min_width=12),
-        Col(tr("h_unit", lang), wrap=True, min_width=6),
+        Col(tr("h_source", lang), wrap=True, min_width=16, text=True, under=True),
+        Col(tr("h_unit", lang), wrap=True, min_width=8),
         Col(tr("h_month", lang), wrap=True, min_width=7),
         Col(tr("h_records", lang), "right"),
         Col(tr("h_status", lang), wrap=True, min_width=8),
@@ -1186,21 +1402,22 @@ def _source(r: dict[str, Any]) -> str:
 
 def explain_table(console: Console, e: Any, lang: str) -> None:
     """The records behind a figure.  The source cell is what the table is for: it wraps
-    (a long path folds) but is never cut."""
+    (a long path folds) but is never cut, and where it has not 16 cells or would break a
+    code (a ``record`` command's) it goes on a line of its own under the row."""
     item = e.plan.find_code(e.code)
     console.print(
         tr("explain_title", lang, code=e.code, name=item.name.get(lang), as_of=e.as_of, total=fmt(e.total)),
         style="bold",
     )
     cols = [
-        Col(tr("h_unit", lang), wrap=True, min_width=6),
+        Col(tr("h_unit", lang), wrap=True, min_width=8),
         Col(tr("h_month", lang)),
         Col(tr("h_actual", lang), "right"),
-        Col(tr("h_source", lang), wrap=True, min_width=16),
+        Col(tr("h_source", lang), wrap=True, min_width=16, text=True, under=True),
         Col(tr("h_batch", lang), "right"),
         Col(tr("h_created", lang), wrap=True, min_width=10),
         Col(tr("h_operator", lang), wrap=True, min_width=6),
-        Col(tr("h_counts", lang), wrap=True, min_width=4),
+        Col(tr("h_counts", lang), wrap=True, min_width=6),
     ]
     rows: list[list[Cell]] = [
         [
@@ -1394,7 +1611,7 @@ def import_summary(r: Any, lang: str) -> list[str]:
     elif r.batches:
         ids = r.batches
         count = f"（{len(ids)}）" if lang == "zh" else f" ({len(ids)})"
-        shown = ", ".join(map(str, ids)) if len(ids) <= 5 else f"{ids[0]}–{ids[-1]}{count}"
+        shown = id_list(ids, lang) if len(ids) <= 5 else f"{ids[0]}–{ids[-1]}{count}"
         lines.append(tr("imp_done", lang, batches=shown))
         lines.append(tr("imp_run", lang, run=r.run))
     return lines

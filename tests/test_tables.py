@@ -331,10 +331,9 @@ def test_layout_prints_without_cutting() -> None:
     console = render.make_console(no_color=True, file=buf, width=15)
     layout = render.Layout(cols, rows, 15)
     assert layout.widths == [8, 5]
-    # folded at 8 cells the name would leave "培训（人" and "）": a space goes before the bracket
-    layout.break_brackets(console, rows, 0)
-    assert rows[0][0] == "技术工人培训 （人）"
+    # folded at 8 cells the name would leave "培训（人" and "）": the line breaks before the bracket
     layout.print(console, rows)
+    assert rows[0][0] == "技术工人培训（人）"  # the cell itself is left as it is
     lines = buf.getvalue().splitlines()
     assert lines[0] == "名称       完成" and is_rule(lines[1]) and cell_len(lines[1]) == 15
     # the name wraps, the figure stays whole and right-aligned; no trailing blanks
