@@ -111,7 +111,16 @@ def counts_line(rep: Report, lang: str) -> str:
     line = tr(counts, lang, total=c["targets"], late=late_text, **c)
     if rep.resources:
         line += tr("xp_resources_apart", lang, n=len(rep.resources))
+    if rep.returns_missing:
+        line += tr("returns_incomplete_sep", lang) + incomplete_line(rep, lang)
     return line
+
+
+def incomplete_line(rep: Report, lang: str) -> str:
+    """What the figures lack: the returns due by the as-of month that are missing ("" when none)."""
+    if not rep.returns_missing:
+        return ""
+    return tr("returns_incomplete", lang, as_of=rep.as_of, due=rep.returns_due, missing=rep.returns_missing)
 
 
 _MONTH_EN = (
@@ -718,8 +727,8 @@ def targets_sheet(book: Book, rep: Report) -> None:
 
 
 def by_city_sheet(book: Book, rep: Report) -> None:
-    """分市 / By city: each target several units report, as ``status --by unit`` lists them: its units,
-    then the whole target's total.
+    """分市 / By city: each target several units report, as ``status --by unit`` lists them: its name,
+    its units, then the whole target's total.
 
     A split target's units against their quotas (expected, percent, state; one reaching its quota after
     the deadline: 逾期完成, how late is not known per unit); a shared target's units (task 8, no quotas)
@@ -738,6 +747,10 @@ def by_city_sheet(book: Book, rep: Report) -> None:
     for row in rep.targets:
         if not row.breakdown:
             continue
+        # the target by name above its units (a code alone means nothing to CAST's reader)
+        book.put(ws, r, 1, row.target.code, bold=True)
+        book.put(ws, r, 2, _target_title(row, lang), bold=True)
+        r += 1
         for s in row.breakdown:
             book.put(ws, r, 1, row.target.code)
             book.put(ws, r, 2, plan.unit_name(s.unit, lang))

@@ -94,6 +94,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " the document says exist: This month is how many were newly engaged that month, Cumulative how many so"
         " far, never more than {available}",
     ),
+    "record_resource_above": (
+        "依托资源 {code}（{name}）：{unit} 截至 {month} 累计已动员将达 {total}，超过文件所列的 {available}{uom}："
+        "VALUE 是当月新动员的数量，这个月最多还能记 {room}",
+        "resource {code} ({name}): {unit} would have engaged {total} by {month}, more than the {available} {uom}"
+        " the document says exist: VALUE is how many were newly engaged that month, at most {room} for this month",
+    ),
     "plan_deadline_missing": (
         "{key_path}：目标须有截止月份 deadline（依托资源 kind: resource 可不写）",
         "{key_path}: a target needs a deadline month (a resource, kind: resource, does not)",
@@ -429,7 +435,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "h_month": ("月份", "month"),
     "h_source": ("来源", "source"),
     "h_batch": ("批次", "batch"),
-    "h_run": ("导入组", "run"),
+    "h_run": ("导入批次组", "run"),
     "h_created": ("时间", "time"),
     "h_operator": ("操作人", "operator"),
     "h_records": ("记录", "records"),
@@ -530,7 +536,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xp_h_deadline": ("截止", "Deadline"),
     "xp_h_expected": ("应完成", "Expected"),
     "xp_h_gap": ("差距", "Gap"),
-    "xp_h_forecast": ("预计年底", "Forecast at deadline"),
+    "xp_h_forecast": ("预计截止时", "Forecast at deadline"),
     "xp_h_unit": ("填报单位", "Reporting unit"),
     "xp_h_quota": ("任务数", "Quota"),
     "xp_h_series": ("系列", "Series"),
@@ -616,9 +622,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cumulative actual by month (coloured against that month's expected value)",
     ),
     "legend": (
-        "✔ 已完成  ● 按期  ▲ 滞后  ✖ 严重滞后  ✘ 未完成（截止月已过）  ○ 未到期",
-        "✔ done  ● on track  ▲ behind  ✖ off track  ✘ not achieved (deadline closed)  ○ pending",
+        "✔ 已完成 ✔ 逾期完成 ● 按期 ▲ 滞后 ✖ 严重滞后 ✘ 未完成 ! 逾期未完成 ○ 未到期",
+        "✔ done ✔ late ● on track ▲ behind ✖ off track ✘ not achieved ! overdue ○ pending",
     ),
+    "returns_incomplete": (
+        "数据不完整：缺报 {missing}/{due} 份月报（截至 {as_of}），未计入：见 kctrack returns",
+        "incomplete: {missing} of {due} returns due by {as_of} missing: see kctrack returns",
+    ),
+    "returns_incomplete_sep": ("；", "; "),
     "and_more": ("… 共 {n} 个单位", "… {n} units in all"),
     # the command line's own usage errors (unknown command or option, missing argument, bad value)
     "cli_usage": ("用法：{usage}", "Usage: {usage}"),
@@ -733,7 +744,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "interrupted": ("已中断：{what}", "interrupted: {what}"),
     "intr_nothing": ("未写入任何内容", "nothing was written"),
     "intr_run": (
-        "本次导入已写入（导入 {run}，批次 {batches}；kctrack undo --run {run} 可撤销）",
+        "本次导入已写入（导入批次组 {run}，批次 {batches}；kctrack undo --run {run} 可撤销）",
         "this import had been written (run {run}, batches {batches}; kctrack undo --run {run} reverts it)",
     ),
     "intr_batches": ("已写入批次 {batches}", "batch {batches} had been written"),
@@ -801,7 +812,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ht_grid_received": ("按时", "✔"),
     "ht_grid_late": ("迟报", "late"),
     "ht_grid_missing": ("缺报", "✖"),
-    "row_total": ("合计", "total"),
+    "row_total": ("合计", "Total"),
     "task_heading": ("任务{no}：{short}（{resp}）", "Task {no}: {short} ({resp})"),
     "units_rest": ("另 {n} 个单位未列出：{states}", "{n} more units not listed: {states}"),
     "units_rest_shared": ("另 {n} 个单位未列出，合计 {total}", "{n} more units not listed, {total} in all"),

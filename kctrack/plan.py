@@ -237,7 +237,7 @@ class Plan:
             self._index["milestone"] = {m.code: m for m in self.milestones}
             self._index["task"] = {k.no: k for k in self.tasks}
             self._index["reporters"] = {t.code: frozenset(t.reporters) for t in self.targets} | {
-                m.code: frozenset(m.responsible or (self.office,)) for m in self.milestones
+                m.code: frozenset(self.milestone_units(m)) for m in self.milestones
             }
             self._index["reporting"] = frozenset().union(*self._index["reporters"].values())
         return self._index
@@ -250,6 +250,11 @@ class Plan:
         """
         whole = self._lookup()["whole"]
         return whole.get(uom, True)
+
+    def milestone_units(self, m: Milestone) -> tuple[str, ...]:
+        """The units responsible for a milestone: its own, else the office (领导小组办公室, which
+        records a milestone nobody else is responsible for: 4月份组织调研…)."""
+        return m.responsible or (self.office,)
 
     def unit(self, code: str) -> Unit:
         return self._lookup()["unit"][code]
@@ -412,7 +417,7 @@ def targets_json(plan: Plan, lang: str = "zh") -> dict[str, Any]:
                 "due": m.due,
                 "task": m.task,
                 "section": m.section,
-                "responsible": units(m.responsible),
+                "responsible": units(plan.milestone_units(m)),
                 "source": m.source,
                 "note": m.note,
             }

@@ -750,7 +750,7 @@ class SheetReader:
         if ok is None:
             ok = self._allowed[(unit, item.code)] = self.plan.reports(unit, item.code)
             if not ok:
-                reporters = (item.responsible or (self.plan.office,)) if isinstance(item, Milestone) else item.reporters
+                reporters = self.plan.milestone_units(item) if isinstance(item, Milestone) else item.reporters
                 self.problem(
                     cell_ref(r, self.c_code),
                     item.code,

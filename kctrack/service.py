@@ -39,8 +39,9 @@ def check_month(text: str, plan: Plan, option: str = "--month") -> str:
     return month
 
 
-def default_as_of(plan: Plan, today: date | None = None) -> str:
-    """The as-of month when none is given: the last month that has ended, clipped to the plan window.
+def default_as_of(plan: Plan, today: date | None = None, months_after_end: int = 0) -> str:
+    """The as-of month when none is given: the last month that has ended, clipped to the plan window
+    (to ``months_after_end`` months past its end, see :func:`as_of_month`).
 
     The as-of month is read as complete (:mod:`kctrack.schedule`), and a month's returns come
     in the next month, so on 2020-07-03 the default is 2020-06, not July (which would read every
@@ -49,18 +50,26 @@ def default_as_of(plan: Plan, today: date | None = None) -> str:
     from kctrack.schedule import add_months
 
     today = today or date.today()
-    return clip_month(add_months(f"{today.year:04d}-{today.month:02d}", -1), plan.start, plan.end)
+    end = add_months(plan.end, months_after_end)
+    return clip_month(add_months(f"{today.year:04d}-{today.month:02d}", -1), plan.start, end)
 
 
-def as_of_month(text: str | None, plan: Plan) -> str:
+def as_of_month(text: str | None, plan: Plan, months_after_end: int = 0) -> str:
     """``--as-of`` as ``YYYY-MM`` (any form the month parser reads), clipped to the plan window; the
-    last month that has ended when not given (:func:`default_as_of`)."""
+    last month that has ended when not given (:func:`default_as_of`).
+
+    ``months_after_end``: how far past the plan's end the as-of month may go (the returns grid:
+    December's returns fall due in January, so it may be asked as of January).
+    """
+    from kctrack.schedule import add_months
+
     if text is None:
-        return default_as_of(plan)
+        return default_as_of(plan, months_after_end=months_after_end)
+    end = add_months(plan.end, months_after_end)
     month = parse_month(text, int(plan.start[:4]))
     if month is None:
         raise UsageError("bad_month", where="--as-of", value=text)
-    return clip_month(month, plan.start, plan.end)
+    return clip_month(month, plan.start, end)
 
 
 # -- init -------------------------------------------------------------------------
@@ -132,7 +141,7 @@ def _report(
         closed = {t.code: t.deadline for t in plan.commitments if len(t.reporters) > 1 and t.deadline < month}
         at_deadline = store.totals_at_deadlines(conn, closed) if closed else {}
     done = store.done_months(conn, (m.code for m in plan.milestones))
-    return compute(
+    report = compute(
         plan,
         month,
         by_unit,
@@ -142,6 +151,12 @@ def _report(
         at_deadline=at_deadline,
         done_by_unit=done,
     )
+    if store.has_imports(conn):  # an office that keeps its figures by `record` alone has no returns to miss
+        grid = _returns_grid(conn, plan, month)
+        states = [s for u, row in grid.cells.items() if unit is None or u == unit for s in row.values()]
+        report.returns_due = sum(s in ("received", "late", "missing") for s in states)
+        report.returns_missing = states.count("missing")
+    return report
 
 
 def _has_database(db: str | None) -> bool:
@@ -258,7 +273,7 @@ def _recording_unit(plan: Plan, item: Target | Milestone, unit: str | None) -> s
     Raises UsageError ``unit_required`` when several units report the item and none is named,
     DataError ``unit_not_reporter`` when the named unit does not report it.
     """
-    reporters = (item.responsible or (plan.office,)) if isinstance(item, Milestone) else item.reporters
+    reporters = plan.milestone_units(item) if isinstance(item, Milestone) else item.reporters
     if unit is None:
         if len(reporters) != 1:
             raise UsageError("unit_required", where="--unit", code=item.code, units=plan.unit_list(reporters))
@@ -323,9 +338,16 @@ def _check_recorded(
     if isinstance(item, Target) and item.is_resource:
         from kctrack.series import derive
 
-        over = beyond_available(item, derive(after[(code, unit)]["stated"]).amounts)
+        amounts = derive(after[(code, unit)]["stated"]).amounts
+        over = beyond_available(item, amounts)
         if over is not None:
-            raise DataError("resource_above_available", where="VALUE", **_resource_params(plan, item, unit, *over))
+            room = item.value - sum(v for m, v in amounts.items() if m != month)
+            raise DataError(
+                "record_resource_above",
+                where="VALUE",
+                **_resource_params(plan, item, unit, *over),
+                room=exact(max(0.0, room)),
+            )
 
 
 def beyond_available(resource: Target, amounts: dict[str, float]) -> tuple[str, float] | None:
@@ -986,11 +1008,15 @@ class Grid:
     cells: dict[str, dict[str, str]]  # unit → month → state
 
 
+RETURNS_DUE_AFTER_END = 1  # a month's return is due in the next month, so the plan's last is due after its end
+
+
 def returns_grid(db: str | None, as_of: str | None) -> Grid:
     opened = store.open_db(db)
     try:
         plan = plan_of(opened.conn)
-        return _returns_grid(opened.conn, plan, as_of_month(as_of, plan))
+        # the last returns (December's) fall due the month after the plan's end: the grid may go there
+        return _returns_grid(opened.conn, plan, as_of_month(as_of, plan, RETURNS_DUE_AFTER_END))
     finally:
         opened.conn.close()
 

@@ -114,6 +114,10 @@ class Report:
     milestones: list[MilestoneRow]
     unit: str | None = None  # the reporting unit the report is limited to
     resources: list[ResourceRow] = field(default_factory=list)
+    # the returns due by the as-of month (of the units shown) and how many of them are missing: a
+    # figure from a missing return is not counted, and the report says so
+    returns_due: int = 0
+    returns_missing: int = 0
 
     @property
     def is_closing(self) -> bool:
@@ -288,7 +292,7 @@ def _done_months(
     out: dict[tuple[str, str], str] = {}
     for ms in plan.milestones:
         if ms.code in first:
-            for u in [unit] if unit else ms.responsible or (plan.office,):
+            for u in [unit] if unit else plan.milestone_units(ms):
                 out[(ms.code, u)] = first[ms.code]
     return out
 
@@ -299,7 +303,7 @@ def _milestone_rows(plan: Plan, as_of: str, done: dict[tuple[str, str], str], un
     did; in a unit's view, when that unit has."""
     rows = []
     for m in plan.milestones:
-        responsible = m.responsible or (plan.office,)
+        responsible = plan.milestone_units(m)
         if unit is not None and unit not in responsible:
             continue
         units = (unit,) if unit is not None else responsible
@@ -347,6 +351,7 @@ def to_json(report: Report, lang: str = "zh") -> dict[str, Any]:
         "as_of": report.as_of,
         "unit": plan.unit_name(report.unit, lang) if report.unit else None,
         "closing": report.is_closing,
+        "returns": {"due": report.returns_due, "missing": report.returns_missing},
         "targets": [_target_json(plan, r, lang) for r in report.targets],
         "resources": [
             {

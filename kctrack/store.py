@@ -742,6 +742,11 @@ def totals_at_deadlines(conn: Connection, deadlines: dict[str, str]) -> dict[tup
     return out
 
 
+def has_imports(conn: Connection) -> bool:
+    """Whether any return was ever imported (and not undone): the office keeps its figures by returns."""
+    return conn.scalar("SELECT 1 FROM batch WHERE kind = 'import' AND undone_at IS NULL LIMIT 1") is not None
+
+
 def done_months(conn: Connection, codes: Iterable[str]) -> dict[tuple[str, str], str]:
     """The first month each unit recorded each milestone done: {(code, unit): "YYYY-MM"}."""
     codes = list(codes)

@@ -55,16 +55,28 @@ def template_rows(plan: Plan, unit: str) -> list[FormRow]:
     """What concerns a unit: the targets it reports (with its quota where split) and its milestones.
 
     A resource (依托资源) is on the form too, to give how many are engaged if the unit wishes, but
-    with no quota: it is not a number to reach.
+    with no quota: it is not a number to reach.  Nor has a target the unit reports jointly with
+    others without a split (FIRMS_SERVED: 企业工作办公室 and 企业创新服务中心): the whole 1000 is
+    not this unit's own task, so its 本单位任务 cell is blank.
     """
     rows: list[FormRow] = []
     for t in plan.targets:
         if plan.reports(unit, t.code):
-            rows.append((t, None if t.is_resource else t.quota(unit) if t.breakdown else t.value))
+            rows.append((t, _unit_quota(t, unit)))
     for m in plan.milestones:
         if plan.reports(unit, m.code):
             rows.append((m, None))
     return rows
+
+
+def _unit_quota(t: Target, unit: str) -> float | None:
+    """The 本单位任务 a form shows: the unit's quota of a split target, the value of a target it
+    reports alone, none for a shared target or a resource."""
+    if t.is_resource:
+        return None
+    if t.breakdown:
+        return t.quota(unit)
+    return t.value if len(t.reporters) == 1 else None
 
 
 def write_template(

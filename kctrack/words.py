@@ -44,6 +44,14 @@ def state_word(state: str | None, lang: str, months_late: int = 0) -> str:
     return tr("state_" + state, lang)
 
 
+ID_SEP = {"zh": "、", "en": ", "}  # between the numbers of a list (batches 6、7 / 6, 7)
+
+
+def id_list(ids: Sequence[int], lang: str) -> str:
+    """Batch or run numbers as a list in ``lang``: 6、7 in Chinese, 6, 7 in English."""
+    return ID_SEP[lang].join(map(str, ids))
+
+
 def yes_no(value: bool, lang: str) -> str:
     """A yes/no cell in ``lang``: 是/否, yes/no (never True/False)."""
     return tr("yes" if value else "no", lang)

@@ -449,7 +449,7 @@ def test_as_of_defaults_to_the_last_month_ended_clipped_to_the_window(scenario: 
 
 def test_status_json_contract(scenario: Db) -> None:
     data = status_json(scenario, "2020-06")
-    assert set(data) == {"plan", "as_of", "unit", "closing", "targets", "resources", "milestones"}
+    assert set(data) == {"plan", "as_of", "unit", "closing", "returns", "targets", "resources", "milestones"}
     assert data["plan"] == "JS-2020-71"
     target_keys = {
         "code",

@@ -97,7 +97,7 @@ HEADERS = {
             "应完成",
             "完成",
             "差距",
-            "预计年底",
+            "预计截止时",
             "完成率",
             "状态",
             "重点目标任务",
@@ -616,6 +616,9 @@ def test_by_city_sheet_matches_status(xp_set: DataSet) -> None:
     r = 5
     for t in several:
         assert len(t["breakdown"]) == (13 if t["code"] in split else 2)
+        # the target by name above its units
+        assert values(ws, r, 2) == [t["code"], f"{t['name']}（{t['unit_of_measure']}）"]
+        r += 1
         for s in t["breakdown"]:
             code, unit, quota, expected, actual, pct, state = values(ws, r, 7)
             assert (code, unit) == (t["code"], s["unit"])
@@ -1100,7 +1103,7 @@ def test_markdown_renders_the_same_figures_as_status(xp_set: DataSet, tmp_path: 
     s_rows_named = [{named.get(h, h): v for h, v in zip(s_head, r, strict=True)} for r in s_body]
     s_by_code = {r["code"]: r for r in s_rows_named}
     targets = tables["指标明细"]
-    assert targets[0] == ["编号", "指标", "截止", "目标", "应完成", "完成", "差距", "预计年底", "完成率", "状态"]
+    assert targets[0] == ["编号", "指标", "截止", "目标", "应完成", "完成", "差距", "预计截止时", "完成率", "状态"]
     assert len(targets) - 1 == len(ds.status["targets"])
     for row, t in zip(targets[1:], ds.status["targets"], strict=True):
         code, name, deadline, value, expected, actual, gap, forecast, percent, state = row
@@ -1244,7 +1247,8 @@ def test_lang_en_gives_english_sheet_names_and_headers(xp_demo: DataSet, tmp_pat
     ]
     assert [r[6] for r in rows] == [approx(t["actual"]) for t in en["targets"]]
     city = block(wb["By city"], 5, 7)
-    assert city[0][1] == "Suzhou" and city[-1][1] == TOTAL["en"]
+    assert city[0][1] == "Sector-based technology-manager teams of enterprise and park S&T associations (teams)"
+    assert city[1][1] == "Suzhou" and city[-1][1] == TOTAL["en"]
     assert (wb["Monthly"]["C5"].value, wb["Monthly"]["C6"].value) == SERIES["en"]
     assert {r[0] for r in block(src, 6, 10)} >= {"Nanjing", "Enterprise Work Office"}
     assert {v for r in block(src, 6, 10) for v in r[1:]} <= set(GRID["en"].values())

@@ -195,7 +195,8 @@ def test_closing_export_says_achieved_or_not_achieved(small: Db, tmp_path: Path)
     december = [monthly.cell(r, 12).fill.fgColor.rgb for r in range(5, 5 + 2 * 28, 2)]
     assert set(december) == set(fill.values())
     city = rows_from(wb["分市"], 5, 7)
-    assert {r[6] for r in city} == {"未完成"}  # no city formed a team: none reached its quota
+    assert city[0][1] == "企业和园区科协行业型“技术经理人团队”（个）"  # the target by name, above its cities
+    assert {r[6] for r in city[1:]} == {"未完成"}  # no city formed a team: none reached its quota
     # md
     md = export(small, tmp_path / "x.md", "2020-12").read_text(encoding="utf-8")
     lines = md.splitlines()

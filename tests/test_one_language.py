@@ -88,7 +88,7 @@ HEADERS: dict[str, dict[str, list[str]]] = {
     "history": {
         "zh": [
             "批次",
-            "导入组",
+            "导入批次组",
             "时间",
             "操作人",
             "类型",

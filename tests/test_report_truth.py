@@ -12,6 +12,7 @@ Every expected value below is worked out by hand in the comment beside it.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -319,7 +320,8 @@ def test_more_engaged_than_exists_is_refused(db: Db) -> None:
     ok(kc(db, "record", "THINK_TANK_BASES", "30", "--month", "2020-06", "--unit", "调宣部"))
     result = kc(db, "record", "THINK_TANK_BASES", "45", "--month", "2020-10", "--unit", "调宣部")
     assert result.exit_code == 1
-    assert "累计已动员 75" in result.stderr and "40" in result.stderr
+    # 30 + 45 = 75 > 40; at most 40 − 30 = 10 more for October
+    assert "累计已动员将达 75" in result.stderr and "40家" in result.stderr and "最多还能记 10" in result.stderr
     rows = {r["code"]: r for r in status_json(db, "2020-12")["resources"]}
     assert rows["THINK_TANK_BASES"]["engaged"] == 30  # nothing written
     # 10 more is within: 40 of 40, and no "above the quota" warning (a resource has none)
@@ -351,3 +353,73 @@ def test_a_milestone_done_late_says_how_late(db: Db) -> None:
     assert "逾期完成" in out and "晚 2 个月" in out
     out = ok(kc(db, "--lang", "en", "status", "--as-of", "2020-09")).stdout
     assert "done late" in out and "2 months late" in out
+
+
+# -- what the figures lack, said where they are read -----------------------------------------------------
+
+
+def test_status_says_how_many_returns_are_missing(db: Db, tmp_path: Path) -> None:
+    from returns_helpers import fill, template
+
+    # 苏州 sends April's and May's returns; as of June, 22 units × 2 months = 44 returns were due
+    # (April's by 10 May, May's by 10 June) and 42 of them are missing
+    for month, received in (("2020-04", "2020-05-08"), ("2020-05", "2020-06-09")):
+        form = fill(template(db, tmp_path / f"sz-{month}.xlsx", "苏州", month), {"E6": 3})
+        ok(kc(db, "import", form, "--received", received))
+    data = status_json(db, "2020-06")
+    assert len(plan_dict()["units"]) == 22  # each reports something, so each owes a return a month
+    assert data["returns"] == {"due": 44, "missing": 42}
+    out = ok(kc(db, "status", "--as-of", "2020-06")).stdout
+    assert "数据不完整：缺报 42/44 份月报（截至 2020-06）" in out
+    # and the export's summary line, where CAST reads it
+    md = tmp_path / "x.md"
+    ok(kc(db, "export", md, "--as-of", "2020-06"))
+    assert "数据不完整：缺报 42/44 份月报（截至 2020-06）" in md.read_text(encoding="utf-8")
+    # 苏州's own view: both of its returns are in
+    assert status_json(db, "2020-06", "--unit", "苏州")["returns"] == {"due": 2, "missing": 0}
+    assert "数据不完整" not in ok(kc(db, "status", "--as-of", "2020-06", "--unit", "苏州")).stdout
+
+
+def test_no_returns_no_missing_returns(db: Db) -> None:
+    # an office that keeps its figures by `record` alone is not told of returns it never used
+    ok(kc(db, "record", "HAIZHI_EVENTS", "30", "--month", "2020-05"))
+    assert status_json(db, "2020-09")["returns"] == {"due": 0, "missing": 0}
+
+
+def test_a_shared_targets_form_shows_no_quota_of_the_whole(db: Db, tmp_path: Path) -> None:
+    from returns_helpers import template, template_codes
+
+    form = template(db, tmp_path / "qgb.xlsx", "企工办", "2020-06")
+    codes = template_codes(form)
+    import openpyxl
+
+    ws = openpyxl.load_workbook(form).worksheets[0]
+    quota = {code: ws.cell(6 + i, 4).value for i, code in enumerate(codes)}
+    assert quota["FIRMS_SERVED"] is None  # 1000 firms jointly with 企业创新服务中心: not 企工办's own task
+    assert quota["NATIONAL_ACADEMICIAN_TEAMS"] == 11  # reported by 企工办 alone: its task
+    form = template(db, tmp_path / "sz.xlsx", "苏州", "2020-06")
+    ws = openpyxl.load_workbook(form).worksheets[0]
+    assert ws.cell(6, 1).value == TMT and ws.cell(6, 4).value == 25  # a city's quota
+
+
+def test_the_returns_grid_may_be_asked_a_month_past_the_plan(db: Db, tmp_path: Path) -> None:
+    from returns_helpers import fill, template
+
+    # December's return is due on 10 January: as of 2020-12 it is not due, as of 2021-01 it is in
+    form = fill(template(db, tmp_path / "sz-12.xlsx", "苏州", "2020-12"), {"E6": 3})
+    ok(kc(db, "import", form, "--received", "2021-01-08"))
+    grid = json.loads(ok(kc(db, "returns", "--as-of", "2021-01", "--format", "json")).stdout)
+    (suzhou,) = [u for u in grid["units"] if u["unit"] == "苏州市"]
+    assert grid["as_of"] == "2021-01" and suzhou["months"]["2020-12"] == "received"
+    grid = json.loads(ok(kc(db, "returns", "--as-of", "2020-12", "--format", "json")).stdout)
+    (suzhou,) = [u for u in grid["units"] if u["unit"] == "苏州市"]
+    assert suzhou["months"]["2020-12"] == "not_due"
+    # status stays within the plan: 2021-01 is the plan's last month, 2020-12
+    assert status_json(db, "2021-01")["as_of"] == "2020-12"
+
+
+def test_the_legend_names_every_state_the_tables_show(db: Db) -> None:
+    out = ok(kc(db, "status", "--as-of", "2020-12")).stdout
+    legend = out.strip().splitlines()[-1]
+    for word in ("已完成", "逾期完成", "按期", "滞后", "严重滞后", "未完成", "逾期未完成", "未到期"):
+        assert word in legend, word

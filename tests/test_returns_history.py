@@ -323,7 +323,7 @@ def test_one_import_of_several_returns_numbers_its_batches_after_the_last(rdb: D
     sz = _form(rdb, tmp_path, "sz.xlsx", "2020-06", {"E6": 5})
     wx = _form(rdb, tmp_path, "wx.xlsx", "2020-06", {"E6": 7}, unit="无锡")
     result = ok(kc(rdb, "import", sz, wx))
-    assert "已导入，批次 3, 4" in result.stderr
+    assert "已导入，批次 3、4" in result.stderr
     batches = {b["id"]: b for b in history(rdb)}
     assert sorted(batches) == [1, 2, 3, 4]
     imported = {b["source"]: b for b in batches.values() if b["id"] >= 3}

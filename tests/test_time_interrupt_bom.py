@@ -231,7 +231,7 @@ def two_returns(db: Db, tmp_path: Path) -> tuple[Db, list[Path]]:
 
 
 NOTHING = "已中断：未写入任何内容"
-IMPORTED = "已中断：本次导入已写入（导入 1，批次 1–2；kctrack undo --run 1 可撤销）"
+IMPORTED = "已中断：本次导入已写入（导入批次组 1，批次 1–2；kctrack undo --run 1 可撤销）"
 
 
 def _while_reading(mp: pytest.MonkeyPatch) -> None:
