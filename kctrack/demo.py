@@ -99,8 +99,8 @@ def demo_returns(plan: Plan, as_of: str) -> dict[tuple[str, str], list[store.New
         done_in = add_months(ms.due, 1) if i % 7 == 5 else ms.due
         if done_in > as_of or i % 7 == 3:
             continue  # not done yet: not due, or slipping
-        unit = ms.responsible[0] if ms.responsible else plan.office
-        out.setdefault((unit, done_in), []).append(store.NewRecord(ms.code, unit, done_in, 1.0))
+        for unit in plan.milestone_units(ms):  # done when every responsible unit has done it
+            out.setdefault((unit, done_in), []).append(store.NewRecord(ms.code, unit, done_in, 1.0))
     return out
 
 

@@ -970,7 +970,7 @@ def _flat_milestone(plan: Plan, m: MilestoneRow, lang: str) -> list[Any]:
         done_on=m.done_on,
         months_late=m.months_late if m.state == "done_late" else None,
         task=ms.task,
-        responsible=unit_names(plan, ms.responsible, lang),
+        responsible=unit_names(plan, plan.milestone_units(ms), lang),
     )
 
 

@@ -153,7 +153,7 @@ def compute(
     monthly_of = _per_code(by_month)
     unit_monthly_of = _per_code(unit_by_month or {})
     months = months_between(plan.start, as_of)
-    split = _Split(by_unit, at_deadline or {}, unit)
+    split = _Split(by_unit, at_deadline, unit)
     rows = [
         _target_row(plan, t, as_of, months, monthly_of.get(t.code, {}), split, unit_monthly_of.get(t.code, {}))
         for t in plan.commitments
@@ -173,7 +173,7 @@ class _Split:
     """What the split by unit needs: the figures as of the as-of month and at the deadlines."""
 
     by_unit: dict[tuple[str, str], float] | None
-    at_deadline: dict[tuple[str, str], float]
+    at_deadline: dict[tuple[str, str], float] | None  # None: not known, a late quota reads as done
     unit: str | None
 
 
@@ -186,16 +186,23 @@ def _per_code(figures: dict[tuple[str, str], float]) -> dict[str, dict[str, floa
 
 
 def _standing(
-    plan: Plan, t: Target, goal: float, actual: float, as_of: str, monthly: dict[str, float] | None = None
+    plan: Plan,
+    t: Target,
+    goal: float,
+    actual: float,
+    as_of: str,
+    monthly: dict[str, float] | None = None,
+    at_deadline: float | None = None,
 ) -> Standing:
     """A figure against a goal (the target's value or a quota, with checkpoints in proportion).
 
     ``monthly``: the figure's amounts per month, to tell when the goal was reached (done late
-    and how late); without them a figure reached after the deadline reads as done.
+    and how late); or ``at_deadline``, the cumulative figure at the deadline, to tell done late
+    without how late; with neither a figure reached after the deadline reads as done.
     """
     e = expected(goal, plan.start, t.deadline, as_of, _scaled(dict(t.checkpoints) or None, goal, t.value))
     pct = round(actual / goal * 100, 4) if goal else 100.0
-    at_deadline = late = None
+    late = None
     if monthly is not None and as_of > t.deadline:
         at_deadline = sum(v for m, v in monthly.items() if m <= t.deadline)
         cumulative, running = {}, 0.0
@@ -253,9 +260,9 @@ def _shares(plan: Plan, t: Target, as_of: str, split: _Split) -> list[ShareRow]:
         if quota is None:
             out.append(ShareRow(u, None, actual, None, None))
             continue
-        st = _standing(plan, t, quota, actual, as_of)
-        if st.state == "done" and as_of > t.deadline and split.at_deadline.get((t.code, u), 0.0) < quota:
-            st.state = "done_late"  # reached after the deadline (how late needs the unit's months: not here)
+        # reached after the deadline: done late (how late needs the unit's months, not loaded here)
+        at = None if split.at_deadline is None else split.at_deadline.get((t.code, u), 0.0)
+        st = _standing(plan, t, quota, actual, as_of, at_deadline=at)
         out.append(ShareRow(u, quota, actual, st.expected, st.state, st.percent))
     return out
 

@@ -423,3 +423,13 @@ def test_the_legend_names_every_state_the_tables_show(db: Db) -> None:
     legend = out.strip().splitlines()[-1]
     for word in ("已完成", "逾期完成", "按期", "滞后", "严重滞后", "未完成", "逾期未完成", "未到期"):
         assert word in legend, word
+
+
+def test_a_milestone_nobody_else_owns_is_the_offices_in_every_view(db: Db) -> None:
+    # M_2020_04_SURVEY names no unit: the office (企业工作办公室) records it, and every view says so
+    rows = csv_rows(ok(kc(db, "status", "--as-of", "2020-06", "--format", "csv")).stdout)
+    (survey,) = [r for r in rows if r["编号"] == "M_2020_04_SURVEY"]
+    assert survey["责任单位"] == "企业工作办公室"
+    targets = json.loads(ok(kc(db, "targets", "--format", "json")).stdout)
+    (m,) = [m for m in targets["milestones"] if m["code"] == "M_2020_04_SURVEY"]
+    assert m["responsible"] == ["企业工作办公室"]
