@@ -301,12 +301,17 @@ def test_the_entry_point_is_light_and_used_everywhere() -> None:
     assert out.stdout.strip() == "['kctrack', 'kctrack.entry']", out
 
 
-# The child imports kctrack.entry, says "ready" on stdout, then runs the command: a signal sent after
-# "ready" lands in kctrack's own code (Python's start-up, and the launcher pip writes, which imports
-# `re` before kctrack.entry, are before it and beyond kctrack's reach).
+# The child runs the command and says "ready" on stdout once the entry point holds Ctrl-C: a signal sent
+# after "ready" lands in kctrack's own code.  Before that it would land in this test's own code, or in
+# Python's start-up and the launcher pip writes (which imports `re` before kctrack.entry), beyond
+# kctrack's reach: a CI run caught the test racing with itself there.
 CHILD = (
-    "import sys; sys.argv = ['kctrack', *sys.argv[1:]]; import kctrack.entry as entry; "
-    "sys.stdout.write('ready\\n'); sys.stdout.flush(); entry.main()"
+    "import sys; sys.argv = ['kctrack', *sys.argv[1:]]; import kctrack.entry as entry; hold = entry._hold\n"
+    "def held(h):\n"
+    "    back = hold(h)\n"
+    "    sys.stdout.write('ready\\n'); sys.stdout.flush()\n"
+    "    return back\n"
+    "entry._hold = held; entry.main()"
 )
 # As CHILD, with the Ctrl-C sent by the child itself the moment the entry point holds Ctrl-C, before it
 # imports kctrack.cli: the same moment on every run.  ``twice``: a second one at once (raised, not held).
