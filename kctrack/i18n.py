@@ -825,6 +825,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{first}–{last} 未显示（终端宽度不够；加宽终端或用 --format csv）",
         "{first}–{last} not shown (the terminal is too narrow; widen it or use --format csv)",
     ),
+    # -- plan file limits (issue 13) --
+    "plan_too_large": (
+        "计划文件大小为 {size} 字节，超过上限 {limit} 字节（{limit_mb} MB；真实的计划文件约 60 KB）：请检查是否选错了文件",
+        "the plan file is {size} bytes, over the limit of {limit} bytes ({limit_mb} MB;"
+        " a real plan file is about 60 KB): check that this is the right file",
+    ),
+    "plan_too_many_nodes": (
+        "YAML 节点（值、列表、映射，别名按其代表的内容计）超过上限 {limit} 个（真实的计划文件约 2700 个）："
+        "若用了别名（*名称），请删去重复引用的别名，把内容直接写出；否则请检查是否选错了文件",
+        "more than {limit} YAML nodes (values, lists, mappings; an alias counts what it stands for;"
+        " a real plan file has about 2700): if the file uses aliases (*name), write the values out"
+        " instead of repeating aliases; otherwise check that this is the right file",
+    ),
+    "plan_too_many_aliases": (
+        "YAML 别名（*名称）超过上限 {limit} 个：计划文件不需要别名，请把内容直接写出",
+        "more than {limit} YAML aliases (*name): a plan file needs none; write the values out",
+    ),
+    "plan_too_deep": (
+        "嵌套超过上限 {limit} 层（真实的计划文件为 6 层）：请检查缩进和未闭合的括号 [ {{",
+        "nested more than {limit} levels deep (a real plan file has 6): check the indentation"
+        " and unclosed brackets [ {{",
+    ),
+    "plan_alias_cycle": (
+        "别名 *{anchor} 位于其锚点 &{anchor} 自身之内（循环引用）：请删去该别名",
+        "alias *{anchor} is inside its own anchor &{anchor} (a cycle): remove the alias",
+    ),
+    "plan_not_finite": (
+        "{key_path} 的值 “{value}” 不是有限的数：请填写普通数字（不能是 .nan、.inf 或 1e400 这样超出范围的数）",
+        "{key_path}: '{value}' is not a finite number: give an ordinary number"
+        " (not .nan, .inf, nor one too large such as 1e400)",
+    ),
+    "plan_stored_not_finite": (
+        "数据库中保存的计划在 {key_path} 处的值 “{value}” 不是有限的数：请用 kctrack init --plan 文件 重新载入正确的计划",
+        "the plan stored in the database holds '{value}' at {key_path}, which is not a finite number:"
+        " load a correct plan again with kctrack init --plan FILE",
+    ),
 }
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from kctrack.errors import UsageError
+from kctrack.errors import DatabaseError, UsageError
 
 
 @dataclass(frozen=True)
@@ -160,13 +161,25 @@ class Plan:
 
     @classmethod
     def from_json(cls, text: str) -> Plan:
+        """The plan :meth:`to_json` wrote (stored in the database's ``plan_version.body``).
+
+        Every number must be finite: JSON's ``NaN``, ``Infinity``, ``-Infinity``, a number
+        that overflows (``1e400``) and a split or checkpoint given as such a string
+        (``"nan"``) raise :class:`~kctrack.errors.DatabaseError` (``plan_stored_not_finite``,
+        exit 1) naming the first such place, rather than crash a later division.
+        """
         d = json.loads(text)
+        _refuse_non_finite(d, ())
 
         def t(x: dict[str, str]) -> Bilingual:
             return Bilingual(**x)
 
-        def pairs(xs: list[list[Any]]) -> tuple[tuple[str, float], ...]:
-            return tuple((str(a), float(b)) for a, b in xs)
+        def pairs(xs: list[list[Any]], where: str) -> tuple[tuple[str, float], ...]:
+            out = tuple((str(a), float(b)) for a, b in xs)
+            for j, (_, x) in enumerate(out):
+                if not math.isfinite(x):  # a string that float() reads as nan or inf
+                    raise DatabaseError("plan_stored_not_finite", key_path=f"{where}[{j}]", value=xs[j][1])
+            return out
 
         return cls(
             code=d["code"],
@@ -198,12 +211,12 @@ class Plan:
                         "uom": t(g["uom"]),
                         "responsible": tuple(g["responsible"]),
                         "participating": tuple(g["participating"]),
-                        "breakdown": pairs(g["breakdown"]),
-                        "checkpoints": pairs(g["checkpoints"]),
+                        "breakdown": pairs(g["breakdown"], f"targets[{i}].breakdown"),
+                        "checkpoints": pairs(g["checkpoints"], f"targets[{i}].checkpoints"),
                         "rules": tuple(Rule(**r) for r in g["rules"]),
                     }
                 )
-                for g in d["targets"]
+                for i, g in enumerate(d["targets"])
             ),
             milestones=tuple(
                 Milestone(**{**m, "name": t(m["name"]), "responsible": tuple(m["responsible"])})
@@ -346,6 +359,19 @@ class Plan:
         codes = list(codes)
         zh, en = (self.unit_name(u, "zh") for u in codes), (self.unit_name(u, "en") for u in codes)
         return Bilingual(" ".join(zh), ", ".join(en))
+
+
+def _refuse_non_finite(value: Any, loc: tuple[Any, ...]) -> None:
+    """Raise :class:`~kctrack.errors.DatabaseError` at the first non-finite float of parsed JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+        raise DatabaseError("plan_stored_not_finite", key_path=path, value=value)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _refuse_non_finite(v, (*loc, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _refuse_non_finite(v, (*loc, i))
 
 
 # How close (difflib's ratio) a mistyped unit name must come to one of a unit's names to be offered:

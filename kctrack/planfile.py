@@ -4,6 +4,12 @@ The file is parsed with YAML's safe loader, checked by pydantic for shape and
 by :func:`_check` for the rules that span the file (unique codes, splits that
 sum, months inside the plan window, known units and tasks).  Every problem is
 reported at once with file, line and key; nothing is returned unless all pass.
+
+A plan file is untrusted input: before anything walks it, its size, the number
+of its YAML nodes (counted with aliases expanded), of its aliases and its depth
+are bounded (the ``MAX_PLAN_*`` limits below), so that an alias bomb ("billion
+laughs") or a deeply nested file is refused at once, and every number must be
+finite (no ``.nan``, ``.inf``, nor ``1e400``, which overflows to infinity).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kctrack.errors import ManyErrors, PlanError
@@ -19,9 +26,29 @@ from kctrack.schedule import is_month
 
 Month = str
 
+# -- limits (docs/security.md) ------------------------------------------------------------------
+# The real plan (data/targets.yaml) is ~56 KB, 2 674 YAML nodes, no alias, 6 levels deep.
+
+# Largest plan file read, checked on the file's size before reading it: 35 times the real one,
+# while a file of gigabytes (or a device that never ends) is refused without being read;
+# 2 MB of mere comments or blank lines take PyYAML 2 to 6 s to scan.
+MAX_PLAN_BYTES = 2 * 1024 * 1024
+# Most YAML nodes (values, lists, mappings), counted as PyYAML composes them with every alias
+# expanded (an alias counts the nodes it stands for): 19 times the real plan, while 9 levels
+# of 9 aliases (a 500-byte "billion laughs") would stand for 387 million.  PyYAML's composer is
+# pure Python (~70 µs a node): 50 000 nodes are refused within seconds, 200 000 took 15 s.
+MAX_PLAN_NODES = 50_000
+# Most aliases (*name): a plan needs none; a few repeated lists are fine, more are a hand-made bomb.
+MAX_PLAN_ALIASES = 100
+# Deepest nesting of lists and mappings: the real plan has 6 levels; PyYAML composes
+# recursively, so a file of 10 000 "[" would otherwise end in a RecursionError.
+MAX_PLAN_DEPTH = 50
+
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: .nan, .inf, -.inf and numbers that overflow to infinity (1e400, also
+    # given as a string) are refused in every float and int of the schema; status would divide by them
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class TextModel(_Model):
@@ -158,10 +185,24 @@ class PlanFile(_Model):
 
 
 def load_plan(path: str | Path) -> Plan:
-    """Read, validate and convert a plan file; raise :class:`ManyErrors` (exit 2) on any problem."""
+    """Read, validate and convert a plan file into a :class:`~kctrack.plan.Plan`.
+
+    The file's size is read first: a file over :data:`MAX_PLAN_BYTES` is refused
+    (``plan_too_large``) without reading it, and no more than that is ever read
+    (a file that grows meanwhile, a device).  Raises :class:`PlanError` (exit 2)
+    for a missing, unreadable, too large or malformed file, :class:`ManyErrors`
+    (exit 2) listing every problem of a file that parses (see :func:`parse_plan`).
+    """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_PLAN_BYTES:
+            raise _too_large(path, size)
+        with path.open("rb") as f:
+            data = f.read(MAX_PLAN_BYTES + 1)
+        if len(data) > MAX_PLAN_BYTES:
+            raise _too_large(path, len(data))
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise PlanError("plan_missing", where=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -169,21 +210,41 @@ def load_plan(path: str | Path) -> Plan:
     return parse_plan(text, str(path))
 
 
-def parse_plan(text: str, filename: str = "<plan>") -> Plan:
-    import yaml
+def _too_large(path: Path, size: int) -> PlanError:
+    return PlanError(
+        "plan_too_large", where=str(path), size=size, limit=MAX_PLAN_BYTES, limit_mb=MAX_PLAN_BYTES // (1024 * 1024)
+    )
 
+
+def parse_plan(text: str, filename: str = "<plan>") -> Plan:
+    """Validate a plan file's text and convert it into a :class:`~kctrack.plan.Plan`.
+
+    ``filename`` only names the file in messages (``FILE:LINE: key: problem``).
+    Raises :class:`PlanError` (exit 2) for a YAML syntax error, a file that is
+    not a mapping, or a limit reached while composing (:class:`_BoundedLoader`:
+    too many nodes or aliases, too deep, an alias cycle), before anything
+    follows an alias; :class:`ManyErrors` (exit 2) with every problem of the
+    schema (unknown or missing keys, bad or non-finite values, duplicate keys)
+    or of the cross-checks (:func:`_check`) otherwise.
+    """
+    loader = None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+        loader = _BoundedLoader(text, filename)  # its reader refuses control characters at once
+        node = loader.get_single_node()
+        errors: list[tuple[tuple[Any, ...], str, dict[str, Any]]] = []
+        # on the composed graph, before construction merges ("<<") keys into the mappings
+        errors += [(loc, "plan_duplicate_key", {}) for loc in _duplicate_keys(node)]
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{filename}:{mark.line + 1}" if mark else filename
         raise PlanError("plan_yaml", where=where, reason=str(getattr(exc, "problem", exc))) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict) or node is None:
         raise PlanError("plan_not_mapping", where=filename)
 
-    errors: list[tuple[tuple[Any, ...], str, dict[str, Any]]] = []
-    errors += [(loc, "plan_duplicate_key", {}) for loc in _duplicate_keys(node, ())]
     try:
         model = PlanFile.model_validate(data)
     except ValidationError as exc:
@@ -204,11 +265,74 @@ def parse_plan(text: str, filename: str = "<plan>") -> Plan:
     return _to_plan(model)
 
 
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, counting while it composes: refuses a document over the limits.
+
+    Every composed node counts 1 and every alias the number of nodes it stands
+    for (its anchor's node with the aliases inside expanded), so the count is
+    the size of the tree a walk would see; aliases and depth are counted too.
+    A limit reached raises :class:`PlanError` (exit 2) at the node's line; an
+    alias inside its own anchor (a cycle) as well.  Nothing is expanded: the
+    size of an anchored node is known once it is composed.  A value its tag
+    cannot hold (``2020-13-01``) is a YAML error at its line, not a crash.
+    """
+
+    def __init__(self, text: str, filename: str) -> None:
+        super().__init__(text)
+        self.filename = filename
+        self._nodes = 0  # with aliases expanded
+        self._aliases = 0
+        self._depth = 0
+        self._sizes: dict[int, int] = {}  # id(node) -> nodes it stands for, once composed
+
+    def _limit(self, key: str, mark: Any, **params: Any) -> PlanError:
+        return PlanError(key, where=f"{self.filename}:{mark.line + 1}", **params)
+
+    def _count(self, n: int, mark: Any) -> None:
+        self._nodes += n
+        if self._nodes > MAX_PLAN_NODES:
+            raise self._limit("plan_too_many_nodes", mark, limit=MAX_PLAN_NODES)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_PLAN_ALIASES:
+                raise self._limit("plan_too_many_aliases", event.start_mark, limit=MAX_PLAN_ALIASES)
+            node = super().compose_node(parent, index)  # the anchor's node (or an undefined alias: YAMLError)
+            size = self._sizes.get(id(node))
+            if size is None:  # its anchor is still being composed: the alias is inside it
+                raise self._limit("plan_alias_cycle", event.start_mark, anchor=event.anchor)
+            self._count(size, event.start_mark)
+            return node
+        if self._depth >= MAX_PLAN_DEPTH:
+            raise self._limit("plan_too_deep", event.start_mark, limit=MAX_PLAN_DEPTH)
+        self._count(1, event.start_mark)
+        before = self._nodes
+        self._depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        self._sizes[id(node)] = 1 + self._nodes - before
+        return node
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # a value its tag cannot hold (2020-13-01 read as a date, !!int x) is a YAML error at its line, not a crash
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{str(node.value)[:40]!r}: {exc}", node.start_mark
+            ) from None
+
+
 _PYDANTIC_KEYS = {
     "extra_forbidden": "plan_unknown_key",
     "missing": "plan_missing_key",
     "greater_than_equal": "plan_negative",
     "greater_than": "plan_bad_value",
+    "finite_number": "plan_not_finite",
 }
 
 
@@ -399,8 +523,6 @@ def _path(loc: tuple[Any, ...]) -> str:
 
 def _line(node: Any, loc: tuple[Any, ...]) -> int:
     """The line (1-based) of the deepest node of ``loc`` that exists in the YAML tree."""
-    import yaml
-
     line = node.start_mark.line + 1
     for part in loc:
         if isinstance(node, yaml.MappingNode):
@@ -419,18 +541,33 @@ def _line(node: Any, loc: tuple[Any, ...]) -> int:
     return line
 
 
-def _duplicate_keys(node: Any, loc: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-    import yaml
+def _duplicate_keys(root: Any) -> list[tuple[Any, ...]]:
+    """The places (key paths) of the keys that appear twice in one mapping of the composed YAML graph.
 
+    Each node is visited once, at the first path that reaches it: an aliased
+    node is not walked again (an alias bomb would be walked exponentially, and
+    an alias cycle forever), and a duplicate inside it is reported once.
+    Keys that are not scalars (``? [a, b]``) are left to the constructor.
+    """
     found: list[tuple[Any, ...]] = []
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for k, v in node.value:
-            if k.value in seen:
-                found.append((*loc, k.value))
-            seen.add(k.value)
-            found += _duplicate_keys(v, (*loc, k.value))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            found += _duplicate_keys(v, (*loc, i))
+    visited: set[int] = set()
+    # (node, its path, whether its key repeats one before it), popped in the file's order
+    stack: list[tuple[Any, tuple[Any, ...], bool]] = [(root, (), False)]
+    while stack:
+        node, loc, repeated = stack.pop()
+        if repeated:
+            found.append(loc)
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        children: list[tuple[Any, tuple[Any, ...], bool]] = []
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    children.append((v, (*loc, k.value), k.value in seen))
+                    seen.add(k.value)
+        elif isinstance(node, yaml.SequenceNode):
+            children = [(v, (*loc, i), False) for i, v in enumerate(node.value)]
+        stack.extend(reversed(children))
     return found
