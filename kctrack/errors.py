@@ -29,12 +29,21 @@ class KctrackError(Exception):
 
         return tr(self.key, lang, **self.params)
 
-    def render(self, lang: str) -> str:
-        """The message after its place; a place naming a unit (a :class:`~kctrack.plan.Bilingual`) in ``lang``."""
+    def where_text(self, lang: str) -> str:
+        """The place in ``lang`` as it is printed: a control character in a file or sheet name escaped
+        (:func:`kctrack.words.printable`), so that the message stays one line a terminal only shows."""
         from kctrack.i18n import in_lang
+        from kctrack.words import printable
 
+        return printable(str(in_lang(self.where, lang))) if self.where else ""
+
+    def render(self, lang: str) -> str:
+        """The message after its place; a place naming a unit (a :class:`~kctrack.plan.Bilingual`) in ``lang``.
+
+        The message's parameters and the place are data: their control characters are shown escaped
+        (:func:`kctrack.i18n.tr`, :meth:`where_text`)."""
         text = self.message(lang)
-        return f"{in_lang(self.where, lang)}: {text}" if self.where else text
+        return f"{self.where_text(lang)}: {text}" if self.where else text
 
     def __str__(self) -> str:  # for logs and pytest output
         return self.render("en")

@@ -41,10 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from kctrack import env
 from kctrack.errors import DataError
 
-MAX_FILE_BYTES = int(os.environ.get("KCTRACK_MAX_FILE_MB", "50")) * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = int(os.environ.get("KCTRACK_MAX_UNCOMPRESSED_MB", "500")) * 1024 * 1024
 MAX_RATIO = 200  # a real sheet compresses 5–20×; a zip bomb thousands of times
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An encrypted .xlsx/.xlsm is an OLE2 container with these streams (names stored in UTF-16LE).
@@ -216,8 +215,8 @@ def open_workbook(path: Path) -> Workbook:
 
     Raises :class:`DataError` placed at the file (or ``file!part`` for a
     DOCTYPE) with one of these keys: ``xl_missing``, ``xl_empty``,
-    ``xl_too_big`` (over :data:`MAX_FILE_BYTES`), ``xl_bomb`` (over
-    :data:`MAX_UNCOMPRESSED_BYTES`, or a ratio over :data:`MAX_RATIO`),
+    ``xl_too_big`` (over :func:`kctrack.env.max_file_bytes`), ``xl_bomb`` (over
+    :func:`kctrack.env.max_uncompressed_bytes`, or a ratio over :data:`MAX_RATIO`),
     ``xl_doctype``, ``xl_ole`` (an encrypted workbook), ``xl_corrupt`` (a zip
     that cannot be opened), ``xl_corrupt_detail`` (a part that cannot be read),
     and when the content is no workbook: ``xl_not_xlsx`` (named .xlsx/.xlsm),
@@ -234,22 +233,251 @@ def open_workbook(path: Path) -> Workbook:
     elif data[:2] == b"PK":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
-                kind, marked = _zip_kind(path, z)
+                kind, scans = _zip_kind(path, z)
                 if kind == KIND_XLSX:
-                    recalc, cells = _ooxml_cells(path, z, marked)
+                    recalc, cells = _ooxml_cells(path, z, scans)
                 elif kind == KIND_ODS:
                     cells = _ods_cells(path, z)
+                else:
+                    cells = _xlsb_cells(z)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
             # a damaged, truncated, oddly compressed or password-protected zip member
             raise DataError("xl_corrupt", where=where) from None
     else:
         raise DataError(_not_a_workbook(path), where=where)
+    check_extents(path, cells)
     sheets, hidden = _read_sheets(path, data, kind, cells)
     return Workbook(path, hashlib.sha256(data).hexdigest(), sheets, hidden, kind, recalc)
 
 
+# -- how much is read -----------------------------------------------------------------------
+# The one place that bounds what a workbook may make kctrack hold, all checked before calamine reads a
+# cell: the file's size (env.max_file_bytes), what its zip expands to (env.max_uncompressed_bytes and
+# MAX_RATIO, in _zip_kind), how many parts it has, and how far each sheet's cells reach.  calamine lays
+# a sheet out as one block from A1 to its last used cell, so a 2 KB file holding one value at
+# XFD1048576 asks for 17 billion cells (549 GB): the process would abort.  docs/security.md lists these.
+
+MAX_PARTS = 10_000  # zip members: a return has 10–30; a workbook with many sheets and pictures a few hundred
+# Cells from A1 to a sheet's last used cell (rows × columns), e.g. 100,000 rows × 50 columns.  A return
+# reaches about 40 × 10; the largest real input, the bench's year of national returns in one sheet,
+# 100,001 × 5.  calamine holds each cell in 32 bytes and Python adds 8 more: 200 MB at the limit.
+MAX_SHEET_RANGE = 5_000_000
+MAX_BOOK_RANGE = 10_000_000  # the same, summed over a workbook's sheets
+
+
+@dataclass
+class Extent:
+    """How far a sheet's cells reach: its last used row and column, 1-based (0 and 0 when empty)."""
+
+    rows: int = 0
+    cols: int = 0
+
+    @property
+    def cells(self) -> int:
+        """The cells from A1 to the last used one: what a reader lays out."""
+        return self.rows * self.cols
+
+    def cover(self, rows: int, cols: int) -> None:
+        """Reach at least row ``rows`` and column ``cols`` (1-based)."""
+        self.rows, self.cols = max(self.rows, rows), max(self.cols, cols)
+
+
+def check_extents(path: Path, cells: dict[str, _SheetCells]) -> None:
+    """Refuse a workbook a sheet of which reaches beyond :data:`MAX_SHEET_RANGE` cells, or whose sheets
+    together reach beyond :data:`MAX_BOOK_RANGE`: DataError ``xl_range_too_large`` placed at
+    ``file!sheet`` (naming its last cell), or ``xl_book_too_large`` at the file."""
+    total = 0
+    for name, found in cells.items():
+        extent = found.extent
+        if extent.cells > MAX_SHEET_RANGE:
+            last = cell_ref(extent.rows - 1, extent.cols - 1)
+            raise DataError(
+                "xl_range_too_large",
+                where=f"{path}!{name}",
+                last=last,
+                cells=f"{extent.cells:,}",
+                limit=f"{MAX_SHEET_RANGE:,}",
+            )
+        total += extent.cells
+    if total > MAX_BOOK_RANGE:
+        raise DataError("xl_book_too_large", where=str(path), cells=f"{total:,}", limit=f"{MAX_BOOK_RANGE:,}")
+
+
+# A cell reference beyond column Z or row 99,999: rare in a real sheet, so few matches to look at.  A
+# row's own r="…" lays out nothing (a row without cells is no cell), so only cells' references count.
+_FAR_REF = re.compile(rb"""r=\s*["']([A-Za-z]{2,}[0-9]+|[A-Za-z][0-9]{6,})["']""")
+# A cell reference within Z99999 whose row has d digits, by d: only the longest is looked for
+_NEAR_REF = {d: re.compile(rb"""r=\s*["'][A-Za-z][0-9]{%d}["']""" % d) for d in range(1, 6)}
+_REF_PARTS = re.compile(rb"([A-Za-z]*)([0-9]+)")
+_DIMENSION = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?ref\s*=\s*["']([^"']*)["']""")
+# A shared-string cell whose <v> is not a plain index (calamine reads "-1", " 1" or "x" as string 0)
+_BAD_SHARED = re.compile(rb"""t=["']s["'][^>]*>\s*<(?:[A-Za-z_][\w.-]*:)?v>(?![0-9]+<|<)([^<]{0,40})""")
+# Every writer puts a cell's r="…" first (<c r="A1" s="1">): tags counted against tags so begun.  A
+# cell or row without r, or spelled otherwise (no attributes, a namespace prefix, a line break inside
+# the tag), is placed by counting (calamine counts cells along the row): then the part is parsed.
+_COUNTED = ((b"<c ", b"<c r="), (b"<row ", b"<row r="))
+_UNCOUNTED = (b"<c>", b"<c/", b"<row>", b"<row/", b":c ", b":row ")
+_BREAKS = (b"\n", b"\r", b"\t")  # memchr-fast; Excel writes one line break only, after <?xml …?>
+
+
+class _Measure:
+    """How far a worksheet part's cells reach, by byte searches over its chunks (no parse).
+
+    A cell beyond column Z or row 99,999 is rare, so only those references are
+    read (:data:`_FAR_REF`).  Every other cell is within column Z and within
+    the rows of as many digits as the longest such row number has (row 40 of a
+    return: within Z99): a bound, found by searches that stop at their first
+    match, exact enough while 26 × 99,999 stays well under
+    :data:`MAX_SHEET_RANGE`.  When a cell or row may lack its reference
+    (:data:`_COUNTED`), :meth:`exact` is False and the part is parsed
+    (:func:`_parsed_extent`).  The ``<dimension ref>`` counts too.
+    """
+
+    def __init__(self) -> None:
+        self.extent = Extent()
+        self.unreferenced = 0  # tags begun without r=: more than none sends the part to the parser
+        self.odd = False
+        self.near_digits = 0  # the most digits of a row number within Z99999 seen
+        self.dimension_done = False
+        self.bad_shared: tuple[str | None, str] | None = None
+
+    def feed(self, window: bytes, tail: bytes) -> None:
+        """Measure one chunk: ``window`` is the chunk after ``tail``, the end of the chunk before."""
+        if not self.odd:
+            for tag, referenced in _COUNTED:
+                self.unreferenced += _count(window, tail, tag) - _count(window, tail, referenced)
+            body = window[64:] if not tail else window  # past <?xml …?> and its line break
+            self.odd = any(token in body for token in _BREAKS) or any(token in window for token in _UNCOUNTED)
+        for ref in _FAR_REF.findall(window):
+            self._cover(ref)
+        for digits in range(5, self.near_digits, -1):
+            if _NEAR_REF[digits].search(window):
+                self.near_digits = digits
+                break
+        if not self.dimension_done:
+            if (dim := _DIMENSION.search(window)) is not None:
+                for ref in dim.group(1).split(b":"):
+                    self._cover(ref)
+            self.dimension_done = b"sheetData" in window
+        if self.bad_shared is None and (bad := _BAD_SHARED.search(window)) is not None:
+            start = window.rfind(b"<", 0, bad.start())
+            ref = _CELL_REF_ATTR.search(window, start, bad.start())
+            self.bad_shared = (
+                ref.group(1).decode("ascii", "replace") if ref else None,
+                bad.group(1).decode("utf-8", "replace"),
+            )
+
+    def _cover(self, ref: bytes) -> None:
+        match = _REF_PARTS.fullmatch(ref.strip().replace(b"$", b""))
+        if match is not None:
+            letters, digits = match.groups()
+            self.extent.cover(int(digits), _column_index(letters.decode()) + 1 if letters else 0)
+
+    def exact(self) -> bool:
+        """Whether the bound holds: every cell and row had its reference first, spelled as searched."""
+        if self.odd or self.unreferenced:
+            return False
+        if self.near_digits:
+            self.extent.cover(10**self.near_digits - 1, 26)
+        return True
+
+
+def _count(window: bytes, tail: bytes, token: bytes) -> int:
+    """How often ``token`` occurs in ``window`` and not wholly within ``tail`` (counted with the chunk before)."""
+    return window.count(token) - tail.count(token)
+
+
+def _parsed_extent(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent:
+    """How far a worksheet part's cells reach, by parsing it (cells without ``r`` follow the one before)."""
+    from xml.parsers import expat
+
+    extent = Extent()
+    # 1-based: the row and the cell last read, and how many rows and cells of the row came so far
+    # (calamine places a cell without r by that count, a spreadsheet after the cell before: both bound)
+    row = col = rows_seen = cells_seen = 0
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal row, col, rows_seen, cells_seen
+        tag = name.rpartition(":")[2]
+        if tag == "row":
+            r = attrs.get("r", "").strip()
+            rows_seen += 1
+            row = int(r) if r.isdigit() else max(row + 1, rows_seen)
+            col = cells_seen = 0
+        elif tag == "c":
+            cells_seen += 1
+            place = _parse_ref(attrs.get("r", "").strip())
+            if place is not None:
+                row, col = place[0] + 1, place[1] + 1
+            else:
+                row, col = max(row, rows_seen, 1), max(col + 1, cells_seen)
+            extent.cover(row, col)
+        elif tag == "dimension":
+            for ref in attrs.get("ref", "").split(":"):
+                if (place := _parse_ref(ref.strip())) is not None:
+                    extent.cover(place[0] + 1, place[1] + 1)
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = _CellReader.refuse_doctype
+    parser.EntityDeclHandler = _CellReader.refuse_entity
+    with z.open(info) as stream:
+        while chunk := stream.read(1 << 20):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    return extent
+
+
+# BIFF12 (.xlsb) records that place a cell: BrtRowHdr gives the row, each cell record its column
+_BRT_ROW_HDR, _BRT_WS_DIM = 0, 148
+_BRT_CELLS = frozenset(range(1, 14))  # BrtCellBlank … BrtFmlaError, BrtCellRString (MS-XLSB 2.4)
+
+
+def _xlsb_cells(z: zipfile.ZipFile) -> dict[str, _SheetCells]:
+    """Worksheet part → how far its cells reach, for every ``xl/worksheets/*.bin`` of an .xlsb, by walking
+    its records (MS-XLSB 2.1.4: a record type and a size, each a 7-bit varint).  A record cut short ends
+    the walk; calamine then says what is wrong."""
+    out: dict[str, _SheetCells] = {}
+    for info in z.infolist():
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".bin")):
+            continue
+        data = z.read(info)
+        extent = Extent()
+        row, at, end = 0, 0, len(data)
+        while at < end:
+            kind, at = _varint(data, at, 2)
+            size, at = _varint(data, at, 4)
+            body = data[at : at + min(size, 16)]
+            at += size
+            if len(body) < 4 or at > end:
+                break
+            if kind == _BRT_ROW_HDR:
+                row = int.from_bytes(body[:4], "little")
+            elif kind in _BRT_CELLS:
+                extent.cover(row + 1, int.from_bytes(body[:4], "little") + 1)
+            elif kind == _BRT_WS_DIM and len(body) == 16:
+                extent.cover(int.from_bytes(body[4:8], "little") + 1, int.from_bytes(body[12:16], "little") + 1)
+        out[info.filename] = _SheetCells(extent=extent)
+    return out
+
+
+def _varint(data: bytes, at: int, most: int) -> tuple[int, int]:
+    """A BIFF12 record's type (at most 2 bytes) or size (at most 4): 7 bits a byte, the high bit says more."""
+    value = shift = 0
+    for _ in range(most):
+        if at >= len(data):
+            break
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    return value, at
+
+
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, once checked to be a non-empty file within :data:`MAX_FILE_BYTES`."""
+    """The file's bytes, once checked to be a non-empty file within :func:`kctrack.env.max_file_bytes`."""
     where = str(path)
     try:
         size = path.stat().st_size
@@ -259,8 +487,9 @@ def _read_bytes(path: Path) -> bytes:
         raise DataError("xl_missing", where=where)
     if size == 0:
         raise DataError("xl_empty", where=where)
-    if size > MAX_FILE_BYTES:
-        raise DataError("xl_too_big", where=where, mb=MAX_FILE_BYTES // 2**20)
+    most = env.max_file_bytes()
+    if size > most:
+        raise DataError("xl_too_big", where=where, mb=most // 2**20)
     try:
         return path.read_bytes()
     except OSError:
@@ -274,16 +503,20 @@ def _ole_kind(path: Path, data: bytes) -> str:
     return KIND_XLS
 
 
-def _zip_kind(path: Path, z: zipfile.ZipFile) -> tuple[str, set[str]]:
-    """(which workbook a zip holds, its XML parts holding a formula or an error value).
+def _zip_kind(path: Path, z: zipfile.ZipFile) -> tuple[str, dict[str, _PartScan]]:
+    """(which workbook a zip holds, what the scan of each of its XML parts found).
 
-    The sizes are checked first, then every XML part is scanned for a DOCTYPE.
+    The number of parts and the sizes are checked first (:data:`MAX_PARTS`, the
+    uncompressed size and ratio), then every XML part is scanned for a DOCTYPE;
+    worksheet parts (``xl/worksheets/…``) are measured as well (:func:`_scan_xml`).
     """
     where = str(path)
     infos = z.infolist()
+    if len(infos) > MAX_PARTS:
+        raise DataError("xl_too_many_parts", where=where, count=f"{len(infos):,}", limit=f"{MAX_PARTS:,}")
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
-    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_RATIO and total > 10 * 2**20:
+    if total > env.max_uncompressed_bytes() or total / packed > MAX_RATIO and total > 10 * 2**20:
         raise DataError("xl_bomb", where=where, mb=total // 2**20)
     names = {i.filename for i in infos}
     if "xl/workbook.xml" in names:
@@ -294,15 +527,15 @@ def _zip_kind(path: Path, z: zipfile.ZipFile) -> tuple[str, set[str]]:
         kind = KIND_ODS
     else:
         raise DataError(_not_a_workbook(path), where=where)
-    marked: set[str] = set()
+    scans: dict[str, _PartScan] = {}
     for info in infos:
         if info.filename.endswith(_XML_PARTS):
-            doctype, cells = _scan_xml(z, info)
-            if doctype:
+            measure = kind == KIND_XLSX and info.filename.startswith("xl/worksheets/")
+            scan = _scan_xml(z, info, measure=measure)
+            if scan.doctype:
                 raise DataError("xl_doctype", where=f"{where}!{info.filename}")
-            if cells:
-                marked.add(info.filename)
-    return kind, marked
+            scans[info.filename] = scan
+    return kind, scans
 
 
 def _is_ods(z: zipfile.ZipFile, names: set[str]) -> bool:
@@ -317,23 +550,47 @@ _XML_PARTS = (".xml", ".rels", ".vml")  # the parts scanned for a DOCTYPE
 _CELL_MARKS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b't="e"', b"t='e'")
 
 
-def _scan_xml(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[bool, bool]:
-    """(declares a DOCTYPE or entities, has a formula or an error cell) for one XML part, read in chunks.
+@dataclass
+class _PartScan:
+    """What one pass over an XML part's bytes found.
+
+    ``doctype``: it declares a DOCTYPE or entities.  ``marked``: it has a
+    formula or an error cell.  For a measured worksheet part: ``extent``, how
+    far its cells and its ``<dimension>`` reach (None when not measured), and
+    ``bad_shared``, the first shared-string cell whose index is not a number
+    (as ``(cell reference or None, the text)``).
+    """
+
+    doctype: bool = False
+    marked: bool = False
+    extent: Extent | None = None
+    bad_shared: tuple[str | None, str] | None = None
+
+
+def _scan_xml(z: zipfile.ZipFile, info: zipfile.ZipInfo, *, measure: bool = False) -> _PartScan:
+    """One pass over an XML part, read in chunks of 1 MB: see :class:`_PartScan`.
 
     No genuine workbook part declares a DOCTYPE; refusing any, wherever it
     stands, keeps entity expansion out of every parser that reads the file later.
+    Measuring (``measure``) is :class:`_Measure`'s: byte searches, no parse.
     """
-    doctype = marked = False
+    scan = _PartScan()
+    measuring = _Measure() if measure else None
     with z.open(info) as f:
         tail = b""
         while chunk := f.read(1 << 20):
             window = tail + chunk
-            doctype = doctype or b"<!DOCTYPE" in window or b"<!ENTITY" in window
-            marked = marked or any(mark in window for mark in _CELL_MARKS)
-            if doctype:
+            scan.doctype = b"<!DOCTYPE" in window or b"<!ENTITY" in window
+            if scan.doctype:
                 break
-            tail = chunk[-16:]
-    return doctype, marked
+            scan.marked = scan.marked or any(mark in window for mark in _CELL_MARKS)
+            if measuring is not None:
+                measuring.feed(window, tail)
+            tail = chunk[-64:]
+    if measuring is not None and not scan.doctype:
+        scan.extent = measuring.extent if measuring.exact() else _parsed_extent(z, info)
+        scan.bad_shared = measuring.bad_shared
+    return scan
 
 
 # -- 3. the values -------------------------------------------------------------------------
@@ -390,6 +647,8 @@ def _first_line(exc: Exception) -> str:
 
 def _put_saved_results(rows: list[list[Any]], found: _SheetCells) -> None:
     """Saved error values as their text, empty-string formula results as ``""`` (rows stay rectangular)."""
+    if not (found.errors or found.kinds):
+        return
     width = max((len(row) for row in rows), default=0)
     for (r, c), text in found.errors.items():
         if r >= len(rows) or c >= width:
@@ -409,27 +668,30 @@ def _put_saved_results(rows: list[list[Any]], found: _SheetCells) -> None:
 @dataclass
 class _SheetCells:
     """What a sheet's cells say beyond their values, 0-based (row, col): formula kinds, error texts,
-    percentage formats, and (.ods) merged ranges."""
+    percentage formats, (.ods) merged ranges, and how far the cells reach (:func:`check_extents`)."""
 
     kinds: dict[tuple[int, int], str] = field(default_factory=dict)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     percent: set[tuple[int, int]] = field(default_factory=set)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    extent: Extent = field(default_factory=Extent)
 
 
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NS_REL_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
 
-def _ooxml_cells(path: Path, z: zipfile.ZipFile, marked: set[str]) -> tuple[bool, dict[str, _SheetCells]]:
-    """(recalc_on_load, sheet name → its formula, error and percentage cells) of an OOXML workbook.
+def _ooxml_cells(path: Path, z: zipfile.ZipFile, scans: dict[str, _PartScan]) -> tuple[bool, dict[str, _SheetCells]]:
+    """(recalc_on_load, sheet name → how far its cells reach, and its formula, error and percentage cells)
+    of an OOXML workbook.
 
-    Only the worksheet parts that hold a formula or an error value are parsed:
-    ``marked`` for those :func:`_zip_kind` scanned, and a worksheet part named
-    otherwise is scanned here (for a DOCTYPE too).  Percentage cells are found
-    only when xl/styles.xml has a percentage cell format (:func:`_percent_styles`):
+    ``scans`` are :func:`_zip_kind`'s; a worksheet part named otherwise is
+    scanned and measured here (for a DOCTYPE too).  Only the parts holding a
+    formula or an error value are parsed.  Percentage cells are found only
+    when xl/styles.xml has a percentage cell format (:func:`_percent_styles`):
     by that parse when it runs, else by a byte search (:func:`_percent_cells`).
-    A part that does not parse raises ``xl_corrupt_detail``.
+    A part that does not parse raises ``xl_corrupt_detail``; a shared-string
+    cell whose index is not a number ``xl_bad_shared_string`` at ``file!sheet!cell``.
     """
     from xml.parsers.expat import ExpatError
 
@@ -450,21 +712,31 @@ def _ooxml_cells(path: Path, z: zipfile.ZipFile, marked: set[str]) -> tuple[bool
                 info = z.getinfo(part)
             except KeyError:
                 continue  # calamine reports a missing part
-            parse = part in marked
-            if not part.endswith(_XML_PARTS):
-                doctype, parse = _scan_xml(z, info)
-                if doctype:
+            scan = scans.get(part)
+            if scan is None or scan.extent is None:
+                scan = _scan_xml(z, info, measure=True)
+                if scan.doctype:
                     raise DataError("xl_doctype", where=f"{where}!{part}")
-            if parse:
+            if scan.bad_shared is not None:
+                ref, text = scan.bad_shared
+                raise DataError("xl_bad_shared_string", where=f"{where}!{name}!{ref or '?'}", value=text)
+            found = _SheetCells()
+            if scan.marked:
                 with z.open(info) as stream:
-                    out[name] = _cell_results(stream, styles)
+                    found = _cell_results(stream, styles)
             elif styles:
                 percent = _percent_cells(z.read(info), styles)
                 if percent is None:  # a cell without r="…": only a parse can place it
                     with z.open(info) as stream:
-                        out[name] = _cell_results(stream, styles)
-                elif percent:
-                    out[name] = _SheetCells(percent=percent)
+                        found = _cell_results(stream, styles)
+                else:
+                    found.percent = percent
+            found.extent = scan.extent or Extent()
+            out[name] = found
+        named = set(parts.values())
+        for part, scan in scans.items():  # a worksheet no sheet names: counted all the same
+            if scan.extent is not None and part not in named:
+                out.setdefault(part, _SheetCells(extent=scan.extent))
     except DefusedXmlException:
         raise DataError("xl_doctype", where=where) from None
     except (ET.ParseError, ExpatError) as exc:
@@ -812,6 +1084,8 @@ class _OdsReader:
         self.row_cells: list[_OdsCell] = []
         self.cell: _OdsCell | None = None
         self.cell_repeat = 1
+        self.in_cell = self.cell_content = False  # inside a cell; it holds something (a value, a formula, text)
+        self.row_reach = 0  # the column after the row's last cell that holds something
         self.paragraphs = 0
         self.parser = expat.ParserCreate(namespace_separator=" ")
         self.parser.buffer_text = True
@@ -829,10 +1103,13 @@ class _OdsReader:
             return
         if self.depth != 1:
             return
+        if self.in_cell:
+            self.cell_content = True  # a paragraph, an annotation: calamine reads the cell
         if name in _ODS_CELLS:
             self.cell_repeat = _repeat(attrs.get(f"{_NS_TABLE} number-columns-repeated"))
             formula = f"{_NS_TABLE} formula" in attrs
             value_type = attrs.get(f"{_NS_OFFICE} value-type")
+            self.in_cell, self.cell_content = True, formula or value_type is not None
             rows = _repeat(attrs.get(f"{_NS_TABLE} number-rows-spanned"))
             cols = _repeat(attrs.get(f"{_NS_TABLE} number-columns-spanned"))
             if not formula and value_type != "percentage" and rows == cols == 1:
@@ -844,7 +1121,7 @@ class _OdsReader:
                 self.cell.string = attrs.get(f"{_NS_OFFICE} string-value")
                 self.paragraphs = 0
         elif name == _ODS_ROW:
-            self.col = 0
+            self.col = self.row_reach = 0
             self.row_repeat = _repeat(attrs.get(f"{_NS_TABLE} number-rows-repeated"))
             self.row_cells = []
         elif name == _ODS_P and self.cell is not None and self.cell.formula:
@@ -864,6 +1141,9 @@ class _OdsReader:
                 self.row_cells.append(self.cell)
                 self.cell = None
                 self.parser.CharacterDataHandler = None
+            if self.cell_content:
+                self.row_reach = self.col + self.cell_repeat
+            self.in_cell = self.cell_content = False
             self.col += self.cell_repeat
             self.cell_repeat = 1
         elif name == _ODS_P:
@@ -871,6 +1151,8 @@ class _OdsReader:
         elif name == _ODS_ROW:
             if self.row_cells:
                 self.record(self.sheet)
+            if self.row_reach:
+                self.sheet.extent.cover(self.row + self.row_repeat, self.row_reach)
             self.row += self.row_repeat
 
     def record(self, sheet: _SheetCells) -> None:
@@ -928,7 +1210,7 @@ def _xls_cells(data: bytes) -> dict[str, _SheetCells]:
         percent_xfs = _xls_percent_xfs(book)
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            found = _SheetCells()
+            found = _SheetCells(extent=Extent(sheet.nrows, sheet.ncols))
             for r in range(sheet.nrows):
                 types = sheet.row_types(r)
                 for c, ctype in enumerate(types):

@@ -400,7 +400,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file}：{unit} {month} 与批次 {batch} 完全相同，跳过",
         "{file}: {unit} {month} is identical to batch {batch}; skipped",
     ),
-    "imp_error_copies": ("已写出标注错误的副本：{paths}", "copies with the bad cells marked: {paths}"),
+    "imp_error_copy": ("已写出标注错误的副本：{source} → {copy}", "bad cells marked: {source} → {copy}"),
+    "imp_error_copy_format": (
+        "{source} 不是 .xlsx/.xlsm 工作簿，无法写出标注副本：其错误已在上面列出",
+        "{source} is no .xlsx/.xlsm workbook, so no marked copy was written: its problems are listed above",
+    ),
+    "imp_error_copy_failed": (
+        "未能写出 {source} 的标注副本（{reason}）：其错误已在上面列出",
+        "no marked copy of {source} could be written ({reason}): its problems are listed above",
+    ),
     # returns: template, column H (the cumulative figure to the end of the month before)
     "tpl_h_previous": ("上月累计", "cumulative_to_last_month"),
     "tpl_previous_comment": (
@@ -861,6 +869,92 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the plan stored in the database holds '{value}' at {key_path}, which is not a finite number:"
         " load a correct plan again with kctrack init --plan FILE",
     ),
+    # -- workbooks, databases and settings refused (issue 13) --
+    "env_bad": (
+        "环境变量的值 “{value}” 不可用：应为 {expected}。请改正或删除该环境变量",
+        "the value '{value}' cannot be used: it must be {expected}. Correct or unset the variable",
+    ),
+    "xl_too_many_parts": (
+        "工作簿由 {count} 个部件组成，超过上限 {limit}（月报约 10–30 个），不像月报，已拒绝：请在 Excel/WPS 中另存后重新提交",
+        "the workbook is made of {count} parts, over the limit of {limit} (a return has 10–30),"
+        " and was refused: save it again in Excel/WPS",
+    ),
+    "xl_range_too_large": (
+        "已用区域延伸到 {last}（{cells} 个单元格），超过上限 {limit}，已拒绝（月报约 500 个）："
+        "请删除远处单元格的内容（Ctrl+End 可找到最后一个单元格）后另存",
+        "the used range reaches {last} ({cells} cells), over the limit of {limit}, and was refused"
+        " (a return has about 500): clear the far cells (Ctrl+End finds the last one) and save again",
+    ),
+    "xl_book_too_large": (
+        "各工作表的已用区域合计 {cells} 个单元格，超过上限 {limit}，已拒绝：请删去多余的工作表或远处单元格后另存",
+        "the sheets' used ranges add up to {cells} cells, over the limit of {limit}, and were refused:"
+        " delete the extra sheets or far cells and save again",
+    ),
+    "xl_bad_shared_string": (
+        "工作簿已损坏：文本单元格的编号 “{value}” 无效（应为非负整数）：请在 Excel/WPS 中打开并另存，或重新导出",
+        "the workbook is damaged: a text cell's index '{value}' is not valid (it must be a whole number"
+        " from 0): open and save it again in Excel/WPS, or export it again",
+    ),
+    "db_read_only": (
+        "数据库不可写（{reason}）：此命令需要写入。请检查该文件及其所在目录的写权限，或把数据库复制到可写的位置再用 --db 指定；"
+        "只读的命令（status、history、export 等）仍可使用",
+        "the database cannot be written ({reason}): this command writes. Check the write permission of the file"
+        " and its folder, or copy the database somewhere writable and point --db at it; commands that only read"
+        " (status, history, export…) still work",
+    ),
+    "db_read_only_wal": (
+        "数据库位于只读位置，且其预写日志 {wal} 中还有未合并的更改，直接读取会显示旧数字：请把数据库文件连同 -wal、-shm 文件复制到可写的位置再打开",
+        "the database is on a read-only place and its write-ahead log {wal} holds changes not yet merged, so"
+        " reading it here would show old figures: copy the database with its -wal and -shm files somewhere"
+        " writable and open it there",
+    ),
+    "db_disk_full": (
+        "磁盘已满（{reason}），未写入任何内容：请腾出空间后重试",
+        "the disk is full ({reason}); nothing was written: free some space and try again",
+    ),
+    "db_io_error": (
+        "读写数据库时磁盘出错（{reason}），未写入任何内容：请检查磁盘或网络盘后重试",
+        "the disk failed while the database was read or written ({reason}); nothing was written:"
+        " check the disk or network drive and try again",
+    ),
+    "db_error": (
+        "数据库出错（{reason}），未写入任何内容",
+        "the database reported an error ({reason}); nothing was written",
+    ),
+    "db_needs_upgrade": (
+        "数据库结构版本 {version} 较旧（本程序为 {head}）；只读的命令不升级数据库：请先运行 kctrack db upgrade（会先备份）",
+        "the database schema ({version}) is older than this kctrack's ({head}); a command that only reads does"
+        " not upgrade it: run kctrack db upgrade first (it backs the database up first)",
+    ),
+    "db_bad_path": (
+        "数据库路径 “{url}” 含有空字符，不能使用：请检查 --db 或 KCTRACK_DB",
+        "the database path '{url}' holds a NUL character and cannot be used: check --db or KCTRACK_DB",
+    ),
+    "db_conninfo": (
+        "“{url}” 是 libpq 连接串，不是数据库地址：请写成 postgresql://用户@主机/数据库（密码放在 ~/.pgpass 或 PGPASSWORD 中）",
+        "'{url}' is a libpq connection string, not a database URL: write postgresql://user@host/dbname"
+        " (keep the password in ~/.pgpass or PGPASSWORD)",
+    ),
+    "db_upgrade_done": ("数据库结构已是最新（{head}）", "the database schema is current ({head})"),
+    # -- history streaming and note bound (issue 13) --
+    "imp_note_too_long": (
+        "备注有 {n} 个字，超过上限 {max} 字：请把备注缩短到 {max} 字以内（详细说明另附），再重新导入",
+        "the note is {n} characters long, above the limit of {max}: shorten it to {max} characters or fewer"
+        " (send a longer explanation separately) and import again",
+    ),
+    "text_too_long": (
+        "太长：{n} 个字，上限 {max} 字；请缩短到 {max} 字以内",
+        "too long: {n} characters, the limit is {max}; shorten it to {max} characters or fewer",
+    ),
+    "xp_note_cut": (
+        " …〔已截断：原文 {n} 字，Excel 单元格最多 {max} 字；全文见 kctrack history --format json〕",
+        " … [cut: {n} characters in all, an Excel cell holds {max}; kctrack history --format json has it whole]",
+    ),
+    "xp_notes_cut": (
+        "{n} 条备注或原因超过 Excel 单元格上限 {max} 字，已截断并在末尾注明；全文见 kctrack history --format json",
+        "{n} notes or reasons are longer than an Excel cell holds ({max} characters): each is cut and says so at its"
+        " end; kctrack history --format json has them whole",
+    ),
 }
 
 
@@ -901,6 +995,14 @@ def tr(key: str, lang: str = "zh", /, **params: Any) -> str:
     params.setdefault("hint_zh", f"（是否想输入 {suggestion}？）" if suggestion else "")
     params.setdefault("hint_en", f"; did you mean {suggestion}?" if suggestion else "")
     try:
-        return text.format(**params)
+        message = text.format(**params)
     except (KeyError, IndexError):
         return text
+    if message.isprintable():  # the usual case: nothing to escape, at the cost of one check
+        return message
+    # A parameter is data (a cell's value, a file or sheet name, a note): a control character in it is shown
+    # escaped (kctrack.words.printable), never sent to the terminal.  The template's own text (a newline in
+    # it) stays as it is: only the parameters are escaped, and a figure keeps its format.
+    from kctrack.words import printable
+
+    return text.format(**{k: v if isinstance(v, int | float) else printable(str(v)) for k, v in params.items()})

@@ -16,14 +16,14 @@ from typing import IO, Any
 
 from rich.cells import cell_len
 from rich.console import Console, JustifyMethod
-from rich.text import Text
+from rich.text import Span, Text
 
 from kctrack.clock import local_time
 from kctrack.i18n import tr
 from kctrack.parse import exact
 from kctrack.plan import Plan, Target
 from kctrack.status import MilestoneRow, MonthCell, Report, ResourceRow, ShareRow, TargetRow, num
-from kctrack.words import SHOW_UNITS, fmt, header, id_list, state_word, yes_no
+from kctrack.words import C0, SHOW_UNITS, fmt, header, id_list, printable, state_word, unprintable_re, yes_no
 from kctrack.words import safe_cell as safe_cell  # re-exported: kctrack.render's names stay importable
 from kctrack.words import to_csv as to_csv
 from kctrack.words import to_markdown as to_markdown
@@ -63,15 +63,31 @@ def make_console(
     stream = file or (sys.stderr if stderr else sys.stdout)
     plain = no_color or bool(os.environ.get("NO_COLOR"))
     if width is None and not stream.isatty():
-        width = int(os.environ.get("COLUMNS", "0") or 0) or _typed_in() or 160
-    return Console(
+        width = _columns() or _typed_in() or 160
+    return _Console(
         file=stream,
         no_color=plain,
         color_system=None if plain else "auto",
         highlight=False,
         width=width,
         emoji=False,
+        markup=False,  # kctrack styles with Text, never markup: a path or a unit named "[/x]" is text
     )
+
+
+class _Console(Console):
+    """rich's console, but a reader that closes the pipe (``kctrack status | head``) is told to kctrack's
+    one handler (:func:`kctrack.cli.handled`: exit code 141, nothing more said) instead of rich's exit 1."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
+def _columns() -> int | None:
+    """``COLUMNS`` as a width, or None when unset or not a positive number (it is the shell's to set:
+    a wrong one is passed over, as rich and the shell's own programs do)."""
+    text = os.environ.get("COLUMNS", "").strip()
+    return int(text) if text.isdigit() and 0 < int(text) <= 10_000 else None
 
 
 def _typed_in() -> int | None:
@@ -139,6 +155,32 @@ class Col:
     text: bool = False
     keep: int = 0
     under: bool = False
+
+
+def cell_shown(cell: Cell) -> Cell:
+    r"""A cell as the terminal gets it: its control characters escaped (:func:`kctrack.words.printable`).
+
+    Text (a name, a path, a note) shows a newline as ``\n`` like any control character: a value is
+    one line of data.  A ``Text`` keeps its newlines, which this module puts there itself (a code under
+    a name, a state's bracket on a line of its own), and its styles; user data goes into one only
+    through :func:`printable` (:func:`_under`).
+    """
+    if isinstance(cell, str):
+        return printable(cell)
+    plain = cell.plain
+    if printable(plain, "\n") == plain:
+        return cell
+    out = cell.blank_copy()
+    start = 0
+    for i, c in enumerate(plain):
+        escaped = printable(c, "\n")
+        if escaped != c:
+            out.append_text(cell[start:i])
+            spans = [Span(0, len(escaped), span.style) for span in cell[i : i + 1].spans]
+            out.append_text(Text(escaped, spans=spans))
+            start = i + 1
+    out.append_text(cell[start:])
+    return out
 
 
 def _cell_width(cell: Cell) -> int:
@@ -304,6 +346,7 @@ class Layout:
     """
 
     def __init__(self, cols: list[Col], rows: Sequence[Sequence[Cell]], width: int) -> None:
+        rows = [[cell_shown(cell) for cell in row] for row in rows]  # measured as printed (:meth:`_lines`)
         self.cols = cols
         self.width = width
         natural = [cell_len(c.header) for c in cols]
@@ -390,7 +433,7 @@ class Layout:
         """One row: each cell wrapped to its column (only where it does not fit), side by side."""
         columns: list[list[Text]] = []
         for i, width in zip(self.shown, self.widths, strict=True):
-            cell = cells[i]
+            cell = cell_shown(cells[i])
             text = cell if isinstance(cell, Text) else Text(cell)
             if "\n" in text.plain or text.cell_len > width:
                 columns.append(wrap(text, width))
@@ -419,6 +462,7 @@ class Layout:
     def _under_lines(self, cell: Cell, style: str | None) -> list[Text]:
         """The cell of the column that went under the row (:attr:`under`): "来源：…" on lines of their own,
         under the second column, dim."""
+        cell = cell_shown(cell)
         text = cell if isinstance(cell, Text) else Text(cell)
         if not text.plain or self.under is None:
             return []
@@ -687,7 +731,8 @@ def _by_unit(console: Console, report: Report, lang: str, limit: int | None) -> 
             console.print()
         t = r.target
         _heading(
-            console, Text.assemble((_named(t.name.get(lang), t.uom.get(lang), lang), "bold"), "  ", (t.code, "dim"))
+            console,
+            Text.assemble((printable(_named(t.name.get(lang), t.uom.get(lang), lang)), "bold"), "  ", (t.code, "dim")),
         )
         layout.print(console, rows, header=False)
         if rest:
@@ -1069,8 +1114,8 @@ def _code_layout(console: Console, cols: list[Col], rows: list[list[Cell]]) -> L
 
 
 def _under(name: Cell, code: Cell) -> Text:
-    """A name with its code under it, dim."""
-    return Text.assemble(name if isinstance(name, Text) else Text(name), "\n", (str(code), "dim"))
+    """A name with its code under it, dim (each as :func:`cell_shown` shows a cell: the newline is this one's)."""
+    return Text.assemble(cell_shown(name), "\n", (printable(str(code)), "dim"))
 
 
 def _quotas(plan: Plan, breakdown: Sequence[tuple[str, float]], lang: str) -> str:
@@ -1160,8 +1205,22 @@ def _flat_plan_target(plan: Plan, t: Target, lang: str) -> list[Any]:
 
 
 def dump_json(data: Any) -> str:
-    """A JSON document (the stable English contract) as text: UTF-8 as it is, indented."""
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    r"""A JSON document (the stable English contract) as text: UTF-8 as it is, indented.
+
+    Every character a terminal would act on (:data:`kctrack.words.UNPRINTABLE`) is a ``\uXXXX`` escape,
+    so the document is safe to print and reads back to the exact text: ``json.dumps`` escapes the C0
+    controls itself, not DEL, the C1 controls, the bidirectional controls nor U+2028/U+2029.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # outside its strings a JSON text has only ASCII, and inside them json.dumps has escaped the C0 controls
+    return _JSON_RAW.sub(_json_escape, text)
+
+
+_JSON_RAW = unprintable_re(C0)  # what json.dumps(ensure_ascii=False) leaves as it is
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 # -- csv and md are for people: they follow --lang (the JSON is the English contract) ----------------
@@ -1580,8 +1639,24 @@ def import_flat(r: Any, lang: str) -> tuple[list[str], list[list[Any]]]:
     return head, rows
 
 
+def _error_copy_lines(r: Any, lang: str) -> list[str]:
+    """What ``--errors-out`` wrote, a line per faulty workbook: its marked copy, or why it has none."""
+    copies = r.error_copies
+    if copies is None:
+        return []
+    lines = [tr("imp_error_copy", lang, source=source, copy=copy) for source, copy in copies.written]
+    for source, reason in copies.unmarked:
+        key = "imp_error_copy_failed" if reason else "imp_error_copy_format"
+        lines.append(tr(key, lang, source=source, reason=reason))
+    return lines
+
+
 def import_summary(r: Any, lang: str) -> list[str]:
-    """What an import says on stderr: skipped returns, the counts, warnings, then problems or what was written."""
+    """What an import says on stderr: skipped returns, the counts, warnings, then problems or what was written.
+
+    A warning or a problem is one line, ``file!sheet!cell: value → reason``, its place and value shown as
+    :func:`kctrack.words.printable` shows them (a cell's newline too: one problem, one line).
+    """
     plan = r.plan
     lines = [
         tr("imp_skipped", lang, file=f, unit=plan.unit_name(u, lang), month=m, batch=b) for f, u, m, b in r.skipped
@@ -1600,12 +1675,11 @@ def import_summary(r: Any, lang: str) -> list[str]:
     lines.append(summary)
     if r.warnings:
         lines.append(tr("imp_warnings", lang, count=len(r.warnings)))
-        lines += [p.line(lang) for p in r.warnings]
+        lines += [printable(p.line(lang)) for p in r.warnings]
     if r.problems:
         lines.append(tr("imp_nothing_written", lang))
-        lines += [p.line(lang) for p in r.problems]
-        if r.error_copies:
-            lines.append(tr("imp_error_copies", lang, paths=" ".join(map(str, r.error_copies))))
+        lines += [printable(p.line(lang)) for p in r.problems]
+        lines += _error_copy_lines(r, lang)
     elif r.dry_run:
         lines.append(tr("imp_dry", lang))
     elif r.batches:

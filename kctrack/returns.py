@@ -37,9 +37,18 @@ from pathlib import Path
 from typing import Any
 
 from kctrack.errors import DataError, KctrackError
-from kctrack.excel import Sheet, Workbook, cell_ref, expand_paths, is_blank, norm_text, open_workbook
+from kctrack.excel import (
+    OOXML_SUFFIXES,
+    Sheet,
+    Workbook,
+    cell_ref,
+    expand_paths,
+    is_blank,
+    norm_text,
+    open_workbook,
+)
 from kctrack.files import replacing
-from kctrack.parse import IMPLAUSIBLE_FACTOR, MAX_FIGURE, exact, parse_done, parse_month, parse_number
+from kctrack.parse import IMPLAUSIBLE_FACTOR, MAX_FIGURE, NOTE_MAX_CHARS, exact, parse_done, parse_month, parse_number
 from kctrack.plan import Bilingual, Milestone, Plan, Target
 from kctrack.template import META_SHEET
 
@@ -852,7 +861,11 @@ class SheetReader:
             self.problem(cell_ref(r, value_col), row[value_col], "imp_duplicate", code=code, first=cell_ref(*first))
             return
         self.seen[key] = (r, value_col)
-        note = _at(row, self.col["note"])
+        note_col = self.col["note"]
+        note = None if is_blank(_at(row, note_col)) else norm_text(_at(row, note_col))
+        if note is not None and note_col is not None and len(note) > NOTE_MAX_CHARS:
+            # the cell is named, its text not echoed: a note that long would bury the message
+            self.problem(cell_ref(r, note_col), None, "imp_note_too_long", n=f"{len(note):,}", max=NOTE_MAX_CHARS)
         previous = _at(row, self.col["previous"])
         ret = self.returns.get((unit, month))
         if ret is None:
@@ -864,7 +877,7 @@ class SheetReader:
                 month,
                 this_month,
                 cumulative,
-                None if is_blank(note) else norm_text(note),
+                note,
                 r,
                 self.columns,
                 previous if previous.__class__ in (int, float) else None,
@@ -961,33 +974,76 @@ def _looks_like_figure(value: Any) -> bool:
 # -- marked copies ------------------------------------------------------------------------
 
 
-def write_error_copies(problems: list[Problem], out_dir: Path, lang: str) -> list[Path]:
-    """A copy of each faulty workbook, bad cells filled red with the reason as a comment."""
+@dataclass
+class ErrorCopies:
+    """What ``--errors-out`` wrote: (faulty workbook, its marked copy) for each, and (workbook, why) for
+    each faulty workbook that could not be marked (its problems are listed all the same); the why is
+    empty for a workbook not in the OOXML format (.xls, .ods, .xlsb), which openpyxl cannot write."""
+
+    written: list[tuple[Path, Path]] = field(default_factory=list)
+    unmarked: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def write_error_copies(problems: list[Problem], out_dir: Path, lang: str) -> ErrorCopies:
+    """A copy of each faulty workbook in ``out_dir``, bad cells filled red with the reason as a comment.
+
+    One copy per faulty file, named ``NAME.errors.xlsx``; two faulty files of the same name (``a/月报.xlsx``
+    and ``b/月报.xlsx``) get ``月报.errors.xlsx`` and ``月报-2.errors.xlsx``, each listed with its source.
+    Only OOXML workbooks can be marked (openpyxl); any other, or one openpyxl cannot read or write
+    (Strict OOXML, odd styles), is listed in :attr:`ErrorCopies.unmarked` with the reason, never an error.
+    """
+    by_file: dict[Path, list[Problem]] = {}
+    for p in problems:
+        if p.sheet and p.cell:
+            by_file.setdefault(p.file, []).append(p)
+    out = ErrorCopies()
+    taken: set[str] = set()
+    for path, items in by_file.items():
+        if path.suffix.lower() not in OOXML_SUFFIXES:
+            out.unmarked.append((path, ""))
+            continue
+        dest = out_dir / _free_name(path.stem, taken)
+        try:
+            _write_marked_copy(path, items, dest, lang)
+        except KctrackError:
+            raise  # the folder cannot be written: one message for all
+        except Exception as exc:  # noqa: BLE001 - any failure of openpyxl on a file only costs its copy
+            out.unmarked.append((path, _first_line(exc)))
+            continue
+        out.written.append((path, dest))
+    return out
+
+
+def _free_name(stem: str, taken: set[str]) -> str:
+    """``STEM.errors.xlsx``, or ``STEM-2.errors.xlsx``… when a copy of another file took that name (case
+    folded: Windows and macOS see ``A`` and ``a`` as one name)."""
+    n = 1
+    while (name := f"{stem}.errors.xlsx" if n == 1 else f"{stem}-{n}.errors.xlsx").casefold() in taken:
+        n += 1
+    taken.add(name.casefold())
+    return name
+
+
+def _write_marked_copy(path: Path, items: list[Problem], dest: Path, lang: str) -> None:
+    """Mark the cells of ``items`` in a copy of ``path`` (red fill, the message as a comment) saved as ``dest``."""
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
     red = PatternFill("solid", fgColor="FFC7CE")
-    by_file: dict[Path, list[Problem]] = {}
-    for p in problems:
-        if p.sheet and p.cell:
-            by_file.setdefault(p.file, []).append(p)
-    written = []
-    for path, items in by_file.items():
-        try:
-            wb = load_workbook(path)
-        except Exception:  # a file openpyxl cannot read gets no marked copy; its problems are listed anyway
+    wb = load_workbook(path)
+    for p in items:
+        ws = wb[p.sheet]
+        ws.protection.sheet = False
+        cell = ws[p.cell]
+        if type(cell).__name__ == "MergedCell":
             continue
-        for p in items:
-            ws = wb[p.sheet]
-            ws.protection.sheet = False
-            cell = ws[p.cell]
-            if type(cell).__name__ == "MergedCell":
-                continue
-            cell.fill = red
-            cell.comment = Comment(p.error.render(lang), "kctrack")
-        dest = out_dir / f"{path.stem}.errors.xlsx"
-        with replacing(dest) as tmp:
-            wb.save(tmp)
-        written.append(dest)
-    return written
+        cell.fill = red
+        cell.comment = Comment(p.error.render(lang), "kctrack")
+    with replacing(dest) as tmp:
+        wb.save(tmp)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]

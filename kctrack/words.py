@@ -9,7 +9,9 @@ year-end export (:mod:`kctrack.export`), so that a figure, a state or a header r
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +21,60 @@ from kctrack.i18n import tr
 # count), and the table of `status --by unit` lists at most that many units per target by default (a
 # national plan has 320 cities: 60 targets × 320 units is 16,000 lines, 17 s to lay out).
 SHOW_UNITS = 13
+
+# -- what a terminal would act on rather than show -------------------------------------------------
+#
+# A cell of a return, a file or sheet name, a note or a plan's name can hold characters a terminal
+# obeys instead of printing: ESC starts a sequence that clears the screen, sets the window title or
+# colours (ESC [2J, ESC ]0;…BEL), a carriage return goes back over the line, and the Unicode
+# bidirectional overrides and isolates reorder what follows ("Trojan Source", CVE-2021-42574).
+# Whatever kctrack prints shows them as escapes instead (:func:`printable`).
+
+# C0 controls, DEL, C1 controls (U+009B is a CSI of its own), the bidirectional embeddings, overrides
+# and isolates, and the line and paragraph separators (U+2028, U+2029: a line break to anything that
+# splits lines as Unicode says, Python's ``str.splitlines`` among them).
+UNPRINTABLE_RANGES = ((0x00, 0x1F), (0x7F, 0x9F), (0x2028, 0x2029), (0x202A, 0x202E), (0x2066, 0x2069))
+UNPRINTABLE = "".join(chr(c) for lo, hi in UNPRINTABLE_RANGES for c in range(lo, hi + 1))
+C0 = UNPRINTABLE[:0x20]  # U+0000–U+001F
+_NAMED_ESCAPES = {"\t": r"\t", "\n": r"\n", "\r": r"\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    c = match.group()
+    named = _NAMED_ESCAPES.get(c)
+    if named is not None:
+        return named
+    return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+
+
+@functools.cache
+def unprintable_re(keep: str = "") -> re.Pattern[str]:
+    """A pattern matching one of the characters :func:`printable` escapes (:data:`UNPRINTABLE`), but for
+    those of ``keep``."""
+    return re.compile("[" + re.escape("".join(c for c in UNPRINTABLE if c not in keep)) + "]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    r"""``text`` as it may reach a terminal, or a file read by people: every character a terminal would
+    act on rather than show is written as a visible escape, the way Python writes it in a string.
+
+    Escaped: the C0 controls (U+0000–U+001F), DEL (U+007F), the C1 controls (U+0080–U+009F), the
+    bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the line and
+    paragraph separators (U+2028, U+2029).  A tab, a newline and a carriage return become ``\t``,
+    ``\n``, ``\r``; another one below U+0100 ``\xNN``; the rest ``\uNNNN`` (lower-case hex), so
+    ``12<ESC>]0;pwned<BEL>`` reads ``12\x1b]0;pwned\x07`` and a message stays on one line.
+
+    ``keep``: characters to leave as they are where the output has a use for them (CSV keeps a
+    newline and a tab inside a quoted field: ``keep="\n\t"``).
+
+    Everything else stays, a backslash too: the result is for reading, not for parsing back (the
+    JSON carries the exact text), and escaping twice changes nothing (``printable(printable(s)) ==
+    printable(s)``), so a line built from escaped parts may be escaped again.  Normal text comes
+    back as it is, at the cost of one ``str.isprintable``.
+    """
+    if text.isprintable():  # none of the characters above is printable: the usual case ends here
+        return text
+    return unprintable_re(keep).sub(_escape, text)
 
 
 def fmt(x: float | None) -> str:
@@ -71,27 +127,52 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+CSV_KEEP = "\n\t"  # legitimate inside a quoted CSV field: a note typed on two lines stays so in a spreadsheet
+
+
+def _csv_cell(value: Any) -> Any:
+    """A CSV cell: text with its control characters escaped (:func:`printable`, but for a newline and a
+    tab), then made safe from formulas (:func:`safe_cell`)."""
+    if isinstance(value, str):
+        return safe_cell(printable(value, CSV_KEEP))
+    return value
+
+
 def to_csv(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """CSV whose cells can never run as formulas in a spreadsheet (no byte-order mark: the caller
-    adds it where the CSV goes to a file)."""
+    r"""CSV whose cells can never run as formulas in a spreadsheet nor act on a terminal (no byte-order
+    mark: the caller adds it where the CSV goes to a file).
+
+    A newline or a tab inside a cell stays (the csv module quotes the field: legitimate CSV, and a note
+    typed on two lines reads so in a spreadsheet); every other control character, a carriage return
+    included (it would go back over the line on a terminal), is escaped by :func:`printable`:
+    ``\x1b``, ``\r``, ``\u202e``.
+    """
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(head)
+    w.writerow([_csv_cell(c) for c in head])
     for row in rows:
-        w.writerow([safe_cell(c) for c in row])
+        w.writerow([_csv_cell(c) for c in row])
     return out.getvalue()
 
 
+MD_KEEP = "\n\t"  # to_markdown makes a newline a space itself; a tab is white space to Markdown
+
+
 def to_markdown(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A Markdown table: figures as :func:`fmt` writes them, ``|`` escaped, a cell on one line."""
+    r"""A Markdown table: figures as :func:`fmt` writes them, ``|`` escaped, a cell on one line.
+
+    A newline inside a cell becomes a space (a line break would end the table's row); a tab stays;
+    every other control character, a carriage return included, is escaped by :func:`printable`:
+    ``\x1b``, ``\r``, ``\u202e``.
+    """
 
     def cell(v: Any) -> str:
         if v is None:
             return ""
         if isinstance(v, float | int) and not isinstance(v, bool):
             return fmt(v)
-        return str(v).replace("|", "\\|").replace("\n", " ")
+        return printable(str(v), MD_KEEP).replace("\n", " ").replace("|", "\\|")
 
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    lines = ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"

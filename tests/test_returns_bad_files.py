@@ -23,6 +23,7 @@ from returns_helpers import (
     template,
 )
 
+import kctrack.env
 import kctrack.excel
 from kctrack.i18n import tr
 
@@ -155,12 +156,12 @@ def test_zip_bomb_by_compression_ratio(rdb: Db, tmp_path: Path, good: Path) -> N
 
 
 def test_uncompressed_size_over_the_limit(rdb: Db, tmp_path: Path, good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kctrack.excel, "MAX_UNCOMPRESSED_BYTES", 1024)
+    monkeypatch.setattr(kctrack.env, "max_uncompressed_bytes", lambda environ=None: 1024)
     _refused(rdb, good, "xl_bomb", mb=0)
 
 
 def test_file_size_over_the_limit(rdb: Db, good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kctrack.excel, "MAX_FILE_BYTES", 1024)
+    monkeypatch.setattr(kctrack.env, "max_file_bytes", lambda environ=None: 1024)
     _refused(rdb, good, "xl_too_big", mb=0)
 
 

@@ -172,7 +172,7 @@ def test_errors_out_writes_a_marked_copy(rdb: Db, tmp_path: Path) -> None:
     assert result.exit_code == 1
     copy = out / "苏州-2020-06.errors.xlsx"
     assert [p.name for p in out.iterdir()] == [copy.name]
-    assert tr("imp_error_copies", "zh", paths=copy) in result.stderr
+    assert tr("imp_error_copy", "zh", source=path, copy=copy) in result.stderr
     assert path.read_bytes() == original  # the unit's own file is untouched
     ws = openpyxl.load_workbook(copy)[SHEET]
     assert ws["E6"].comment.text == tr("num_not_number", "zh", value="abc")
