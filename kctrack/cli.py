@@ -21,7 +21,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperGroup
 
-from kctrack import journal, service, words
+from kctrack import env, journal, service, words
 from kctrack.entry import lang_of as _lang_of
 from kctrack.errors import KctrackError, UsageError
 from kctrack.i18n import lang_from_env, tr
@@ -255,6 +255,8 @@ def _usage_error(exc: Any, lang: str) -> str:
         return str(exc.format_message())  # plain `kctrack`: the help itself
     param = getattr(exc, "param", None)
     name = "" if param is None else " / ".join(param.opts) if param.param_type_name == "option" else param.name
+    if param is not None and _from_environment(getattr(exc, "ctx", None), param):
+        name = f"{param.envvar} ({name})"  # the value came from the environment: name the variable first
     detail = str(getattr(exc, "message", "") or "").removeprefix("Value error, ")
     if kind == "NoSuchOption":
         possible = sorted(exc.possibilities or [])
@@ -280,6 +282,14 @@ def _usage_error(exc: Any, lang: str) -> str:
     else:
         text = tr("cli_usage_error", lang, detail=exc.format_message())
     return _with_usage(text, getattr(exc, "ctx", None), lang)
+
+
+def _from_environment(ctx: Any, param: Any) -> bool:
+    """Whether a parameter's value was read from its environment variable (KCTRACK_LANG for --lang)."""
+    try:
+        return ctx is not None and getattr(ctx.get_parameter_source(param.name), "name", "") == "ENVIRONMENT"
+    except (AttributeError, KeyError):
+        return False
 
 
 def _with_usage(text: str, ctx: Any, lang: str) -> str:
@@ -389,6 +399,7 @@ def _global(
     no_color: Annotated[bool, typer.Option("--no-color", help="不使用颜色 / no colour")] = False,
 ) -> None:
     ctx.obj = Settings(db=db, lang=lang.value, no_color=no_color)
+    env.check_all()  # KCTRACK_USER, KCTRACK_BUSY_TIMEOUT…: a bad one stops every command before it begins
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -409,8 +420,22 @@ def handled(fn: F) -> F:
             if isinstance(exc.__cause__, KeyboardInterrupt):
                 raise KeyboardInterrupt from None
             raise
+        except BrokenPipeError:  # `kctrack status | head`: the reader has what it wanted and left
+            raise typer.Exit(code=_reader_gone()) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+READER_GONE = 141  # 128 + SIGPIPE: what a shell reports for `yes | head`'s writer
+
+
+def _reader_gone() -> int:
+    """The reader of stdout has closed the pipe: say nothing more there (Python would complain at exit
+    when it flushes what is left), exit code :data:`READER_GONE`."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return READER_GONE
 
 
 def notify(s: Settings, notices: list[tuple[str, dict[str, Any]]]) -> None:
@@ -837,21 +862,49 @@ def history(
 
     Example: kctrack history --target TECH_MANAGER_TEAMS --format json
     """
-    s = settings(ctx)
-    plan, batches, total = service.history(
-        s.db, target, unit, records=format is not TableFormat.table, newest=row_limit(limit, format)
-    )
+    import textwrap
+    from collections.abc import Iterator
+
     from kctrack import render
 
-    show(
-        s,
-        format,
-        table=lambda c: render.history_table(c, plan, batches, s.lang),
-        doc=lambda: render.history_json(plan, batches, total),
-        flat=lambda: render.history_flat(plan, batches, s.lang),
-    )
-    if len(batches) < total:
-        typer.echo(tr("history_limited", s.lang, shown=f"{len(batches):,}", total=f"{total:,}"), err=True)
+    s = settings(ctx)
+    streamed = format is not TableFormat.table  # csv, json and md are written a batch at a time
+    with service.history(s.db, target, unit, records=streamed, newest=row_limit(limit, format)) as (plan, found, total):
+        shown = 0
+
+        def pieces() -> Iterator[str]:
+            """The text of the format a batch at a time: together, what words.to_csv or to_markdown, or
+            render.dump_json, write of the whole list (each is given one batch at a time)."""
+            nonlocal shown
+            if format is TableFormat.json:
+                whole = render.dump_json(render.history_json(plan, [], total))  # ends "batches": []\n}
+                yield whole.removesuffix("]\n}")
+                for b in found:
+                    shown += 1
+                    text = textwrap.indent(render.dump_json(render.history_json(plan, [b])["batches"][0]), "    ")
+                    yield ("\n" if shown == 1 else ",\n") + text
+                yield "\n  ]\n}\n" if shown else "]\n}\n"
+                return
+            to_text = words.to_csv if format is TableFormat.csv else words.to_markdown
+            top = to_text(render.history_flat(plan, [], s.lang)[0], [])  # the header
+            yield top
+            for b in found:
+                shown += 1
+                yield to_text(*render.history_flat(plan, [b], s.lang)).removeprefix(top)
+
+        if not streamed:
+            batches = list(found)
+            shown = len(batches)
+            render.history_table(console(s), plan, batches, s.lang)
+        elif format is TableFormat.csv and stdout_is_file():  # the byte-order mark once, as emit_csv writes it
+            for i, piece in enumerate(pieces()):
+                sys.stdout.buffer.write(piece.encode(service.CSV_FILE_ENCODING if i == 0 else "utf-8"))
+        else:
+            for piece in pieces():
+                sys.stdout.write(piece)
+        sys.stdout.flush()
+    if shown < total:
+        typer.echo(tr("history_limited", s.lang, shown=f"{shown:,}", total=f"{total:,}"), err=True)
 
 
 @app.command()
@@ -1079,6 +1132,23 @@ def db_backup(
     s = settings(ctx)
     dest = service.backup(s.db, path)
     typer.echo(tr("backup_written", s.lang, path=dest))
+
+
+@db_app.command("upgrade")
+@handled
+def db_upgrade(ctx: typer.Context) -> None:
+    """把数据库结构升级到本程序的版本（SQLite 先自动备份）；只读的命令从不升级。
+
+    Upgrade the database schema to this kctrack's (a SQLite database is
+    backed up first); commands that only read never upgrade.
+
+    Example: kctrack db upgrade
+    """
+    s = settings(ctx)
+    head, notices = service.upgrade(s.db)
+    notify(s, notices)
+    if not notices:
+        typer.echo(tr("db_upgrade_done", s.lang, head=head))
 
 
 @db_app.command("check")

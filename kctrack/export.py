@@ -879,6 +879,7 @@ def sources_sheet(book: Book, data: ExportData) -> None:
     book.list_header(
         ws, r, ["batch", "created", "operator", "kind", "source", "unit", "month", "records", "received", "reason"]
     )
+    cut: list[str] = []  # the notes and reasons too long for a cell, each cut (and marked) by fit_cell
     for b in data.batches:
         r += 1
         vals = [
@@ -891,7 +892,7 @@ def sources_sheet(book: Book, data: ExportData) -> None:
             b.month or "",
             b.count,
             b.received or "",
-            getattr(b, "reason", None) or "",
+            fit_cell(getattr(b, "reason", None) or "", cut, lang),
         ]
         for c, v in enumerate(vals, start=1):
             book.put(ws, r, c, v, fit=c == 6)
@@ -907,11 +908,34 @@ def sources_sheet(book: Book, data: ExportData) -> None:
         for b, rec in noted:
             r += 1
             source = b.source + (f"!{b.sheet}" if b.sheet else "") + (f"!{rec['cell']}" if rec.get("cell") else "")
-            vals = [b.id, rec["target"], plan.unit_name(rec["unit"], lang), rec["month"], source, rec["note"]]
+            note = fit_cell(rec["note"], cut, lang)
+            vals = [b.id, rec["target"], plan.unit_name(rec["unit"], lang), rec["month"], source, note]
             for c, v in enumerate(vals, start=1):
                 book.put(ws, r, c, v)
+    if cut:
+        r += 1
+        book.line(ws, r, tr("xp_notes_cut", lang, n=len(cut), max=f"{EXCEL_CELL_CHARS:,}"), bold=True)
     for c, w in enumerate((8, 26, 12, 8, 40, 14, 10, 8, 10, 30), start=1):
         book.col_width[(ws.name, c)] = max(book.col_width.get((ws.name, c), 0), w)
+
+
+EXCEL_CELL_CHARS = 32_767
+"""The most text an Excel cell holds, in UTF-16 code units as Excel counts them.  XlsxWriter cuts a
+longer string to it without a word; :func:`fit_cell` cuts it itself and says so.  What a user gives is
+far shorter (:data:`kctrack.parse.NOTE_MAX_CHARS`): only a database written before that bound holds
+longer notes."""
+
+
+def fit_cell(text: str, cut: list[str], lang: str) -> str:
+    """A text as a cell can hold it: whole, or cut with a marker at its end saying how long it was and
+    where it is whole (``kctrack history --format json``); a text cut is added to ``cut``."""
+    units = text.encode("utf-16-le")
+    if len(units) <= 2 * EXCEL_CELL_CHARS:
+        return text
+    cut.append(text)
+    marker = tr("xp_note_cut", lang, n=f"{len(text):,}", max=f"{EXCEL_CELL_CHARS:,}")
+    room = 2 * (EXCEL_CELL_CHARS - len(marker.encode("utf-16-le")) // 2)
+    return units[:room].decode("utf-16-le", errors="ignore") + marker  # a split surrogate pair is dropped
 
 
 def text_width(text: str) -> int:

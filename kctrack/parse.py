@@ -38,6 +38,9 @@ from kctrack.errors import DataError
 # -- limits -------------------------------------------------------------------------------------
 
 MAX_FIGURE: float = 1e12
+# The longest note or reason a person gives (a return's 备注, record --note, any --reason): a sentence
+# or a paragraph, as the form says (备注（500 字以内）); far below a workbook cell's 32,767 characters.
+NOTE_MAX_CHARS = 500
 # A figure above this many times the whole target is refused as a typing or magnitude error (0.15亿
 # teams against a target of 200); one merely above a unit's quota is a warning (kctrack.service).
 IMPLAUSIBLE_FACTOR = 100

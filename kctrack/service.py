@@ -6,26 +6,38 @@ write, and raise :class:`~kctrack.errors.KctrackError` for anything wrong.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kctrack import store
 from kctrack.clock import local_time
 from kctrack.errors import DataError, UsageError
 from kctrack.files import replacing
-from kctrack.parse import IMPLAUSIBLE_FACTOR, exact, parse_done, parse_month, parse_number
+from kctrack.parse import IMPLAUSIBLE_FACTOR, NOTE_MAX_CHARS, exact, parse_done, parse_month, parse_number
 from kctrack.plan import Bilingual, Milestone, Plan, Target
 from kctrack.schedule import clip_month
 from kctrack.series import TOLERANCE
 from kctrack.status import Report, compute
 
+if TYPE_CHECKING:
+    from kctrack.returns import ErrorCopies
+
 
 def plan_of(conn: store.Connection) -> Plan:
     return Plan.from_json(store.current_plan_json(conn))
+
+
+def check_free_text(option: str, text: str | None) -> str | None:
+    """A note or reason given on the command line (``--note``, ``--reason``), unchanged when it is within
+    :data:`kctrack.parse.NOTE_MAX_CHARS` characters; DataError ``text_too_long`` naming the option otherwise."""
+    if text is not None and len(text) > NOTE_MAX_CHARS:
+        raise DataError("text_too_long", where=option, n=f"{len(text):,}", max=NOTE_MAX_CHARS)
+    return text
 
 
 def check_month(text: str, plan: Plan, option: str = "--month") -> str:
@@ -112,7 +124,7 @@ class StatusResult:
 
 def status(db: str | None, as_of: str | None = None, unit: str | None = None, breakdown: bool = True) -> StatusResult:
     """Where every target stands; ``breakdown=False`` skips the split by unit (the table by task needs none)."""
-    opened = store.open_db(db)
+    opened = store.open_db(db, write=False)
     conn = opened.conn
     try:
         plan = plan_of(conn)
@@ -172,7 +184,7 @@ def targets(db: str | None, plan_path: str | None = None) -> Plan:
         from kctrack.resources import default_plan
 
         return load_plan(plan_path or default_plan())
-    opened = store.open_db(db)
+    opened = store.open_db(db, write=False)
     try:
         return plan_of(opened.conn)
     finally:
@@ -239,7 +251,12 @@ def record(
     same note or none given) is left as it is: nothing is written, no batch is
     made, no reason is needed for a locked month, and ``batch`` is None, as an
     import leaves an unchanged figure unchanged.
+
+    A note or reason longer than :data:`kctrack.parse.NOTE_MAX_CHARS` is refused
+    (DataError naming the option) before the database is opened.
     """
+    check_free_text("--note", note)
+    check_free_text("--reason", reason)
     opened = store.open_db(db)
     conn = opened.conn
     try:
@@ -465,7 +482,7 @@ def template(
     # column H: each unit's cumulative figures to the end of the month before, when there is a database to ask
     previous: dict[str, dict[str, float]] = {}
     if m is not None and _has_database(db):
-        conn = store.open_db(db).conn
+        conn = store.open_db(db, write=False).conn
         try:
             previous = {u: store.cumulative_before(conn, u, m) for _, u in files}
         finally:
@@ -519,7 +536,7 @@ class ImportResult:
     batches: list[int] = field(default_factory=list)
     run: int | None = None
     nil: int = 0  # nil returns among those written
-    error_copies: list[Path] = field(default_factory=list)
+    error_copies: ErrorCopies | None = None  # what --errors-out wrote
     dry_run: bool = False
     strict: bool = False
     plan: Plan | None = None
@@ -563,6 +580,7 @@ def import_returns(
     inside the write transaction, so that two analysts importing at once
     cannot both pass the checks.
     """
+    check_free_text("--reason", reason)
     from kctrack.returns import Options, read_returns, write_error_copies
 
     opened = store.open_db(db)
@@ -872,23 +890,32 @@ def _received(text: str | None) -> str:
 # -- history, undo, explain ------------------------------------------------------------------
 
 
+@contextlib.contextmanager
 def history(
     db: str | None, target: str | None, unit: str | None, records: bool = True, newest: int | None = None
-) -> tuple[Plan, list[store.BatchInfo], int]:
-    """The batches (the ``newest`` so many, or all) and how many there are in all.
+) -> Iterator[tuple[Plan, Iterable[store.BatchInfo], int]]:
+    """The batches (the ``newest`` so many, or all), oldest first, and how many there are in all, for as
+    long as the ``with`` lasts; both from one snapshot of the database.
 
-    ``records=False`` attaches only what a table of batches shows (their counts).
+    With ``records`` every record is attached and the batches are read as they are iterated
+    (:func:`kctrack.store.stream_batches`): memory stays bounded however long the history.  Without,
+    a list of what a table of batches shows (their counts).
     """
-    opened = store.open_db(db)
+    opened = store.open_db(db, write=False)
+    conn = opened.conn
     try:
-        plan = plan_of(opened.conn)
+        plan = plan_of(conn)
         code = plan.resolve_code(target).code if target else None
         unit_code = plan.resolve_unit(unit) if unit else None
-        batches = store.batches(opened.conn, code, unit_code, records="all" if records else "unplaced", newest=newest)
-        total = len(batches) if newest is None else store.count_batches(opened.conn, code, unit_code)
-        return plan, batches, total
+        with store.snapshot(conn):
+            total = store.count_batches(conn, code, unit_code)
+            if not records:
+                yield plan, store.batches(conn, code, unit_code, records="unplaced", newest=newest), total
+                return
+            with store.stream_batches(conn, code, unit_code, newest=newest) as batches:
+                yield plan, batches, total
     finally:
-        opened.conn.close()
+        conn.close()
 
 
 @dataclass
@@ -915,6 +942,7 @@ def undo(
     ``dry_run`` the undo is carried out and rolled back: the result says what
     it would do.
     """
+    check_free_text("--reason", reason)
     if (batch_id is None) == (run is None):
         raise UsageError("undo_batch_or_run", where="BATCH")
     opened = store.open_db(db)
@@ -984,7 +1012,7 @@ class Explanation:
 
 def explain(db: str | None, code: str, unit: str | None, as_of: str | None, limit: int | None = None) -> Explanation:
     """Every record behind a figure (the first ``limit`` of them); the total counts them all."""
-    opened = store.open_db(db)
+    opened = store.open_db(db, write=False)
     try:
         plan = plan_of(opened.conn)
         item = plan.resolve_code(code)
@@ -1012,7 +1040,7 @@ RETURNS_DUE_AFTER_END = 1  # a month's return is due in the next month, so the p
 
 
 def returns_grid(db: str | None, as_of: str | None) -> Grid:
-    opened = store.open_db(db)
+    opened = store.open_db(db, write=False)
     try:
         plan = plan_of(opened.conn)
         # the last returns (December's) fall due the month after the plan's end: the grid may go there
@@ -1077,7 +1105,7 @@ def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: 
     fmt = fmt or {".xlsx": "xlsx", ".md": "md", ".csv": "csv", ".json": "json"}.get(out.suffix.lower())
     if fmt is None:
         raise UsageError("xp_bad_format", where=str(out))
-    opened = store.open_db(db)
+    opened = store.open_db(db, write=False)
     conn = opened.conn
     try:
         plan = plan_of(conn)
@@ -1113,6 +1141,7 @@ def check_locks(conn: store.Connection, months: set[str], reason: str | None) ->
 
 def lock(db: str | None, month_text: str, unlock: bool, reason: str | None) -> tuple[str, bool]:
     """Lock or unlock a month; returns (month, whether anything changed)."""
+    check_free_text("--reason", reason)
     opened = store.open_db(db)
     conn = opened.conn
     try:
@@ -1130,15 +1159,23 @@ def lock(db: str | None, month_text: str, unlock: bool, reason: str | None) -> t
 
 def locks(db: str | None) -> list[store.LockInfo]:
     """The months locked now, in month order: when, by whom and why each was locked."""
-    opened = store.open_db(db)
+    opened = store.open_db(db, write=False)
     try:
         return store.locks(opened.conn)
     finally:
         opened.conn.close()
 
 
-def backup(db: str | None, dest: Path | None) -> Path:
+def upgrade(db: str | None) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
+    """Bring the database to the schema this kctrack expects (a SQLite one is backed up first); returns
+    (the schema now, the notices saying what was done: none when it was current already)."""
     opened = store.open_db(db)
+    opened.conn.close()
+    return store.SCHEMA_HEAD, opened.notices
+
+
+def backup(db: str | None, dest: Path | None) -> Path:
+    opened = store.open_db(db, write=False)
     try:
         return store.backup(opened.conn, dest)
     finally:
@@ -1159,7 +1196,7 @@ class CheckResult:
 def check(db: str | None) -> CheckResult:
     """Integrity and schema version, without upgrading anything."""
     loc = store.locate(db)
-    conn = store.connect(loc)
+    conn = store.connect(loc, read_only=True)
     try:
         version = store.schema_version(conn)
         integrity = store.integrity_check(conn)

@@ -12,6 +12,7 @@ SQL is written once with ``:name`` parameters and works on both databases.
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import hashlib
 import os
@@ -23,14 +24,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kctrack import journal
-from kctrack.errors import DatabaseError, UsageError
+from kctrack import env, journal
+from kctrack.errors import DatabaseError, KctrackError, UsageError
 
 # The migrations in order; the last is the schema this code expects.  A test
 # checks this list against the scripts in migrations/versions.
 SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
-BUSY_TIMEOUT_S = float(os.environ.get("KCTRACK_BUSY_TIMEOUT", "30"))
 DEFAULT_DB = "kctrack.db"
 
 
@@ -39,7 +39,8 @@ def now() -> str:
 
 
 def operator() -> str:
-    user = os.environ.get("KCTRACK_USER")
+    """Who makes a change: ``KCTRACK_USER`` (checked by :func:`kctrack.env.user`), else the OS user."""
+    user = env.user()
     if user:
         return user
     try:
@@ -57,34 +58,96 @@ def sha256_bytes(data: bytes) -> str:
 
 @dataclass(frozen=True)
 class Location:
-    """A database: a SQLite file or a PostgreSQL URL."""
+    """A database: a SQLite file or a PostgreSQL URL.
+
+    ``secrets``: every password the URL carries (in its user part or its query, as written and
+    percent-decoded), scrubbed from any driver message before it is shown (:func:`scrub`).
+    """
 
     dialect: str  # sqlite | postgresql
     url: str  # a SQLAlchemy URL, for Alembic
     path: Path | None = None
+    shown: str = ""  # the URL as it may be printed: its passwords masked
+    secrets: tuple[str, ...] = ()
 
     @property
     def display(self) -> str:
         """The location as it may be printed: never with its password."""
-        if self.path is not None:
-            return str(self.path)
-        return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", self.url)
+        return str(self.path) if self.path is not None else self.shown
 
 
 def locate(db: str | None = None) -> Location:
-    """The database named by ``--db``, else ``KCTRACK_DB``, else ``kctrack.db`` here."""
+    """The database named by ``--db``, else ``KCTRACK_DB``, else ``kctrack.db`` here.
+
+    Raises UsageError ``db_url_unsupported`` for a URL of another database, and ``db_conninfo`` for a
+    libpq ``key=value`` string (``host=… password=…``), which would otherwise be taken for a file name;
+    both shown with their passwords masked.
+    """
     db = db or os.environ.get("KCTRACK_DB") or DEFAULT_DB
+    if "\0" in db:
+        raise UsageError("db_bad_path", url=db.replace("\0", "\\0"))
     if db.startswith("sqlite:///"):
         path = Path(db[len("sqlite:///") :])
     elif db.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
         url = "postgresql+psycopg://" + db.split("://", 1)[1]
-        return Location("postgresql", url)
+        shown, secrets = mask_url(url)
+        return Location("postgresql", url, shown=shown, secrets=secrets)
     elif "://" in db:
-        raise UsageError("db_url_unsupported", url=re.sub(r":[^:@/]*@", ":***@", db))
+        raise UsageError("db_url_unsupported", url=mask_url(db)[0])
+    elif _CONNINFO_SECRET.search(db):
+        raise UsageError("db_conninfo", url=_CONNINFO_SECRET.sub(r"\1***", db))
     else:
         path = Path(db)
     path = path.expanduser().resolve()
     return Location("sqlite", f"sqlite:///{path}", path)
+
+
+_CONNINFO_SECRET = re.compile(r"\b((?:ssl)?password\s*=\s*)('[^']*'|\S*)", re.IGNORECASE)
+_SECRET_KEYS = ("password", "sslpassword")
+
+
+def mask_url(url: str) -> tuple[str, tuple[str, ...]]:
+    """(the URL as it may be printed, the secrets it carries), by SQLAlchemy's URL parser.
+
+    The password of the user part is masked by ``render_as_string(hide_password=True)``, and the query
+    parameters that carry one (``?password=…``, ``?sslpassword=…``) as ``***``.  The secrets are given
+    as written and percent-decoded.  A URL the parser cannot read is shown as its scheme only.
+    """
+    from urllib.parse import unquote
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return url.split("://", 1)[0] + "://***", tuple(_raw_secrets(url))
+    found = [str(parsed.password)] if parsed.password else []
+    masked = {}
+    for key, value in parsed.query.items():
+        if key.lower() in _SECRET_KEYS:
+            found.extend([value] if isinstance(value, str) else value)
+            masked[key] = "***"
+    if masked:
+        parsed = parsed.update_query_dict(masked)
+    secrets = {secret for secret in found if secret}
+    secrets |= {unquote(secret) for secret in secrets} | set(_raw_secrets(url))
+    shown = parsed.render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
+    return shown, tuple(sorted(secrets, key=len, reverse=True))
+
+
+def _raw_secrets(url: str) -> list[str]:
+    """The password of a URL's user part as written (``scheme://user:PASSWORD@host``), if it has one."""
+    match = re.match(r"[^:/]+://[^/@]*?:([^/]*)@", url)
+    return [match.group(1)] if match and match.group(1) else []
+
+
+def scrub(text: str, loc: Location) -> str:
+    """A driver's message with every secret of ``loc`` masked, and its URL shown masked."""
+    text = text.replace(loc.url, loc.display)
+    for secret in loc.secrets:
+        text = text.replace(secret, "***")
+    return text
 
 
 # -- connections ------------------------------------------------------------------
@@ -212,33 +275,149 @@ class Connection:
 # statements that change the database (a transaction with none commits nothing worth telling)
 _WRITES = ("INSERT", "UPDATE", "DELETE")
 
-# PostgreSQL: lock_not_available, deadlock_detected, serialization_failure
+# -- what went wrong --------------------------------------------------------------------
+# The one place that turns a driver's error (sqlite3, psycopg, SQLAlchemy's wrapping of either during a
+# migration) or an OSError of the database's file into its cause, each with its own message.
+
+BUSY, READ_ONLY, DISK_FULL, CORRUPT, CANNOT_OPEN, IO = "busy", "read_only", "disk_full", "corrupt", "cannot_open", "io"
+_CAUSE_KEYS = {
+    BUSY: "db_busy",
+    READ_ONLY: "db_read_only",
+    DISK_FULL: "db_disk_full",
+    CORRUPT: "db_not_sqlite",
+    CANNOT_OPEN: "db_cannot_open",
+    IO: "db_io_error",
+}
+# SQLite's primary result codes (https://sqlite.org/rescode.html), by the name Python gives them
+_SQLITE_CAUSES = {
+    "BUSY": BUSY,
+    "LOCKED": BUSY,
+    "READONLY": READ_ONLY,
+    "PERM": READ_ONLY,
+    "FULL": DISK_FULL,
+    "CORRUPT": CORRUPT,
+    "NOTADB": CORRUPT,
+    "CANTOPEN": CANNOT_OPEN,
+    "IOERR": IO,
+}
+# PostgreSQL SQLSTATEs (https://www.postgresql.org/docs/15/errcodes-appendix.html):
+# lock_not_available, deadlock_detected, serialization_failure
 _PG_BUSY = ("55P03", "40P01", "40001")
+_PG_CAUSES = {"25006": READ_ONLY, "53100": DISK_FULL, "XX001": CORRUPT, "XX002": CORRUPT}
+_OS_CAUSES = {
+    errno.ENOSPC: DISK_FULL,
+    errno.EDQUOT: DISK_FULL,
+    errno.EROFS: READ_ONLY,
+    errno.EACCES: READ_ONLY,
+    errno.EPERM: READ_ONLY,
+}
+
+
+def cause_of(exc: BaseException) -> str | None:
+    """What a database error means: :data:`BUSY`, :data:`READ_ONLY`, :data:`DISK_FULL`, :data:`CORRUPT`,
+    :data:`CANNOT_OPEN`, :data:`IO`, or None when it is none of these.
+
+    By the driver's own code where it gives one (``sqlite_errorname`` such as ``SQLITE_READONLY_DBMOVED``,
+    psycopg's ``sqlstate``, an OSError's ``errno``), else by SQLite's fixed message texts.
+    """
+    orig = getattr(exc, "orig", None)  # SQLAlchemy wraps the driver's error
+    if isinstance(orig, BaseException) and orig is not exc:
+        return cause_of(orig)
+    if isinstance(exc, OSError):
+        return _OS_CAUSES.get(exc.errno or 0, IO)
+    name = getattr(exc, "sqlite_errorname", None)
+    if isinstance(name, str) and name.startswith("SQLITE_"):
+        found = _SQLITE_CAUSES.get(name.split("_")[1])
+        if found is not None:
+            return found
+    state = getattr(exc, "sqlstate", None)
+    if isinstance(state, str):
+        if state in _PG_BUSY:
+            return BUSY
+        if state in _PG_CAUSES:
+            return _PG_CAUSES[state]
+        if state[:2] in ("08", "28", "3D"):  # connection, authorisation, no such database
+            return CANNOT_OPEN
+    text = str(exc)
+    for needle, found in _TEXT_CAUSES:
+        if needle in text:
+            return found
+    return None
+
+
+_TEXT_CAUSES = (
+    ("database or disk is full", DISK_FULL),
+    ("readonly database", READ_ONLY),
+    ("locked", BUSY),
+    ("busy", BUSY),
+    ("could not obtain lock", BUSY),
+    ("file is not a database", CORRUPT),
+    ("malformed", CORRUPT),
+    ("unable to open database", CANNOT_OPEN),
+    ("disk I/O error", IO),
+)
+
+
+def database_error(exc: BaseException, where: Location | str) -> KctrackError:
+    """The one message for a database error: a :class:`DatabaseError` keyed by its cause
+    (:func:`cause_of`), placed at the database (or the file named by ``where``), the driver's own first
+    line given as the reason with every secret scrubbed (:func:`scrub`).  An error of no known cause is
+    ``db_error`` with that reason: never a traceback."""
+    loc = where if isinstance(where, Location) else None
+    shown = loc.display if loc is not None else str(where)
+    text = str(exc).strip() or type(exc).__name__
+    reason = text.splitlines()[0][:300]
+    if loc is not None:
+        reason = scrub(reason, loc)
+    cause = cause_of(exc)
+    if cause in (IO, CANNOT_OPEN) and loc is not None and loc.path is not None and _disk_full(loc.path.parent):
+        cause = DISK_FULL  # SQLite says "disk I/O error" when the disk has no room for its journal files
+    if cause == BUSY:
+        return DatabaseError("db_busy", where=shown, seconds=f"{env.busy_timeout():g}")
+    return DatabaseError(_CAUSE_KEYS.get(cause or "", "db_error"), where=shown, reason=reason)
+
+
+def _disk_full(folder: Path) -> bool:
+    """Whether the file system of ``folder`` has less room left than SQLite needs for its journal files."""
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 256 * 1024
 
 
 def _db_error(exc: Exception, loc: Location) -> Exception:
-    text = str(exc)
-    busy = getattr(exc, "sqlstate", None) in _PG_BUSY
-    if busy or "locked" in text or "busy" in text or "could not obtain lock" in text:
-        return DatabaseError("db_busy", where=loc.display, seconds=f"{BUSY_TIMEOUT_S:g}")
-    if "file is not a database" in text or "malformed" in text:
-        return DatabaseError("db_not_sqlite", where=loc.display)
-    return exc
+    """An error met while running SQL, as :func:`database_error` says it."""
+    return exc if isinstance(exc, KctrackError) else database_error(exc, loc)
 
 
-def connect(loc: Location, *, create: bool = False) -> Connection:
-    """Open a connection; a SQLite file is created only when ``create`` is set."""
+def connect(loc: Location, *, create: bool = False, read_only: bool = False) -> Connection:
+    """Open a connection; a SQLite file is created only when ``create`` is set.
+
+    ``read_only`` (SQLite): a database on a read-only disk, or a file this user may not write, is opened
+    as immutable so that it can still be read, unless its write-ahead log holds changes not yet merged
+    (reading without them would show old figures): then ``db_read_only_wal`` says to copy it elsewhere.
+    Raises DatabaseError: ``db_missing``, ``db_cannot_open``, ``db_read_only``…
+    """
+    timeout = env.busy_timeout()
     if loc.dialect == "sqlite":
         assert loc.path is not None
         if not create and not loc.path.exists():
             raise DatabaseError("db_missing", where=loc.display)
-        if create:
-            loc.path.parent.mkdir(parents=True, exist_ok=True)
+        if loc.path.is_dir():
+            raise DatabaseError("db_cannot_open", where=loc.display, reason=os.strerror(errno.EISDIR))
+        if not read_only and loc.path.exists() and (reason := _unwritable(loc.path)):
+            raise DatabaseError("db_read_only", where=loc.display, reason=reason)
         try:
-            raw: Any = sqlite3.connect(loc.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+            if create:
+                loc.path.parent.mkdir(parents=True, exist_ok=True)
+            raw: Any = sqlite3.connect(loc.path, isolation_level=None, timeout=timeout)
             raw.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.Error as exc:
-            raise DatabaseError("db_cannot_open", where=loc.display, reason=str(exc)) from None
+            if read_only and _unwritable(loc.path):
+                raw.close()
+                raw = _immutable(loc)
+        except (OSError, sqlite3.Error) as exc:
+            raise database_error(exc, loc) from None
         return Connection(loc, raw)
     try:
         import psycopg
@@ -247,32 +426,65 @@ def connect(loc: Location, *, create: bool = False) -> Connection:
     conninfo = "postgresql://" + loc.url.split("://", 1)[1]
     try:
         raw = psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
-        raw.execute(f"SET lock_timeout = '{int(BUSY_TIMEOUT_S * 1000)}ms'")
+        raw.execute(f"SET lock_timeout = '{int(timeout * 1000)}ms'")
     except psycopg.Error as exc:
-        reason = str(exc).replace(loc.url, loc.display).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DatabaseError("db_cannot_open", where=loc.display, reason=reason) from None
+        error = database_error(exc, loc)
+        if error.key == "db_error":  # psycopg's other errors here are all a failure to connect
+            error = DatabaseError("db_cannot_open", where=loc.display, **error.params)
+        raise error from None
     return Connection(loc, raw)
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why this user may not write ``path`` (or, for a folder or a file to be, make files in it), or None
+    when it may: the system's words for a read-only file system or a missing permission.
+
+    A SQLite database needs both: its file, and its folder for the journal files made beside it.
+    """
+    folder = path if path.is_dir() else path.parent
+    if (path.is_dir() or os.access(path, os.W_OK) or not path.exists()) and os.access(folder, os.W_OK | os.X_OK):
+        return None
+    with contextlib.suppress(OSError):
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return os.strerror(errno.EROFS)
+    return os.strerror(errno.EACCES)
+
+
+def _immutable(loc: Location) -> Any:
+    """A read-only connection to a SQLite file nobody can change here (``immutable=1``: no locks, no
+    journal files made), refused when its write-ahead log holds unmerged changes."""
+    assert loc.path is not None
+    wal = loc.path.with_name(loc.path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise DatabaseError("db_read_only_wal", where=loc.display, wal=str(wal))
+    from urllib.parse import quote
+
+    raw = sqlite3.connect(f"file:{quote(str(loc.path))}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    raw.execute("PRAGMA query_only = ON")
+    return raw
 
 
 # -- schema version ------------------------------------------------------------------
 
 
 def schema_version(conn: Connection) -> str | None:
-    """The Alembic revision of the database, in one query; None when never migrated."""
+    """The Alembic revision of the database, in one query; None when never migrated.
+
+    Raises DatabaseError by cause (:func:`database_error`): a file that is no SQLite database is
+    ``db_not_sqlite``, one that cannot be read for another reason (a read-only disk, a busy lock, an I/O
+    error) says that reason.
+    """
     try:
         if conn.loc.dialect == "sqlite":
             row = conn.raw.execute("SELECT version_num FROM alembic_version").fetchone()
         else:
             with conn.raw.transaction():
                 row = conn.raw.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:
-        if "no such table" in str(exc):
-            return None
-        raise DatabaseError("db_not_sqlite", where=conn.loc.display) from None
     except Exception as exc:
-        if "alembic_version" in str(exc) and "does not exist" in str(exc):
+        text = str(exc)
+        if "no such table" in text or ("alembic_version" in text and "does not exist" in text):
             return None
-        raise
+        raise database_error(exc, conn.loc) from None
     return row[0] if row else None
 
 
@@ -282,14 +494,16 @@ class Opened:
     notices: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
-def open_db(db: str | None = None, *, create: bool = False) -> Opened:
+def open_db(db: str | None = None, *, create: bool = False, write: bool = True) -> Opened:
     """Open a database at the schema this code expects.
 
-    An older one is backed up, then upgraded; one newer than the code is
+    An older one is backed up, then upgraded, by a command that writes (``write``); a command that only
+    reads never migrates: it is refused with ``db_needs_upgrade`` (run ``kctrack db upgrade``), and on
+    SQLite it can read a database it may not write (:func:`connect`).  One newer than the code is
     refused; an empty one is migrated only when ``create`` is set (``init``).
     """
     loc = locate(db)
-    conn = connect(loc, create=create)
+    conn = connect(loc, create=create, read_only=not write)
     opened = Opened(conn)
     try:
         version = schema_version(conn)
@@ -302,6 +516,8 @@ def open_db(db: str | None = None, *, create: bool = False) -> Opened:
             return opened
         if version not in SCHEMA_REVISIONS:
             raise DatabaseError("db_newer", where=loc.display, version=version, head=SCHEMA_HEAD)
+        if not write:
+            raise DatabaseError("db_needs_upgrade", where=loc.display, version=version, head=SCHEMA_HEAD)
         if loc.dialect == "sqlite":
             copy = backup(conn, suffix=f"before-{SCHEMA_HEAD}")
             opened.notices.append(("db_upgraded", {"old": version, "new": SCHEMA_HEAD, "copy": str(copy)}))
@@ -315,23 +531,37 @@ def open_db(db: str | None = None, *, create: bool = False) -> Opened:
 
 
 def migrate(conn: Connection, revision: str = "head") -> None:
-    """Run the Alembic migrations up to ``revision`` (imports Alembic: only here)."""
+    """Run the Alembic migrations up to ``revision`` (imports Alembic: only here).  A database error on
+    the way (a read-only file, a full disk) is :func:`database_error`'s message."""
     from alembic import command
     from alembic.config import Config
 
     from kctrack.resources import migrations_dir
 
-    if conn.loc.dialect == "sqlite":
-        conn.raw.execute("PRAGMA journal_mode = WAL")
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.set_main_option("sqlalchemy.url", conn.loc.url.replace("%", "%%"))
-    with journal.migrating():  # its own connection and transactions: an interrupt may leave it part-way
-        command.upgrade(cfg, revision)
+    try:
+        if conn.loc.dialect == "sqlite":
+            conn.raw.execute("PRAGMA journal_mode = WAL")
+        with journal.migrating():  # its own connection and transactions: an interrupt may leave it part-way
+            command.upgrade(cfg, revision)
+    except (sqlite3.Error, OSError) as exc:
+        raise database_error(exc, conn.loc) from None
+    except Exception as exc:
+        if type(exc).__module__.startswith(("sqlalchemy", "psycopg")):
+            raise database_error(exc, conn.loc) from None
+        raise
 
 
 def backup(conn: Connection, dest: str | Path | None = None, suffix: str = "backup") -> Path:
-    """Copy a SQLite database with SQLite's online backup API; returns the copy's path."""
+    """Copy a SQLite database with SQLite's online backup API; returns the copy's path.
+
+    The copy is written beside ``dest`` under a temporary name and linked into place only once whole,
+    like the exports: a copy interrupted or killed half way never stands under ``dest`` (where it would
+    later open as an empty, "ok" database).  An existing ``dest`` is never overwritten
+    (``db_backup_exists``).  Errors are :func:`database_error`'s, placed at ``dest``.
+    """
     if conn.loc.dialect != "sqlite":
         raise DatabaseError("db_backup_pg", where=conn.loc.display)
     assert conn.loc.path is not None
@@ -341,20 +571,41 @@ def backup(conn: Connection, dest: str | Path | None = None, suffix: str = "back
     dest = Path(dest)
     if dest.exists():
         raise DatabaseError("db_backup_exists", where=str(dest))
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        target = sqlite3.connect(dest)
-    except (OSError, sqlite3.Error) as exc:
-        raise DatabaseError("db_cannot_open", where=str(dest), reason=str(exc)) from None
-    try:
-        conn.raw.backup(target)
-    except BaseException:  # a failed or interrupted copy leaves no part-written file behind
-        target.close()
-        dest.unlink(missing_ok=True)
+        if reason := _unwritable(dest.parent):
+            raise UsageError("out_unwritable", where=str(dest), reason=reason)
+        target = sqlite3.connect(tmp)
+        try:
+            conn.raw.backup(target)
+        finally:
+            target.close()
+        _link_into_place(tmp, dest)
+    except KctrackError:
         raise
-    target.close()
+    except (OSError, sqlite3.Error) as exc:
+        raise database_error(exc, str(dest)) from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
     journal.wrote_file(dest)
     return dest
+
+
+def _link_into_place(tmp: Path, dest: Path) -> None:
+    """Give the whole file ``tmp`` the name ``dest`` without replacing a file made there meanwhile (a hard
+    link fails if ``dest`` exists); where links are not supported, a rename after one more look."""
+    try:
+        os.link(tmp, dest)
+    except FileExistsError:
+        raise DatabaseError("db_backup_exists", where=str(dest)) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+            raise
+        if dest.exists():
+            raise DatabaseError("db_backup_exists", where=str(dest)) from None
+        os.replace(tmp, dest)
 
 
 # -- the plan ------------------------------------------------------------------------
@@ -1085,3 +1336,127 @@ def cumulative_before(conn: Connection, unit: str, month: str) -> dict[str, floa
         {"u": unit, "m": month},
     )
     return {t: float(v) for t, v in rows}
+
+
+# -- a long history, read as it is written out ---------------------------------------------------
+
+
+@contextlib.contextmanager
+def snapshot(conn: Connection) -> Iterator[Connection]:
+    """One read-only transaction: every query in it sees the database as it was when it began, so that
+    a count taken first agrees with the rows streamed after it, whatever other sessions write meanwhile.
+
+    PostgreSQL needs a transaction for a server-side cursor (:func:`streamed`); on SQLite (WAL) a read
+    transaction holds no writer back.
+    """
+    if conn.loc.dialect != "sqlite":
+        with conn.raw.transaction():
+            conn.raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield conn
+        return
+    conn.raw.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn._rollback()  # nothing was written: ending a read transaction either way is the same
+
+
+STREAM_ROWS = 2000  # rows PostgreSQL hands over at a time: a few hundred kilobytes, whatever the answer's size
+
+
+@contextlib.contextmanager
+def streamed(conn: Connection, name: str, sql: str, params: dict[str, Any]) -> Iterator[Iterator[tuple[Any, ...]]]:
+    """The rows of a query as the database hands them over, never all at once, for as long as the ``with`` lasts.
+
+    SQLite steps its cursor a row at a time; PostgreSQL reads a server-side cursor called ``name``
+    (unique among those open at once) :data:`STREAM_ROWS` rows at a time, inside :func:`snapshot`.
+    """
+    if conn.loc.dialect == "sqlite":
+        cursor = conn.execute(sql, params)
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+        return
+    with conn.raw.cursor(name=f"kctrack_{name}") as cursor:
+        cursor.itersize = STREAM_ROWS
+        try:
+            cursor.execute(conn._q(sql), params)
+        except Exception as exc:
+            raise _db_error(exc, conn.loc) from exc
+        yield cursor
+
+
+class _ByBatch:
+    """Rows ordered by their first column, a batch id, handed out batch by batch as the batches go by."""
+
+    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        self.rows = rows
+        self.ahead = next(rows, None)
+
+    def of(self, batch_id: int) -> list[tuple[Any, ...]]:
+        """The rows of ``batch_id``; those of an earlier batch (none is listed) are passed over."""
+        out = []
+        while self.ahead is not None and self.ahead[0] <= batch_id:
+            if self.ahead[0] == batch_id:
+                out.append(self.ahead)
+            self.ahead = next(self.rows, None)
+        return out
+
+
+_RECORD_KEYS = ("id", "target", "unit", "month", "value", "cumulative", "note", "cell")
+
+
+@contextlib.contextmanager
+def stream_batches(
+    conn: Connection, target: str | None = None, unit: str | None = None, *, newest: int | None = None
+) -> Iterator[Iterator[BatchInfo]]:
+    """What :func:`batches` lists with every record (``records="all"``), one batch at a time.
+
+    Three queries read side by side, each in id order (:func:`streamed`): the batches, their
+    records, and which batches each replaced; one batch is built from them, handed over and let go.
+    Memory is bounded by the largest batch (one return), not by the history: a year of national
+    returns is 19,234 batches and a million records, 1.25 GB held at once.  Inside :func:`snapshot`;
+    the cursors are closed when the ``with`` ends.  ``newest``: only the last so many batches, still
+    oldest first.
+    """
+    where, holding, params = _touching(target, unit)
+    replacing = [*holding, "superseded_by IS NOT NULL"]
+    if newest is not None:
+        cond = f"WHERE {holding[0]}" if holding else ""
+        sql = f"SELECT id FROM batch {cond} ORDER BY id DESC LIMIT 1 OFFSET :skip"
+        first = conn.scalar(sql, {**params, "skip": newest - 1})
+        if first is not None:  # else there are fewer batches than that: all of them
+            params["first"] = first
+            holding.append("id >= :first")
+            where.append("r.batch_id >= :first")
+            replacing.append("superseded_by >= :first")  # what the window's batches replaced may be older
+    cond = f"WHERE {' AND '.join(holding)}" if holding else ""
+    rec_cond = f"WHERE {' AND '.join(where)}" if where else ""
+    with (
+        streamed(conn, "batches", f"SELECT {_BATCH_COLS} FROM batch {cond} ORDER BY id", params) as batch_rows,
+        streamed(
+            conn,
+            "records",
+            "SELECT r.batch_id, r.id, r.target_code, r.unit_code, r.month, r.value, r.cumulative, r.note, r.cell"
+            f" FROM record r {rec_cond} ORDER BY r.batch_id, r.id",
+            params,
+        ) as record_rows,
+        streamed(
+            conn,
+            "replaced",
+            f"SELECT superseded_by, id FROM batch WHERE {' AND '.join(replacing)} ORDER BY superseded_by, id",
+            params,
+        ) as replaced_rows,
+    ):
+        yield _joined(batch_rows, _ByBatch(record_rows), _ByBatch(replaced_rows))
+
+
+def _joined(batch_rows: Iterator[tuple[Any, ...]], records: _ByBatch, replaced: _ByBatch) -> Iterator[BatchInfo]:
+    """Each batch with its records and the batches it replaced."""
+    for row in batch_rows:
+        b = BatchInfo(*row)
+        b.records = [dict(zip(_RECORD_KEYS, r[1:], strict=True)) for r in records.of(b.id)]
+        b.count = len(b.records)
+        b.supersedes = [int(r[1]) for r in replaced.of(b.id)]
+        yield b

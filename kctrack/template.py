@@ -19,6 +19,7 @@ from typing import Any
 
 from kctrack.files import replacing
 from kctrack.i18n import tr
+from kctrack.parse import NOTE_MAX_CHARS  # the longest note the form accepts (tpl_dv_note says so)
 from kctrack.plan import Milestone, Plan, Target
 
 TEMPLATE_VERSION = "2"  # 2: column H, the cumulative figure to the end of the month before
@@ -46,7 +47,6 @@ INPUT_FILL = "FFF2CC"  # pale yellow: the unit types here
 HEAD_FILL = "DDEBF7"  # pale blue: the header
 READ_ONLY_FILL = "E7E6E6"  # grey: kctrack's figures, not an input
 BORDER_COLOR = "999999"
-NOTE_MAX_CHARS = 500  # the longest note the form accepts (tpl_dv_note says so)
 
 FormRow = tuple[Target | Milestone, float | None]  # a target or milestone, and the unit's quota
 

@@ -164,7 +164,12 @@ def test_an_older_database_is_upgraded_on_open(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     database_at_0001(path)
     original = db_dump(path)
-    result = ok(kc(path, "--lang", "en", "status", "--format", "json", "--as-of", "2020-06"))
+    # a command that only reads does not upgrade: it says how to, and leaves the file as it was
+    refused = kc(path, "--lang", "en", "status", "--as-of", "2020-06")
+    assert refused.exit_code == 1
+    assert "kctrack db upgrade" in refused.stderr
+    assert db_dump(path) == original and [p.name for p in tmp_path.iterdir()] == ["old.db"]
+    result = ok(kc(path, "--lang", "en", "db", "upgrade"))
     # upgraded to head, with a notice on stderr naming the copy kept from before
     assert f"from 0001 to {store.SCHEMA_HEAD}" in result.stderr
     copies = [p for p in tmp_path.iterdir() if p.name.startswith("old.db.") and not p.name.endswith(("-wal", "-shm"))]
@@ -173,7 +178,9 @@ def test_an_older_database_is_upgraded_on_open(tmp_path: Path) -> None:
     assert query(copies[0], "SELECT version_num FROM alembic_version") == [("0001",)]
     assert query(copies[0], "SELECT count(*) FROM record") == [(8,)]
     assert db_dump(copies[0]) == original  # the copy holds the database as it was before
-    check_upgraded_figures(path, result.stdout)
+    check_upgraded_figures(
+        path, ok(kc(path, "--lang", "en", "status", "--format", "json", "--as-of", "2020-06")).stdout
+    )
     # opened again: already at head, no further upgrade or copy
     again = ok(kc(path, "status", "--as-of", "2020-06"))
     assert "0001" not in again.stderr
@@ -182,10 +189,13 @@ def test_an_older_database_is_upgraded_on_open(tmp_path: Path) -> None:
 
 def test_an_older_database_on_postgresql_is_upgraded_in_place(pg_url: str) -> None:
     database_at_0001(pg_url)
-    result = ok(kc(pg_url, "--lang", "en", "status", "--format", "json", "--as-of", "2020-06"))
+    assert kc(pg_url, "status", "--as-of", "2020-06").exit_code == 1  # reading does not upgrade
+    result = ok(kc(pg_url, "--lang", "en", "db", "upgrade"))
     # no copy on PostgreSQL (that is pg_dump's job): the notice names the versions
     assert f"from 0001 to {store.SCHEMA_HEAD}" in result.stderr
-    check_upgraded_figures(pg_url, result.stdout)
+    check_upgraded_figures(
+        pg_url, ok(kc(pg_url, "--lang", "en", "status", "--format", "json", "--as-of", "2020-06")).stdout
+    )
     again = ok(kc(pg_url, "status", "--as-of", "2020-06"))
     assert "0001" not in again.stderr
 
