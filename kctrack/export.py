@@ -24,7 +24,6 @@ document numbers, file and sheet names, notes).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
@@ -219,7 +218,9 @@ def export_json(data: ExportData, lang: str) -> str:
     doc["targets"] = target_rows(data.report, lang)
     doc["counts"] = state_counts(data.report)
     doc["generated"] = data.generated.isoformat()
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    from kctrack.render import dump_json  # every control character escaped, as status --format json
+
+    return dump_json(doc) + "\n"
 
 
 # the export CSV's columns, each with the message key of its header (the file follows --lang)
