@@ -67,6 +67,12 @@ def _bad(name: str, value: str) -> UsageError:
     return UsageError("env_bad", where=name, value=value[:80], expected=VARIABLES[name])
 
 
+def db(environ: Mapping[str, str] | None = None) -> str | None:
+    """``KCTRACK_DB``: the database (as ``--db``), or None when unset; checked where it is used
+    (:func:`kctrack.store.locate`), as ``--db`` is."""
+    return _raw("KCTRACK_DB", environ)
+
+
 def user(environ: Mapping[str, str] | None = None) -> str | None:
     """``KCTRACK_USER``: the operator's name, or None when unset.
 

@@ -308,55 +308,58 @@ def check_extents(path: Path, cells: dict[str, _SheetCells]) -> None:
 _FAR_REF = re.compile(rb"""r=\s*["']([A-Za-z]{2,}[0-9]+|[A-Za-z][0-9]{6,})["']""")
 # A cell reference within Z99999 whose row has d digits, by d: only the longest is looked for
 _NEAR_REF = {d: re.compile(rb"""r=\s*["'][A-Za-z][0-9]{%d}["']""" % d) for d in range(1, 6)}
-_REF_PARTS = re.compile(rb"([A-Za-z]*)([0-9]+)")
 _DIMENSION = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?ref\s*=\s*["']([^"']*)["']""")
-# A shared-string cell whose <v> is not a plain index (calamine reads "-1", " 1" or "x" as string 0)
-_BAD_SHARED = re.compile(rb"""t=["']s["'][^>]*>\s*<(?:[A-Za-z_][\w.-]*:)?v>(?![0-9]+<|<)([^<]{0,40})""")
+# A shared-string cell, spelled as every writer spells it (t="s" last, <v> right after), whose index is
+# not a plain whole number: calamine reads "-1", " 1", "x" as string 0.  Any other spelling is parsed.
+_BAD_SHARED = re.compile(rb"""t=["']s["']><v>(?![0-9]+<|</)([^<]{0,40})""")
+_SHARED = ((b't="s"', b't="s"><v>'), (b"t='s'", b"t='s'><v>"))
 # Every writer puts a cell's r="…" first (<c r="A1" s="1">): tags counted against tags so begun.  A
 # cell or row without r, or spelled otherwise (no attributes, a namespace prefix, a line break inside
 # the tag), is placed by counting (calamine counts cells along the row): then the part is parsed.
-_COUNTED = ((b"<c ", b"<c r="), (b"<row ", b"<row r="))
-_UNCOUNTED = (b"<c>", b"<c/", b"<row>", b"<row/", b":c ", b":row ")
+_COUNTED = ((b"<c ", b"<c r="), (b"<row ", b"<row r="), *_SHARED)
+_UNCOUNTED = (b"<c>", b"<c/", b"<row>", b"<row/", b":c ", b":row ", b"t =", b"t= ")
 _BREAKS = (b"\n", b"\r", b"\t")  # memchr-fast; Excel writes one line break only, after <?xml …?>
 
 
 class _Measure:
-    """How far a worksheet part's cells reach, by byte searches over its chunks (no parse).
+    """How far a worksheet part's cells reach, and whether a shared-string index is no number, by byte
+    searches over its chunks (no parse).
 
     A cell beyond column Z or row 99,999 is rare, so only those references are
     read (:data:`_FAR_REF`).  Every other cell is within column Z and within
     the rows of as many digits as the longest such row number has (row 40 of a
     return: within Z99): a bound, found by searches that stop at their first
     match, exact enough while 26 × 99,999 stays well under
-    :data:`MAX_SHEET_RANGE`.  When a cell or row may lack its reference
-    (:data:`_COUNTED`), :meth:`exact` is False and the part is parsed
-    (:func:`_parsed_extent`).  The ``<dimension ref>`` counts too.
+    :data:`MAX_SHEET_RANGE`.  When a cell or row may lack its reference, or a
+    cell is spelled otherwise than every writer spells it (:data:`_COUNTED`,
+    :data:`_UNCOUNTED`), :attr:`needs_parse` is set and the part is parsed
+    (:func:`_parsed_part`).  The ``<dimension ref>`` counts too.
     """
 
     def __init__(self) -> None:
         self.extent = Extent()
-        self.unreferenced = 0  # tags begun without r=: more than none sends the part to the parser
-        self.odd = False
+        self.unmatched = 0  # tags not begun as every writer begins them
+        self.needs_parse = False
         self.near_digits = 0  # the most digits of a row number within Z99999 seen
         self.dimension_done = False
         self.bad_shared: tuple[str | None, str] | None = None
 
     def feed(self, window: bytes, tail: bytes) -> None:
         """Measure one chunk: ``window`` is the chunk after ``tail``, the end of the chunk before."""
-        if not self.odd:
-            for tag, referenced in _COUNTED:
-                self.unreferenced += _count(window, tail, tag) - _count(window, tail, referenced)
+        if not self.needs_parse:
+            for tag, begun in _COUNTED:
+                self.unmatched += _count(window, tail, tag) - _count(window, tail, begun)
             body = window[64:] if not tail else window  # past <?xml …?> and its line break
-            self.odd = any(token in body for token in _BREAKS) or any(token in window for token in _UNCOUNTED)
+            self.needs_parse = any(token in body for token in _BREAKS) or any(token in window for token in _UNCOUNTED)
         for ref in _FAR_REF.findall(window):
-            self._cover(ref)
+            self._cover(ref.decode("ascii"))
         for digits in range(5, self.near_digits, -1):
             if _NEAR_REF[digits].search(window):
                 self.near_digits = digits
                 break
         if not self.dimension_done:
             if (dim := _DIMENSION.search(window)) is not None:
-                for ref in dim.group(1).split(b":"):
+                for ref in dim.group(1).decode("ascii", "replace").split(":"):
                     self._cover(ref)
             self.dimension_done = b"sheetData" in window
         if self.bad_shared is None and (bad := _BAD_SHARED.search(window)) is not None:
@@ -367,19 +370,17 @@ class _Measure:
                 bad.group(1).decode("utf-8", "replace"),
             )
 
-    def _cover(self, ref: bytes) -> None:
-        match = _REF_PARTS.fullmatch(ref.strip().replace(b"$", b""))
-        if match is not None:
-            letters, digits = match.groups()
-            self.extent.cover(int(digits), _column_index(letters.decode()) + 1 if letters else 0)
+    def _cover(self, ref: str) -> None:
+        if (place := _parse_ref(ref.strip(), wide=True)) is not None:
+            self.extent.cover(place[0] + 1, place[1] + 1)
 
-    def exact(self) -> bool:
-        """Whether the bound holds: every cell and row had its reference first, spelled as searched."""
-        if self.odd or self.unreferenced:
-            return False
+    def result(self) -> Extent:
+        """The bound, once every chunk was fed (only when :attr:`needs_parse` is not set)."""
+        if self.unmatched:
+            raise AssertionError("a part with unmatched tags must be parsed")
         if self.near_digits:
             self.extent.cover(10**self.near_digits - 1, 26)
-        return True
+        return self.extent
 
 
 def _count(window: bytes, tail: bytes, token: bytes) -> int:
@@ -387,14 +388,17 @@ def _count(window: bytes, tail: bytes, token: bytes) -> int:
     return window.count(token) - tail.count(token)
 
 
-def _parsed_extent(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent:
-    """How far a worksheet part's cells reach, by parsing it (cells without ``r`` follow the one before)."""
+def _parsed_part(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[Extent, tuple[str | None, str] | None]:
+    """(how far a worksheet part's cells reach, its first shared-string cell whose index is no whole
+    number), by parsing it.  A cell without ``r`` is placed both as a spreadsheet does (after the cell
+    before it) and as calamine does (by counting along the row), the larger of the two kept."""
     from xml.parsers import expat
 
     extent = Extent()
+    bad: list[tuple[str | None, str]] = []
     # 1-based: the row and the cell last read, and how many rows and cells of the row came so far
-    # (calamine places a cell without r by that count, a spreadsheet after the cell before: both bound)
     row = col = rows_seen = cells_seen = 0
+    cell: dict[str, Any] = {}  # the cell being read: its r, t and <v> text
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal row, col, rows_seen, cells_seen
@@ -406,26 +410,43 @@ def _parsed_extent(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> Extent:
             col = cells_seen = 0
         elif tag == "c":
             cells_seen += 1
-            place = _parse_ref(attrs.get("r", "").strip())
+            ref = attrs.get("r", "").strip()
+            place = _parse_ref(ref, wide=True)
             if place is not None:
                 row, col = place[0] + 1, place[1] + 1
             else:
                 row, col = max(row, rows_seen, 1), max(col + 1, cells_seen)
             extent.cover(row, col)
+            cell.clear()
+            cell.update(r=ref or None, t=attrs.get("t", "").strip(), v=None)
+        elif tag == "v" and cell:
+            cell["v"] = []
+            parser.CharacterDataHandler = cell["v"].append
         elif tag == "dimension":
             for ref in attrs.get("ref", "").split(":"):
-                if (place := _parse_ref(ref.strip())) is not None:
+                if (place := _parse_ref(ref.strip(), wide=True)) is not None:
                     extent.cover(place[0] + 1, place[1] + 1)
+
+    def end(name: str) -> None:
+        tag = name.rpartition(":")[2]
+        if tag == "v":
+            parser.CharacterDataHandler = None
+        elif tag == "c" and cell:
+            text = "".join(cell["v"] or [])
+            if cell["t"] == "s" and text and not (text.isascii() and text.isdigit()) and not bad:
+                bad.append((cell["r"], text[:40]))
+            cell.clear()
 
     parser = expat.ParserCreate()
     parser.StartElementHandler = start
+    parser.EndElementHandler = end
     parser.StartDoctypeDeclHandler = _CellReader.refuse_doctype
     parser.EntityDeclHandler = _CellReader.refuse_entity
     with z.open(info) as stream:
         while chunk := stream.read(1 << 20):
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
-    return extent
+    return extent, (bad[0] if bad else None)
 
 
 # BIFF12 (.xlsb) records that place a cell: BrtRowHdr gives the row, each cell record its column
@@ -434,12 +455,13 @@ _BRT_CELLS = frozenset(range(1, 14))  # BrtCellBlank … BrtFmlaError, BrtCellRS
 
 
 def _xlsb_cells(z: zipfile.ZipFile) -> dict[str, _SheetCells]:
-    """Worksheet part → how far its cells reach, for every ``xl/worksheets/*.bin`` of an .xlsb, by walking
-    its records (MS-XLSB 2.1.4: a record type and a size, each a 7-bit varint).  A record cut short ends
-    the walk; calamine then says what is wrong."""
+    """Worksheet part → how far its cells reach, for every ``*.bin`` part under ``xl/worksheets/`` (any
+    case) of an .xlsb, by walking its records (MS-XLSB 2.1.4: a record type and a size, each a 7-bit
+    varint); a record too short for the field read is passed over, one running past the end ends the walk."""
     out: dict[str, _SheetCells] = {}
     for info in z.infolist():
-        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".bin")):
+        name = info.filename.lower()
+        if not (name.startswith("xl/worksheets/") and name.endswith(".bin")):
             continue
         data = z.read(info)
         extent = Extent()
@@ -449,11 +471,11 @@ def _xlsb_cells(z: zipfile.ZipFile) -> dict[str, _SheetCells]:
             size, at = _varint(data, at, 4)
             body = data[at : at + min(size, 16)]
             at += size
-            if len(body) < 4 or at > end:
+            if at > end:
                 break
-            if kind == _BRT_ROW_HDR:
+            if kind == _BRT_ROW_HDR and len(body) >= 4:
                 row = int.from_bytes(body[:4], "little")
-            elif kind in _BRT_CELLS:
+            elif kind in _BRT_CELLS and len(body) >= 4:
                 extent.cover(row + 1, int.from_bytes(body[:4], "little") + 1)
             elif kind == _BRT_WS_DIM and len(body) == 16:
                 extent.cover(int.from_bytes(body[4:8], "little") + 1, int.from_bytes(body[12:16], "little") + 1)
@@ -529,9 +551,8 @@ def _zip_kind(path: Path, z: zipfile.ZipFile) -> tuple[str, dict[str, _PartScan]
         raise DataError(_not_a_workbook(path), where=where)
     scans: dict[str, _PartScan] = {}
     for info in infos:
-        if info.filename.endswith(_XML_PARTS):
-            measure = kind == KIND_XLSX and info.filename.startswith("xl/worksheets/")
-            scan = _scan_xml(z, info, measure=measure)
+        if info.filename.lower().endswith(_XML_PARTS):
+            scan = _scan_xml(z, info, measure=None if kind == KIND_XLSX else False)
             if scan.doctype:
                 raise DataError("xl_doctype", where=f"{where}!{info.filename}")
             scans[info.filename] = scan
@@ -557,7 +578,7 @@ class _PartScan:
     ``doctype``: it declares a DOCTYPE or entities.  ``marked``: it has a
     formula or an error cell.  For a measured worksheet part: ``extent``, how
     far its cells and its ``<dimension>`` reach (None when not measured), and
-    ``bad_shared``, the first shared-string cell whose index is not a number
+    ``bad_shared``, the first shared-string cell whose index is not a whole number
     (as ``(cell reference or None, the text)``).
     """
 
@@ -567,15 +588,17 @@ class _PartScan:
     bad_shared: tuple[str | None, str] | None = None
 
 
-def _scan_xml(z: zipfile.ZipFile, info: zipfile.ZipInfo, *, measure: bool = False) -> _PartScan:
+def _scan_xml(z: zipfile.ZipFile, info: zipfile.ZipInfo, *, measure: bool | None = False) -> _PartScan:
     """One pass over an XML part, read in chunks of 1 MB: see :class:`_PartScan`.
 
     No genuine workbook part declares a DOCTYPE; refusing any, wherever it
     stands, keeps entity expansion out of every parser that reads the file later.
-    Measuring (``measure``) is :class:`_Measure`'s: byte searches, no parse.
+    Measuring is :class:`_Measure`'s (byte searches), or :func:`_parsed_part`'s
+    when those cannot tell; ``measure=None`` measures a part whose root is a
+    worksheet, whatever it is called.
     """
     scan = _PartScan()
-    measuring = _Measure() if measure else None
+    measuring: _Measure | None = None
     with z.open(info) as f:
         tail = b""
         while chunk := f.read(1 << 20):
@@ -583,13 +606,17 @@ def _scan_xml(z: zipfile.ZipFile, info: zipfile.ZipInfo, *, measure: bool = Fals
             scan.doctype = b"<!DOCTYPE" in window or b"<!ENTITY" in window
             if scan.doctype:
                 break
+            if not tail and (measure or (measure is None and b"worksheet" in chunk[:4096])):
+                measuring = _Measure()
             scan.marked = scan.marked or any(mark in window for mark in _CELL_MARKS)
             if measuring is not None:
                 measuring.feed(window, tail)
             tail = chunk[-64:]
     if measuring is not None and not scan.doctype:
-        scan.extent = measuring.extent if measuring.exact() else _parsed_extent(z, info)
-        scan.bad_shared = measuring.bad_shared
+        if measuring.needs_parse or measuring.unmatched:
+            scan.extent, scan.bad_shared = _parsed_part(z, info)
+        else:
+            scan.extent, scan.bad_shared = measuring.result(), measuring.bad_shared
     return scan
 
 
@@ -707,12 +734,12 @@ def _ooxml_cells(path: Path, z: zipfile.ZipFile, scans: dict[str, _PartScan]) ->
         parts = _sheet_parts(book, z)
         styles = _percent_styles(z)
         out: dict[str, _SheetCells] = {}
+        members = {info.filename.lower(): info for info in z.infolist()}  # calamine looks parts up in any case
         for name, part in parts.items():
-            try:
-                info = z.getinfo(part)
-            except KeyError:
+            info = members.get(part.lower())
+            if info is None:
                 continue  # calamine reports a missing part
-            scan = scans.get(part)
+            scan = scans.get(info.filename)
             if scan is None or scan.extent is None:
                 scan = _scan_xml(z, info, measure=True)
                 if scan.doctype:
@@ -733,9 +760,9 @@ def _ooxml_cells(path: Path, z: zipfile.ZipFile, scans: dict[str, _PartScan]) ->
                     found.percent = percent
             found.extent = scan.extent or Extent()
             out[name] = found
-        named = set(parts.values())
+        named = {part.lower() for part in parts.values()}
         for part, scan in scans.items():  # a worksheet no sheet names: counted all the same
-            if scan.extent is not None and part not in named:
+            if scan.extent is not None and part.lower() not in named:
                 out.setdefault(part, _SheetCells(extent=scan.extent))
     except DefusedXmlException:
         raise DataError("xl_doctype", where=where) from None
@@ -902,6 +929,7 @@ def _local(tag: Any) -> str:
 
 
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([1-9]\d{0,6})")
+_REF_WIDE = re.compile(r"\$?([A-Za-z]+)\$?([0-9]+)")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -913,9 +941,13 @@ def _column_index(letters: str) -> int:
     return col - 1
 
 
-def _parse_ref(ref: str) -> tuple[int, int] | None:
-    """0-based (row, col) of an A1 reference such as ``E6`` or ``$E$6``; None if it is not one."""
-    match = _REF.fullmatch(ref)
+def _parse_ref(ref: str, *, wide: bool = False) -> tuple[int, int] | None:
+    """0-based (row, col) of an A1 reference such as ``E6`` or ``$E$6``; None if it is not one.
+
+    ``wide``: any number of letters and digits (``ZZZZ0099999999``), as a hostile file may write and a
+    reader may still place: for measuring how far cells reach, never for naming a cell.
+    """
+    match = (_REF_WIDE if wide else _REF).fullmatch(ref)
     return (int(match.group(2)) - 1, _column_index(match.group(1))) if match else None
 
 
@@ -1026,11 +1058,71 @@ def _ods_cells(path: Path, z: zipfile.ZipFile) -> dict[str, _SheetCells]:
             while chunk := stream.read(1 << 20):
                 reader.parser.Parse(chunk, False)
             reader.parser.Parse(b"", True)
+        extents = _ods_extents(z)
     except DefusedXmlException:
         raise DataError("xl_doctype", where=f"{path}!content.xml") from None
     except ExpatError as exc:
         raise DataError("xl_corrupt_detail", where=str(path), reason=_first_line(exc)) from None
+    for name, extent in extents.items():
+        reader.out.setdefault(name, _SheetCells()).extent = extent
     return reader.out
+
+
+def _ods_extents(z: zipfile.ZipFile) -> dict[str, Extent]:
+    """Sheet name → how far its cells reach, from content.xml read as calamine reads it: by the literal
+    names ``table:table-row`` and ``table:table-cell`` (whatever namespace the prefixes are bound to),
+    rows and cells repeated as often as ``number-rows-repeated`` and ``number-columns-repeated`` say.
+    A cell reaches when it holds something: an ``office:…value…`` attribute, a formula, or an element."""
+    from xml.parsers import expat
+
+    out: dict[str, Extent] = {}
+    state = {"depth": 0, "row": 0, "col": 0, "row_repeat": 1, "cell_repeat": 1, "reach": 0, "in_cell": False}
+    sheet: list[Extent] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == "table:table":
+            state["depth"] += 1
+            if state["depth"] == 1:
+                sheet[:] = [out.setdefault(attrs.get("table:name", ""), Extent())]
+                state["row"] = 0
+            return
+        if state["depth"] != 1 or not sheet:
+            return
+        if state["in_cell"]:
+            state["full"] = True  # a paragraph, an annotation: the reader reads the cell
+        elif name == "table:table-row":
+            state["col"] = state["reach"] = 0
+            state["row_repeat"] = _repeat(attrs.get("table:number-rows-repeated"))
+        elif name in ("table:table-cell", "table:covered-table-cell"):
+            state["cell_repeat"] = _repeat(attrs.get("table:number-columns-repeated"))
+            state["in_cell"] = True
+            state["full"] = "table:formula" in attrs or any(k.startswith("office:") and "value" in k for k in attrs)
+
+    def end(name: str) -> None:
+        if name == "table:table":
+            state["depth"] -= 1
+        elif state["depth"] != 1 or not sheet:
+            return
+        elif name in ("table:table-cell", "table:covered-table-cell"):
+            if state.get("full"):
+                state["reach"] = state["col"] + state["cell_repeat"]
+            state["col"] += state["cell_repeat"]
+            state["in_cell"], state["full"] = False, False
+        elif name == "table:table-row":
+            if state["reach"]:
+                sheet[0].cover(state["row"] + state["row_repeat"], state["reach"])
+            state["row"] += state["row_repeat"]
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = _CellReader.refuse_doctype
+    parser.EntityDeclHandler = _CellReader.refuse_entity
+    with z.open("content.xml") as stream:
+        while chunk := stream.read(1 << 20):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    return out
 
 
 @dataclass
@@ -1084,8 +1176,6 @@ class _OdsReader:
         self.row_cells: list[_OdsCell] = []
         self.cell: _OdsCell | None = None
         self.cell_repeat = 1
-        self.in_cell = self.cell_content = False  # inside a cell; it holds something (a value, a formula, text)
-        self.row_reach = 0  # the column after the row's last cell that holds something
         self.paragraphs = 0
         self.parser = expat.ParserCreate(namespace_separator=" ")
         self.parser.buffer_text = True
@@ -1103,13 +1193,10 @@ class _OdsReader:
             return
         if self.depth != 1:
             return
-        if self.in_cell:
-            self.cell_content = True  # a paragraph, an annotation: calamine reads the cell
         if name in _ODS_CELLS:
             self.cell_repeat = _repeat(attrs.get(f"{_NS_TABLE} number-columns-repeated"))
             formula = f"{_NS_TABLE} formula" in attrs
             value_type = attrs.get(f"{_NS_OFFICE} value-type")
-            self.in_cell, self.cell_content = True, formula or value_type is not None
             rows = _repeat(attrs.get(f"{_NS_TABLE} number-rows-spanned"))
             cols = _repeat(attrs.get(f"{_NS_TABLE} number-columns-spanned"))
             if not formula and value_type != "percentage" and rows == cols == 1:
@@ -1121,7 +1208,7 @@ class _OdsReader:
                 self.cell.string = attrs.get(f"{_NS_OFFICE} string-value")
                 self.paragraphs = 0
         elif name == _ODS_ROW:
-            self.col = self.row_reach = 0
+            self.col = 0
             self.row_repeat = _repeat(attrs.get(f"{_NS_TABLE} number-rows-repeated"))
             self.row_cells = []
         elif name == _ODS_P and self.cell is not None and self.cell.formula:
@@ -1141,9 +1228,6 @@ class _OdsReader:
                 self.row_cells.append(self.cell)
                 self.cell = None
                 self.parser.CharacterDataHandler = None
-            if self.cell_content:
-                self.row_reach = self.col + self.cell_repeat
-            self.in_cell = self.cell_content = False
             self.col += self.cell_repeat
             self.cell_repeat = 1
         elif name == _ODS_P:
@@ -1151,8 +1235,6 @@ class _OdsReader:
         elif name == _ODS_ROW:
             if self.row_cells:
                 self.record(self.sheet)
-            if self.row_reach:
-                self.sheet.extent.cover(self.row + self.row_repeat, self.row_reach)
             self.row += self.row_repeat
 
     def record(self, sheet: _SheetCells) -> None:

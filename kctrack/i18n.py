@@ -931,9 +931,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the database path '{url}' holds a NUL character and cannot be used: check --db or KCTRACK_DB",
     ),
     "db_conninfo": (
-        "“{url}” 是 libpq 连接串，不是数据库地址：请写成 postgresql://用户@主机/数据库（密码放在 ~/.pgpass 或 PGPASSWORD 中）",
-        "'{url}' is a libpq connection string, not a database URL: write postgresql://user@host/dbname"
-        " (keep the password in ~/.pgpass or PGPASSWORD)",
+        "--db（或 KCTRACK_DB）是一个含密码的 libpq 连接串，不是数据库地址（为保密不在此显示）：请写成 postgresql://用户@主机/数据库，密码放在 ~/.pgpass 或 PGPASSWORD 中",
+        "--db (or KCTRACK_DB) is a libpq connection string holding a password, not a database URL (not shown"
+        " here, to keep it secret): write postgresql://user@host/dbname and keep the password in ~/.pgpass"
+        " or PGPASSWORD",
+    ),
+    "db_url_unencoded": (
+        "数据库地址 {url} 的用户名或密码中含有未编码的 @ 或 /，无法确定密码到哪里为止（为保密不显示）：请把它们写成 %40 和 %2F",
+        "the user part of the database URL {url} holds an @ or / that is not encoded, so where the password"
+        " ends cannot be told (it is not shown, to keep it secret): write them as %40 and %2F",
     ),
     "db_upgrade_done": ("数据库结构已是最新（{head}）", "the database schema is current ({head})"),
     # -- history streaming and note bound (issue 13) --

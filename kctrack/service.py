@@ -583,7 +583,7 @@ def import_returns(
     check_free_text("--reason", reason)
     from kctrack.returns import Options, read_returns, write_error_copies
 
-    opened = store.open_db(db)
+    opened = store.open_db(db, write=not dry_run)  # a dry run writes nothing: it never migrates
     conn = opened.conn
     try:
         plan = plan_of(conn)
@@ -945,7 +945,7 @@ def undo(
     check_free_text("--reason", reason)
     if (batch_id is None) == (run is None):
         raise UsageError("undo_batch_or_run", where="BATCH")
-    opened = store.open_db(db)
+    opened = store.open_db(db, write=not dry_run)
     conn = opened.conn
     try:
         infos = _undo_targets(conn, batch_id, run)
@@ -1175,11 +1175,14 @@ def upgrade(db: str | None) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
 
 
 def backup(db: str | None, dest: Path | None) -> Path:
-    opened = store.open_db(db, write=False)
+    """Copy a SQLite database to ``dest`` (default: beside it, with a timestamp) whatever its schema
+    version: a database an older kctrack made is backed up as it is, the moment a copy matters most.
+    Errors: :func:`kctrack.store.backup`'s."""
+    conn = store.connect(store.locate(db), read_only=True)
     try:
-        return store.backup(opened.conn, dest)
+        return store.backup(conn, dest)
     finally:
-        opened.conn.close()
+        conn.close()
 
 
 @dataclass

@@ -83,26 +83,28 @@ def locate(db: str | None = None) -> Location:
     libpq ``key=value`` string (``host=… password=…``), which would otherwise be taken for a file name;
     both shown with their passwords masked.
     """
-    db = db or os.environ.get("KCTRACK_DB") or DEFAULT_DB
+    db = db or env.db() or DEFAULT_DB
     if "\0" in db:
         raise UsageError("db_bad_path", url=db.replace("\0", "\\0"))
     if db.startswith("sqlite:///"):
         path = Path(db[len("sqlite:///") :])
     elif db.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
         url = "postgresql+psycopg://" + db.split("://", 1)[1]
+        if _ambiguous(url):
+            raise UsageError("db_url_unencoded", url=url.split("://", 1)[0] + "://***")
         shown, secrets = mask_url(url)
         return Location("postgresql", url, shown=shown, secrets=secrets)
     elif "://" in db:
         raise UsageError("db_url_unsupported", url=mask_url(db)[0])
     elif _CONNINFO_SECRET.search(db):
-        raise UsageError("db_conninfo", url=_CONNINFO_SECRET.sub(r"\1***", db))
+        raise UsageError("db_conninfo")  # not echoed: libpq's quoting rules are its own
     else:
         path = Path(db)
     path = path.expanduser().resolve()
     return Location("sqlite", f"sqlite:///{path}", path)
 
 
-_CONNINFO_SECRET = re.compile(r"\b((?:ssl)?password\s*=\s*)('[^']*'|\S*)", re.IGNORECASE)
+_CONNINFO_SECRET = re.compile(r"\b(?:ssl)?password\s*=", re.IGNORECASE)
 _SECRET_KEYS = ("password", "sslpassword")
 
 
@@ -118,10 +120,14 @@ def mask_url(url: str) -> tuple[str, tuple[str, ...]]:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
+    hidden = url.split("://", 1)[0] + "://***"
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
-        return url.split("://", 1)[0] + "://***", tuple(_raw_secrets(url))
+        return hidden, tuple(_raw_secrets(url))
+    raw = _raw_secrets(url)
+    if raw and (parsed.password is None or unquote(raw[0]) != str(parsed.password)):
+        return hidden, tuple(raw)  # an @ or : inside the password: the parser split it elsewhere
     found = [str(parsed.password)] if parsed.password else []
     masked = {}
     for key, value in parsed.query.items():
@@ -136,14 +142,31 @@ def mask_url(url: str) -> tuple[str, tuple[str, ...]]:
     return shown, tuple(sorted(secrets, key=len, reverse=True))
 
 
+def _ambiguous(url: str) -> bool:
+    """Whether a URL's user part holds an ``@`` or ``/`` not percent-encoded: SQLAlchemy splits it at the
+    last ``@``, libpq at the first, so the password (or part of it) would be taken for a host name and
+    shown in the driver's messages."""
+    rest = url.split("://", 1)[1]
+    head, _, _ = rest.partition("?")
+    return head.count("@") > 1 or "@" in head.partition("/")[2]
+
+
 def _raw_secrets(url: str) -> list[str]:
-    """The password of a URL's user part as written (``scheme://user:PASSWORD@host``), if it has one."""
-    match = re.match(r"[^:/]+://[^/@]*?:([^/]*)@", url)
+    """The password of a URL's user part as written (``scheme://user:PASSWORD@host``, up to the last ``@``
+    before the path), if it has one."""
+    match = re.match(r"[^:/]+://[^/:@]*:([^/]*)@", url)
     return [match.group(1)] if match and match.group(1) else []
 
 
+SHORTEST_SCRUBBED = 4  # a shorter secret would mask its letters all over a message: the message is dropped
+
+
 def scrub(text: str, loc: Location) -> str:
-    """A driver's message with every secret of ``loc`` masked, and its URL shown masked."""
+    """A driver's message with every secret of ``loc`` masked, and its URL shown masked.  When a secret is
+    too short to be told from ordinary text (under :data:`SHORTEST_SCRUBBED` characters), the message
+    is not shown at all (``…``)."""
+    if any(len(secret) < SHORTEST_SCRUBBED for secret in loc.secrets):
+        return "…"
     text = text.replace(loc.url, loc.display)
     for secret in loc.secrets:
         text = text.replace(secret, "***")
@@ -338,10 +361,13 @@ def cause_of(exc: BaseException) -> str | None:
             return _PG_CAUSES[state]
         if state[:2] in ("08", "28", "3D"):  # connection, authorisation, no such database
             return CANNOT_OPEN
-    text = str(exc)
-    for needle, found in _TEXT_CAUSES:
-        if needle in text:
-            return found
+    if isinstance(exc, sqlite3.Error):  # SQLite's own fixed phrases; another driver's text names hosts and paths
+        text = str(exc)
+        for needle, found in _TEXT_CAUSES:
+            if needle in text:
+                return found
+    elif type(exc).__module__.startswith("psycopg") and not isinstance(state, str):
+        return CANNOT_OPEN  # no SQLSTATE: the connection itself failed (refused, timed out, lost)
     return None
 
 
@@ -444,24 +470,37 @@ def _unwritable(path: Path) -> str | None:
     folder = path if path.is_dir() else path.parent
     if (path.is_dir() or os.access(path, os.W_OK) or not path.exists()) and os.access(folder, os.W_OK | os.X_OK):
         return None
-    with contextlib.suppress(OSError):
-        if os.statvfs(folder).f_flag & os.ST_RDONLY:
-            return os.strerror(errno.EROFS)
-    return os.strerror(errno.EACCES)
+    return os.strerror(errno.EROFS if _read_only_fs(folder) else errno.EACCES)
 
 
 def _immutable(loc: Location) -> Any:
-    """A read-only connection to a SQLite file nobody can change here (``immutable=1``: no locks, no
-    journal files made), refused when its write-ahead log holds unmerged changes."""
+    """A read-only connection to a SQLite file this user may not write.
+
+    ``immutable=1`` (no locks, no journal files made) only where nobody can change the file meanwhile:
+    on a read-only file system, or when no writer has it open (no ``-wal``/``-shm`` beside it); then a
+    write-ahead log holding unmerged changes is refused (``db_read_only_wal``) rather than read past.
+    Otherwise ``mode=ro``, which takes the readers' locks and sees a writer's changes.
+    """
     assert loc.path is not None
-    wal = loc.path.with_name(loc.path.name + "-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        raise DatabaseError("db_read_only_wal", where=loc.display, wal=str(wal))
     from urllib.parse import quote
 
-    raw = sqlite3.connect(f"file:{quote(str(loc.path))}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    wal = loc.path.with_name(loc.path.name + "-wal")
+    shm = loc.path.with_name(loc.path.name + "-shm")
+    frozen = _read_only_fs(loc.path.parent) or not (wal.exists() or shm.exists())
+    if frozen and wal.exists() and wal.stat().st_size > 0:
+        raise DatabaseError("db_read_only_wal", where=loc.display, wal=str(wal))
+    flags = "mode=ro&immutable=1" if frozen else "mode=ro"
+    raw = sqlite3.connect(f"file:{quote(str(loc.path))}?{flags}", uri=True, isolation_level=None)
     raw.execute("PRAGMA query_only = ON")
     return raw
+
+
+def _read_only_fs(folder: Path) -> bool:
+    """Whether ``folder`` is on a file system mounted read-only."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 # -- schema version ------------------------------------------------------------------
@@ -1374,7 +1413,7 @@ def streamed(conn: Connection, name: str, sql: str, params: dict[str, Any]) -> I
     if conn.loc.dialect == "sqlite":
         cursor = conn.execute(sql, params)
         try:
-            yield cursor
+            yield _guarded(cursor, conn.loc)
         finally:
             cursor.close()
         return
@@ -1384,7 +1423,17 @@ def streamed(conn: Connection, name: str, sql: str, params: dict[str, Any]) -> I
             cursor.execute(conn._q(sql), params)
         except Exception as exc:
             raise _db_error(exc, conn.loc) from exc
-        yield cursor
+        yield _guarded(cursor, conn.loc)
+
+
+def _guarded(rows: Iterable[tuple[Any, ...]], loc: Location) -> Iterator[tuple[Any, ...]]:
+    """The rows of a cursor; an error of the database met while stepping it (a damaged page found
+    half-way) is :func:`database_error`'s message, as one met when the query began."""
+    try:
+        for row in rows:  # noqa: UP028 - not `yield from`: closing this must not close the cursor (its owner does)
+            yield row
+    except Exception as exc:
+        raise _db_error(exc, loc) from exc
 
 
 class _ByBatch:

@@ -80,15 +80,40 @@ def test_a_password_in_a_url_is_never_shown(url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url, key, shown",
+    "url, key, params",
     [
-        (f"mysql://u:{SECRET}@h/x", "db_url_unsupported", "mysql://u:***@h/x"),
-        (f"host=h password={SECRET} dbname=x", "db_conninfo", "host=h password=*** dbname=x"),
-        (f"host=h PASSWORD = '{SECRET} x'", "db_conninfo", "host=h PASSWORD = ***"),
+        (f"mysql://u:{SECRET}@h/x", "db_url_unsupported", {"url": "mysql://u:***@h/x"}),
+        (f"host=h password={SECRET} dbname=x", "db_conninfo", {}),
+        (f"host=h PASSWORD = 'a\\' {SECRET}'", "db_conninfo", {}),  # libpq's own quoting: not echoed at all
     ],
 )
-def test_other_forms_carrying_a_password_are_refused_masked(url: str, key: str, shown: str) -> None:
-    assert failed(run("--db", url, "status"), 2) == tr(key, "zh", url=shown)
+def test_other_forms_carrying_a_password_are_refused_masked(url: str, key: str, params: dict[str, str]) -> None:
+    assert failed(run("--db", url, "status"), 2) == tr(key, "zh", **params)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:p@ss@127.0.0.1:1/x",  # SQLAlchemy would take the password as p@ss, libpq as p
+        "postgresql://u:p:a/ss@127.0.0.1:1/x",  # a / inside it: the rest reads as a path
+    ],
+)
+def test_a_password_with_unencoded_at_or_slash_is_refused_unshown(url: str) -> None:
+    message = failed(run("--db", url, "status"), 2)
+    assert message == tr("db_url_unencoded", "zh", url="postgresql+psycopg://***")
+
+
+def test_a_short_secret_hides_the_drivers_message() -> None:
+    """Masking a one-letter password would mask that letter everywhere: the message is left out."""
+    loc = store.locate("postgresql://analyst:x@dbhost/kctrack")
+    assert store.scrub("connection to server at dbhost failed: x", loc) == "…"
+
+
+def test_a_host_named_locked_is_not_a_busy_database() -> None:
+    """Only SQLite's own phrases are read as causes; another driver's message names hosts and paths."""
+    message = failed(run("--db", "postgresql://u@/db?host=/tmp/no-such-locked-busy-dir", "status"), 1)
+    assert "db_busy" not in message and tr("db_busy", "zh", seconds="30")[:6] not in message
+    assert tr("db_cannot_open", "zh", reason="")[:6] in message
 
 
 def test_a_secret_in_the_drivers_own_message_is_scrubbed() -> None:
@@ -333,12 +358,19 @@ def test_a_read_only_command_never_migrates(tmp_path: Path) -> None:
         ["history"],
         ["returns"],
         ["export", str(tmp_path / "x.xlsx")],
-        ["db", "backup", str(tmp_path / "b.db")],
+        ["import", "--dry-run", str(tmp_path / "none")],
     ):
         message = failed(kc(path, *args), 1)
         assert message == f"{path}: " + tr("db_needs_upgrade", "zh", version="0004", head=store.SCHEMA_HEAD), args
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.db"]
+    # a backup is what an old database needs first: taken as it is, not upgraded
+    ok(kc(path, "db", "backup", tmp_path / "b.db"))
+    assert path.read_bytes() == before
+    copy = store.connect(store.locate(str(tmp_path / "b.db")))
+    assert store.schema_version(copy) == "0004"
+    copy.close()
+    (tmp_path / "b.db").unlink()
     result = ok(kc(path, "db", "upgrade"))
     assert tr("db_upgraded", "zh", old="0004", new=store.SCHEMA_HEAD, copy="")[:10] in result.stderr
     conn = store.connect(store.locate(str(path)))
@@ -467,3 +499,18 @@ def test_a_path_that_reads_as_markup_is_shown_as_text(tmp_path: Path) -> None:
     done = child("--db", str(db), "status")
     assert done.returncode == 0, done.stderr
     assert f"{db}" in done.stdout.splitlines()[0]
+
+
+def test_an_error_met_half_way_through_a_stream_is_one_message(tmp_path: Path) -> None:
+    """A damaged page found after thousands of history rows: the same message as one found at the start."""
+    loc = store.locate(str(tmp_path / "k.db"))
+
+    def rows() -> Iterator[tuple[int]]:
+        yield (1,)
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    stream = store._guarded(rows(), loc)
+    assert next(stream) == (1,)
+    with pytest.raises(DatabaseError) as caught:
+        next(stream)
+    assert caught.value.key == "db_not_sqlite"

@@ -470,3 +470,119 @@ def test_a_non_finite_number_in_a_cell_is_refused_at_the_cell(
     line = f"{path}!月报!E6: {shown} → " + tr("num_not_finite", "zh", value=shown)  # the cell, as it reads, then why
     assert line in result.stderr.splitlines(), result.stderr
     assert counts(rdb) == {"batch": 0, "record": 0, "current_value": 0}
+
+
+# -- what a review found: the same kinds, spelled otherwise --------------------------------------
+
+
+def test_an_xlsb_sheet_that_begins_as_real_ones_do_is_measured(rdb: Db, tmp_path: Path) -> None:
+    """A real sheet starts with empty records (BrtBeginSheet 129, BrtBeginSheetData 145): the walk
+    passes over them and still finds the cell at XFD1048576."""
+    begin = _xlsb_record(129, b"") + _xlsb_record(145, b"")
+    row = _xlsb_record(0, (1_048_575).to_bytes(4, "little") + bytes(13))
+    cell = _xlsb_record(5, (16_383).to_bytes(4, "little") + bytes(12))
+    path = tmp_path / "real.xlsb"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/workbook.bin", b"")
+        z.writestr("xl/worksheets/sheet1.bin", begin + row + cell + _xlsb_record(146, b""))
+    refused(
+        rdb,
+        path,
+        "xl_range_too_large",
+        f"{path}!xl/worksheets/sheet1.bin",
+        last="XFD1048576",
+        cells="17,179,869,184",
+        limit="5,000,000",
+    )
+
+
+def _moved(good: Path, dest: Path, member: str, target: str) -> Path:
+    """The return with its sheet stored as ``member`` and the workbook's relationship pointing at ``target``."""
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            name = info.filename
+            if name == SHEET_PART:
+                name, data = member, add_cells(data, far)
+            elif name == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b'Target="worksheets/sheet1.xml"', f'Target="{target}"'.encode())
+                data = data.replace(b'Target="/xl/worksheets/sheet1.xml"', f'Target="{target}"'.encode())
+            zout.writestr(name, data)
+    return dest
+
+
+@pytest.mark.parametrize(
+    "member, target",
+    [
+        ("xl/S.xml", "s.xml"),  # outside xl/worksheets, named in another case than the relationship says
+        ("xl/worksheets/sheet1.XML", "worksheets/sheet1.XML"),  # an upper-case suffix
+        ("xl/Worksheets/sheet1.xml", "worksheets/sheet1.xml"),  # the folder in another case
+    ],
+)
+def test_a_sheet_stored_under_any_name_is_measured(
+    rdb: Db, good: Path, tmp_path: Path, member: str, target: str
+) -> None:
+    """calamine finds a sheet's part whatever its name and case: so does the measurement."""
+    path = _moved(good, tmp_path / "moved.xlsx", member, target)
+    result = kc(rdb, "import", path)
+    assert result.exit_code == 1
+    no_traceback(result)
+    assert tr("xl_range_too_large", "zh", last="XFD1048576", cells="17,179,869,184", limit="5,000,000") in result.stderr
+
+
+def _ods(path: Path, table: bytes, prefixes: bytes = b"") -> Path:
+    content = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        + (prefixes or b' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"')
+        + b' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        + table
+        + b"</office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+    return path
+
+
+@pytest.mark.parametrize(
+    "prefixes, cell",
+    [
+        (b"", b'<table:table-cell office:value="1"/>'),  # a value without a value type
+        (b"", b'<table:table-cell office:string-value="x"/>'),
+        (
+            b' xmlns:table="urn:example:not-the-table-namespace"',
+            b'<table:table-cell office:value-type="float" office:value="1"/>',
+        ),
+    ],
+)
+def test_an_ods_cell_calamine_reads_is_measured(rdb: Db, tmp_path: Path, prefixes: bytes, cell: bytes) -> None:
+    """calamine reads cells by their literal names and any office value: 8,000 rows × 10,000 columns."""
+    table = (
+        b'<table:table table:name="S"><table:table-row table:number-rows-repeated="8000">'
+        b'<table:table-cell table:number-columns-repeated="9999"/>' + cell + b"</table:table-row></table:table>"
+    )
+    path = _ods(tmp_path / "far.ods", table, prefixes)
+    refused(rdb, path, "xl_range_too_large", f"{path}!S", last="NTP8000", cells="80,000,000", limit="5,000,000")
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c r="B1" t = "s"><v>-1</v></c>',  # spaces around =
+        b'<c r="B1" t="s"><f>1+1</f><v>-1</v></c>',  # a formula before the value
+        b'<c r="B1" t="s"><!-- x --><v>-1</v></c>',  # a comment before it
+        b'<c r="B1" t="s"><is/><v>-1</v></c>',
+        b'<c r="B1" t="s" s="0"><v>-1</v></c>',  # t not the last attribute
+        b'<c r="B1" t="s"><v><![CDATA[-1]]></v></c>',
+    ],
+)
+def test_a_shared_string_index_spelled_otherwise_is_still_damage(rdb: Db, tmp_path: Path, cell: bytes) -> None:
+    plain = _shared_string_book(tmp_path, b"1")
+    path = rezip(plain, tmp_path / "odd.xlsx", {SHEET_PART: lambda x: x.replace(b'<c r="B1" t="s"><v>1</v></c>', cell)})
+    result = kc(rdb, "import", path)
+    assert result.exit_code == 1
+    no_traceback(result)
+    assert f"{path}!月报!B1: " in result.stderr
+    assert tr("xl_bad_shared_string", "zh", value="")[:8] in result.stderr
