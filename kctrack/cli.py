@@ -12,7 +12,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -474,6 +474,19 @@ def emit_csv(text: str) -> None:
     sys.stdout.buffer.flush()
 
 
+def emit_pieces(pieces: Iterable[str], *, bom: bool = False) -> None:
+    """Text written to stdout piece by piece as it is made (a streamed history); ``bom``: the first piece
+    with the byte-order mark, as :func:`emit_csv` writes a CSV redirected to a file."""
+    for i, piece in enumerate(pieces):
+        if bom and i == 0:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(piece.encode(service.CSV_FILE_ENCODING))
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(piece)
+    sys.stdout.flush()
+
+
 def show(
     s: Settings,
     format: TableFormat,
@@ -862,47 +875,20 @@ def history(
 
     Example: kctrack history --target TECH_MANAGER_TEAMS --format json
     """
-    import textwrap
-    from collections.abc import Iterator
-
     from kctrack import render
 
     s = settings(ctx)
     streamed = format is not TableFormat.table  # csv, json and md are written a batch at a time
     with service.history(s.db, target, unit, records=streamed, newest=row_limit(limit, format)) as (plan, found, total):
-        shown = 0
-
-        def pieces() -> Iterator[str]:
-            """The text of the format a batch at a time: together, what words.to_csv or to_markdown, or
-            render.dump_json, write of the whole list (each is given one batch at a time)."""
-            nonlocal shown
-            if format is TableFormat.json:
-                whole = render.dump_json(render.history_json(plan, [], total))  # ends "batches": []\n}
-                yield whole.removesuffix("]\n}")
-                for b in found:
-                    shown += 1
-                    text = textwrap.indent(render.dump_json(render.history_json(plan, [b])["batches"][0]), "    ")
-                    yield ("\n" if shown == 1 else ",\n") + text
-                yield "\n  ]\n}\n" if shown else "]\n}\n"
-                return
-            to_text = words.to_csv if format is TableFormat.csv else words.to_markdown
-            top = to_text(render.history_flat(plan, [], s.lang)[0], [])  # the header
-            yield top
-            for b in found:
-                shown += 1
-                yield to_text(*render.history_flat(plan, [b], s.lang)).removeprefix(top)
-
-        if not streamed:
+        if streamed:
+            text = render.HistoryText(format.value, plan, s.lang)
+            emit_pieces(text.pieces(found, total), bom=format is TableFormat.csv and stdout_is_file())
+            shown = text.shown
+        else:
             batches = list(found)
             shown = len(batches)
             render.history_table(console(s), plan, batches, s.lang)
-        elif format is TableFormat.csv and stdout_is_file():  # the byte-order mark once, as emit_csv writes it
-            for i, piece in enumerate(pieces()):
-                sys.stdout.buffer.write(piece.encode(service.CSV_FILE_ENCODING if i == 0 else "utf-8"))
-        else:
-            for piece in pieces():
-                sys.stdout.write(piece)
-        sys.stdout.flush()
+            sys.stdout.flush()
     if shown < total:
         typer.echo(tr("history_limited", s.lang, shown=f"{shown:,}", total=f"{total:,}"), err=True)
 

@@ -1343,6 +1343,40 @@ def history_flat(plan: Plan, batches: list[Any], lang: str) -> tuple[list[str], 
 BATCH_KIND = {"import": "batch_kind_import", "record": "batch_kind_record"}  # store.Batch.kind → its word
 
 
+class HistoryText:
+    """``history`` as csv, md or json, written a batch at a time: :meth:`pieces` gives, together, what
+    :func:`kctrack.words.to_csv` / :func:`~kctrack.words.to_markdown` or :func:`dump_json` would write
+    of the whole list, holding one batch at a time; :attr:`shown` counts the batches written."""
+
+    def __init__(self, fmt: str, plan: Plan, lang: str) -> None:
+        self.fmt, self.plan, self.lang = fmt, plan, lang
+        self.shown = 0
+
+    def pieces(self, batches: Iterable[Any], total: int) -> Iterable[str]:
+        if self.fmt == "json":
+            yield from self._json(batches, total)
+            return
+        to_text = to_csv if self.fmt == "csv" else to_markdown
+        top = to_text(history_flat(self.plan, [], self.lang)[0], [])  # the header row
+        yield top
+        for b in batches:
+            self.shown += 1
+            yield to_text(*history_flat(self.plan, [b], self.lang)).removeprefix(top)
+
+    def _json(self, batches: Iterable[Any], total: int) -> Iterable[str]:
+        """The document with an empty list of batches, opened where its list begins (the list is its
+        last key), each batch indented as dump_json indents it, then the list and document closed."""
+        import textwrap
+
+        whole = dump_json(history_json(self.plan, [], total))
+        yield whole.removesuffix("]\n}")
+        for b in batches:
+            self.shown += 1
+            text = textwrap.indent(dump_json(history_json(self.plan, [b])["batches"][0]), "    ")
+            yield ("\n" if self.shown == 1 else ",\n") + text
+        yield "\n  ]\n}\n" if self.shown else "]\n}\n"
+
+
 def history_table(console: Console, plan: Plan, batches: list[Any], lang: str) -> None:
     """One row per batch.  Everything wraps but the batch, run and record counts: at 80
     columns the time goes under the date, and the source, when it has not 16 cells or would
