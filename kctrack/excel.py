@@ -374,10 +374,13 @@ class _Measure:
         if (place := _parse_ref(ref.strip(), wide=True)) is not None:
             self.extent.cover(place[0] + 1, place[1] + 1)
 
+    @property
+    def exact(self) -> bool:
+        """Whether the searches can tell: every cell and row spelled as every writer spells it."""
+        return not (self.needs_parse or self.unmatched)
+
     def result(self) -> Extent:
-        """The bound, once every chunk was fed (only when :attr:`needs_parse` is not set)."""
-        if self.unmatched:
-            raise AssertionError("a part with unmatched tags must be parsed")
+        """The bound, once every chunk was fed (when :attr:`exact`)."""
         if self.near_digits:
             self.extent.cover(10**self.near_digits - 1, 26)
         return self.extent
@@ -613,10 +616,10 @@ def _scan_xml(z: zipfile.ZipFile, info: zipfile.ZipInfo, *, measure: bool | None
                 measuring.feed(window, tail)
             tail = chunk[-64:]
     if measuring is not None and not scan.doctype:
-        if measuring.needs_parse or measuring.unmatched:
-            scan.extent, scan.bad_shared = _parsed_part(z, info)
-        else:
+        if measuring.exact:
             scan.extent, scan.bad_shared = measuring.result(), measuring.bad_shared
+        else:
+            scan.extent, scan.bad_shared = _parsed_part(z, info)
     return scan
 
 
@@ -640,7 +643,7 @@ def _read_sheets(
         if kind == KIND_XLS:  # an OLE2 file calamine cannot read: a password, or not a workbook
             key = "xl_ole" if path.suffix.lower() in OOXML_SUFFIXES else _not_a_workbook(path)
             raise DataError(key, where=where) from None
-        raise DataError("xl_corrupt_detail", where=where, reason=_first_line(exc)) from None
+        raise DataError("xl_corrupt_detail", where=where, reason=first_line(exc)) from None
     try:
         with wb:
             for meta in wb.sheets_metadata:
@@ -663,11 +666,13 @@ def _read_sheets(
     except PasswordError:  # an .xls with a password may open and refuse its sheets
         raise DataError("xl_ole", where=where) from None
     except Exception as exc:
-        raise DataError("xl_corrupt_detail", where=where, reason=_first_line(exc)) from None
+        raise DataError("xl_corrupt_detail", where=where, reason=first_line(exc)) from None
     return sheets, hidden
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: BaseException) -> str:
+    """An exception's message as a reason inside a message: its first line, at most 200 characters
+    (its type's name when it says nothing)."""
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0][:200]
 
@@ -746,7 +751,8 @@ def _ooxml_cells(path: Path, z: zipfile.ZipFile, scans: dict[str, _PartScan]) ->
                     raise DataError("xl_doctype", where=f"{where}!{part}")
             if scan.bad_shared is not None:
                 ref, text = scan.bad_shared
-                raise DataError("xl_bad_shared_string", where=f"{where}!{name}!{ref or '?'}", value=text)
+                place = f"{where}!{name}!{ref}" if ref else f"{where}!{name}"  # a cell without r is named by its sheet
+                raise DataError("xl_bad_shared_string", where=place, value=text)
             found = _SheetCells()
             if scan.marked:
                 with z.open(info) as stream:
@@ -767,7 +773,7 @@ def _ooxml_cells(path: Path, z: zipfile.ZipFile, scans: dict[str, _PartScan]) ->
     except DefusedXmlException:
         raise DataError("xl_doctype", where=where) from None
     except (ET.ParseError, ExpatError) as exc:
-        raise DataError("xl_corrupt_detail", where=where, reason=_first_line(exc)) from None
+        raise DataError("xl_corrupt_detail", where=where, reason=first_line(exc)) from None
     return recalc, out
 
 
@@ -775,10 +781,11 @@ def _sheet_parts(book: Any, z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → zip member of its XML, from xl/workbook.xml and xl/_rels/workbook.xml.rels."""
     import defusedxml.ElementTree as ET
 
-    try:
-        rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
-    except KeyError:
+    # found in any case, as calamine finds it: a sheet it reads through these relationships is measured
+    member = next((i for i in z.infolist() if i.filename.lower() == "xl/_rels/workbook.xml.rels"), None)
+    if member is None:
         return {}
+    rels = ET.fromstring(z.read(member), forbid_dtd=True)
     targets: dict[str, str] = {}
     for rel in rels.iter():
         if _local(rel.tag) == "Relationship" and rel.get("TargetMode") != "External":
@@ -1062,7 +1069,7 @@ def _ods_cells(path: Path, z: zipfile.ZipFile) -> dict[str, _SheetCells]:
     except DefusedXmlException:
         raise DataError("xl_doctype", where=f"{path}!content.xml") from None
     except ExpatError as exc:
-        raise DataError("xl_corrupt_detail", where=str(path), reason=_first_line(exc)) from None
+        raise DataError("xl_corrupt_detail", where=str(path), reason=first_line(exc)) from None
     for name, extent in extents.items():
         reader.out.setdefault(name, _SheetCells()).extent = extent
     return reader.out

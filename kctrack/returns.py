@@ -43,6 +43,7 @@ from kctrack.excel import (
     Workbook,
     cell_ref,
     expand_paths,
+    first_line,
     is_blank,
     norm_text,
     open_workbook,
@@ -1008,7 +1009,7 @@ def write_error_copies(problems: list[Problem], out_dir: Path, lang: str) -> Err
         except KctrackError:
             raise  # the folder cannot be written: one message for all
         except Exception as exc:  # noqa: BLE001 - any failure of openpyxl on a file only costs its copy
-            out.unmarked.append((path, _first_line(exc)))
+            out.unmarked.append((path, first_line(exc)))
             continue
         out.written.append((path, dest))
     return out
@@ -1042,8 +1043,3 @@ def _write_marked_copy(path: Path, items: list[Problem], dest: Path, lang: str) 
         cell.comment = Comment(p.error.render(lang), "kctrack")
     with replacing(dest) as tmp:
         wb.save(tmp)
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:200]
