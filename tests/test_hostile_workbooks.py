@@ -494,7 +494,7 @@ def _moved(good: Path, dest: Path, member: str, target: str, rels: str = "xl/_re
             if name == SHEET_PART:
                 name, data = member, add_cells(data, far)
                 if rels != "xl/_rels/workbook.xml.rels":  # its root far from the start, where a glance looks
-                    data = data.replace(b"?>", b"?><!--" + b"x" * 8000 + b"-->", 1)
+                    data = data.replace(b"<worksheet", b"<!--" + b"x" * 8000 + b"--><worksheet", 1)
             elif name == "xl/_rels/workbook.xml.rels":
                 name = rels
                 data = data.replace(b'Target="worksheets/sheet1.xml"', f'Target="{target}"'.encode())
@@ -504,18 +504,19 @@ def _moved(good: Path, dest: Path, member: str, target: str, rels: str = "xl/_re
 
 
 @pytest.mark.parametrize(
-    "member, target",
+    "member, target, rels",
     [
-        ("xl/S.xml", "s.xml"),  # outside xl/worksheets, named in another case than the relationship says
-        ("xl/worksheets/sheet1.XML", "worksheets/sheet1.XML"),  # an upper-case suffix
-        ("xl/Worksheets/sheet1.xml", "worksheets/sheet1.xml"),  # the folder in another case
+        ("xl/S.xml", "s.xml", "xl/_rels/workbook.xml.rels"),  # outside xl/worksheets, in another case
+        ("xl/worksheets/sheet1.XML", "worksheets/sheet1.XML", "xl/_rels/workbook.xml.rels"),  # suffix case
+        ("xl/Worksheets/sheet1.xml", "worksheets/sheet1.xml", "xl/_rels/workbook.xml.rels"),  # folder case
+        ("xl/S.xml", "s.xml", "xl/_rels/Workbook.xml.rels"),  # the relationships in another case too
     ],
 )
 def test_a_sheet_stored_under_any_name_is_measured(
-    rdb: Db, good: Path, tmp_path: Path, member: str, target: str
+    rdb: Db, good: Path, tmp_path: Path, member: str, target: str, rels: str
 ) -> None:
     """calamine finds a sheet's part whatever its name and case: so does the measurement."""
-    path = _moved(good, tmp_path / "moved.xlsx", member, target)
+    path = _moved(good, tmp_path / "moved.xlsx", member, target, rels)
     result = kc(rdb, "import", path)
     assert result.exit_code == 1
     no_traceback(result)
