@@ -961,6 +961,124 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{n} notes or reasons are longer than an Excel cell holds ({max} characters): each is cut and says so at its"
         " end; kctrack history --format json has them whole",
     ),
+    # -- registers (issue 14): the plan's registers ------------------------------------
+    "plan_register_choices": (
+        "{key_path}：字段 {field} 的类型为 choice 时须列出 choices，其他类型不能有 choices",
+        "{key_path}: field {field} needs choices when its type is choice, and none otherwise",
+    ),
+    "plan_register_field": (
+        "{key_path}：名册中没有字段 “{field}”",
+        "{key_path}: the register has no field '{field}'",
+    ),
+    "plan_register_choice": (
+        "{key_path}：“{value}” 不是该字段的可选值（{choices}）",
+        "{key_path}: '{value}' is not one of the field's choices ({choices})",
+    ),
+    "plan_register_target": (
+        "{key_path}：计划中没有指标 {target}",
+        "{key_path}: the plan sets no target {target}",
+    ),
+    "plan_register_fed_twice": (
+        "{key_path}：指标 {target} 已由名册 {other} 计数，一个指标只能由一个名册计数",
+        "{key_path}: target {target} is already counted by register {other}; a target is counted by one register",
+    ),
+    "plan_register_sum": (
+        "{key_path}：count: sum 须用 field 指明一个 integer 类型的字段（现为 “{field}”）",
+        "{key_path}: count: sum needs field naming an integer field (given '{field}')",
+    ),
+    "reg_uscc_length": (
+        "统一社会信用代码应为 {length} 位，这里是 {n} 位（GB 32100-2015）",
+        "a unified social credit code has {length} characters; this one has {n} (GB 32100-2015)",
+    ),
+    "reg_uscc_format": (
+        "统一社会信用代码含有 GB 32100-2015 不用的字符（不用 I、O、Z、S、V；前两位为登记管理部门和机构类别代码）",
+        "the unified social credit code holds characters GB 32100-2015 does not use (no I, O, Z, S, V; the first"
+        " two name the registering authority and the kind of entity)",
+    ),
+    "reg_uscc_check": (
+        "统一社会信用代码校验位不对（按 GB 32100-2015 应为 {expected}）：请与营业执照核对",
+        "the check character of the unified social credit code is wrong (GB 32100-2015 gives {expected}):"
+        " check it against the business licence",
+    ),
+    "reg_uscc_number": (
+        "统一社会信用代码被存成了数字（Excel 只保留 15 位有效数字，代码已失真）：请把该列设为文本后重新填写",
+        "the unified social credit code is stored as a number (Excel keeps 15 significant digits: the code is"
+        " already lost): format the column as text and type it again",
+    ),
+    "reg_bad_integer": ("{field} 应为整数：{reason}", "{field} must be a whole number: {reason}"),
+    "reg_bad_month": (
+        "{field} 不是月份：请写成 YYYY-MM，例如 2020-06",
+        "{field} is not a month: write it as YYYY-MM, e.g. 2020-06",
+    ),
+    "reg_bad_date": (
+        "{field} 不是日期：请写成 YYYY-MM-DD，例如 2020-06-15",
+        "{field} is not a date: write it as YYYY-MM-DD, e.g. 2020-06-15",
+    ),
+    "reg_bad_choice": ("{field} 只能填：{choices}", "{field} must be one of: {choices}"),
+    "reg_bad_unit": ("{field} 不是计划中的设区市或单位{hint_zh}", "{field} is not a unit of the plan{hint_en}"),
+    "reg_text_long": (
+        "{field} 有 {n} 字，超过上限 {max} 字",
+        "{field} has {n} characters, more than the {max} allowed",
+    ),
+    "reg_required": ("{field} 必填", "{field} is required"),
+    "reg_no_unit": (
+        "名册未写明填报单位：请在表头上方写“填报单位：……”，或用 --unit 指定",
+        "the register does not say its reporting unit: write 填报单位：… above the header, or give --unit",
+    ),
+    "reg_no_month": (
+        "名册未写明月份：请在表头上方写“月份：YYYY-MM”，或用 --month 指定",
+        "the register does not say its month: write 月份：YYYY-MM above the header, or give --month",
+    ),
+    "reg_not_sender": (
+        "{unit} 不报送{register}（报送单位：{senders}）",
+        "{unit} does not send the {register} (it is sent by: {senders})",
+    ),
+    "reg_row_twice": (
+        "与第 {other} 行是同一条目（{key}），只计一次：请删去一行",
+        "the same entry as row {other} ({key}); counted once: delete one of the rows",
+    ),
+    "reg_listed_by_other": (
+        "{key} 也列在 {other} 的{register}中：全省只计一次",
+        "{key} is also listed in {other}'s {register}: the province counts it once",
+    ),
+    "reg_count_differs": (
+        "{unit} {month} 月报中 {code} 为 {stated}，其{register}计 {listed}：以名册为准，请核对",
+        "{unit}'s return for {month} gives {code} as {stated}, its {register} counts {listed}: the list counts;"
+        " check which is right",
+    ),
+    "reg_already": (
+        "{unit} {month} 的{register}已于批次 {batch} 导入（{source}）：更正请加 --replace",
+        "{unit}'s {register} for {month} was already imported in batch {batch} ({source}): add --replace to correct it",
+    ),
+    "reg_list_twice": (
+        "{unit} {month} 的{register}在本次导入中出现两次（另见 {other}）",
+        "{unit}'s {register} for {month} appears twice in this import (also in {other})",
+    ),
+    "rc_group_size": (
+        "“{group}” 有 {n} 人，应为 {min} 至 {max} 人",
+        "'{group}' has {n} members; the document asks for {min} to {max}",
+    ),
+    "rc_quota": (
+        "{member} 已解决 {n} 项，低于应完成的 {goal} 项",
+        "{member} has {n} solved, below its {goal}",
+    ),
+    "rc_quota_unnamed": (
+        "尚无法检查：计划文件未列出按“{by}”计数的对象。请在计划文件 {path} 中列出（学会写名册中的名称，城市写编号如 suzhou），再运行 kctrack init --plan 文件",
+        "cannot be checked yet: the plan file names no one to count by '{by}'. List them under {path} in the plan"
+        " file (a society as the register names it, a city by its code, e.g. suzhou), then run kctrack init --plan FILE",
+    ),
+    "rc_member_twice": (
+        "“{member}” 同时在 {n} 个队：{groups}",
+        "'{member}' is in {n} teams: {groups}",
+    ),
+    "rc_two_names": (
+        "统一社会信用代码 {code} 对应了不同的企业名称：{names}",
+        "unified social credit code {code} is listed with different firm names: {names}",
+    ),
+    "unknown_register": (
+        "未知的名册 “{register}”。可用名册：{known}",
+        "unknown register '{register}'. Known registers: {known}",
+    ),
 }
 
 

@@ -67,6 +67,7 @@ class Batch(SQLModel, table=True):
     reason: str | None = None  # why a locked month was changed
     undo_reason: str | None = None  # why a batch touching a locked month was undone
     run: int | None = Field(default=None, index=True)  # the import run (one ``kctrack import``) it came from
+    register_code: str | None = Field(default=None, max_length=64)  # kind "register": the register's list
 
 
 class Record(SQLModel, table=True):
@@ -130,3 +131,29 @@ class MonthTotal(SQLModel, table=True):
     target_code: str = Field(primary_key=True, foreign_key="target.code", max_length=64)
     month: str = Field(primary_key=True, max_length=7)
     value: float
+
+
+class RegisterEntry(SQLModel, table=True):
+    """One row of a register's list (名册) as a return gave it: never updated, never deleted.
+
+    ``entry_key`` is the register's key fields, normalised and joined, so that two
+    rows naming the same firm (or team member, problem, session) meet; ``fields``
+    holds every field's value as JSON (text, numbers as numbers, months and days
+    as ``YYYY-MM`` / ``YYYY-MM-DD``) and ``cells`` each field's cell (``C7``).
+    Which entries count follows from their batches (live, not superseded).
+    """
+
+    __tablename__ = "register_entry"
+    __table_args__ = (
+        Index("ix_register_entry_batch", "batch_id"),
+        Index("ix_register_entry_key", "register_code", "entry_key"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="batch.id")
+    register_code: str = Field(max_length=64)
+    unit_code: str = Field(foreign_key="unit.code", max_length=64)
+    month: str = Field(max_length=7)
+    entry_key: str
+    fields: str
+    cells: str
+    row: int  # the sheet's row, 1-based

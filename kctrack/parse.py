@@ -494,3 +494,28 @@ def parse_month(value: Any, year: int) -> str | None:
     if match:  # 20年7月: the year written with two digits
         return _month(2000 + int(match["y"]), int(match["m"]))
     return None
+
+
+def parse_day(value: Any) -> str | None:
+    """The day a cell or argument names, as ``"YYYY-MM-DD"``; None when it is not one whole date.
+
+    The forms of :func:`parse_month` that name a day: a datetime or date (an Excel date cell),
+    ``2020-07-15``, ``2020/7/15``, ``2020.07.15``, ``2020-07-15 00:00:00``, ``2020年7月15日``,
+    ``2020年7月15号``, ``二〇二〇年七月十五日``, full-width forms.  Refused (None): a month without a
+    day (``2020-07``), a day that does not exist (``2020-02-30``), a year outside 1..9999, a number
+    (an Excel serial read as a number is not guessed at), booleans and blank text.
+    """
+    if isinstance(value, datetime | date):
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    if not isinstance(value, str):
+        return None
+    text = _norm(value).casefold()
+    if not text or len(text) > MAX_MONTH_TEXT:
+        return None
+    text = _arabic_dates(text)
+    for pattern in (_MONTH_NUMERIC, _MONTH_CHINESE):
+        match = pattern.fullmatch(text)
+        if match and match["d"]:
+            y, m, d = int(match["y"]), int(match["m"]), int(match["d"])
+            return f"{y:04d}-{m:02d}-{d:02d}" if _month(y, m, d) else None
+    return None

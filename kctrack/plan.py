@@ -135,6 +135,102 @@ class Measure:
     whole: bool = True
 
 
+FIELD_TYPES = ("text", "integer", "month", "date", "unit", "choice", "uscc")
+"""The types of a register's field: free text; a whole number (参训人数); a month (服务月份); a day
+(日期); a reporting unit of the plan (所在市); one of the field's ``choices`` (状态); the unified
+social credit code of GB 32100-2015 (统一社会信用代码, 18 characters with its check character)."""
+
+COUNT_KINDS = ("distinct", "rows", "sum")
+"""How a register feeds a target: the number of distinct values of some fields (firms by credit
+code), the number of entries (problems whose 状态 is 已解决), or the sum of a field (参训人数)."""
+
+RULE_KINDS = ("group_size", "quota", "one_group_per_member")
+
+
+@dataclass(frozen=True)
+class RegisterField:
+    """A column of a register: its code, its heading (the Chinese one is the template's), its type.
+
+    ``personal``: personal data (an expert's name), kept out of stdout tables unless asked and out of
+    the export's CAST sheets unless the register is ``shared``.  ``name_field``: for a ``uscc`` field,
+    the field giving the firm's name (one credit code must always come with one name).
+    ``aliases``: other headings a unit's own sheet may use for the column.
+    """
+
+    code: str
+    heading: Bilingual
+    type: str
+    required: bool = False
+    personal: bool = False
+    choices: tuple[str, ...] = ()
+    name_field: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A target a register counts: ``count`` (distinct | rows | sum) over the entries whose fields
+    equal ``where`` (pairs of field code and value); ``fields`` the fields made distinct (the
+    register's key when empty); ``field`` the field summed."""
+
+    target: str
+    count: str
+    fields: tuple[str, ...] = ()
+    field: str | None = None
+    where: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class RegisterRule:
+    """A rule of the document checked on a register's entries (``kctrack register check``).
+
+    - ``group_size``: entries grouped by ``group`` number from ``min`` to ``max`` (每队由7至10名专家组成);
+    - ``quota``: each of ``members`` (values of the ``by`` field) counts at least ``min`` (or exactly
+      ``value``) entries matching ``where`` (试点城市至少推动3项); an empty ``members`` cannot be checked;
+    - ``one_group_per_member``: the same ``member`` (fields) in one ``group`` only (an expert in one team).
+    ``source``: the document's words the rule comes from.
+    """
+
+    kind: str
+    source: str
+    group: tuple[str, ...] = ()
+    member: tuple[str, ...] = ()
+    by: str | None = None
+    members: tuple[str, ...] = ()
+    where: tuple[tuple[str, str], ...] = ()
+    min: float | None = None
+    max: float | None = None
+    value: float | None = None
+    count: str = "distinct"
+
+
+@dataclass(frozen=True)
+class Register:
+    """A list the document asks the province to keep (名册, 人才库, 档案): its columns, its key (what makes
+    two entries the same one), the targets it counts, the units that send it, its rules.
+
+    ``shared``: the plan marks the list as one handed to CAST whole, personal data included.
+    """
+
+    code: str
+    name: Bilingual
+    fields: tuple[RegisterField, ...]
+    key: tuple[str, ...]
+    feeds: tuple[Feed, ...] = ()
+    units: tuple[str, ...] = ()
+    shared: bool = False
+    rules: tuple[RegisterRule, ...] = ()
+    source: str = ""
+
+    def field(self, code: str) -> RegisterField:
+        return next(f for f in self.fields if f.code == code)
+
+    @property
+    def personal(self) -> tuple[str, ...]:
+        """The codes of the fields holding personal data."""
+        return tuple(f.code for f in self.fields if f.personal)
+
+
 @dataclass(frozen=True)
 class Plan:
     code: str
@@ -151,6 +247,8 @@ class Plan:
     targets: tuple[Target, ...]
     milestones: tuple[Milestone, ...]
     measures: tuple[Measure, ...] = ()
+    registers: tuple[Register, ...] = ()
+    addressee: str = ""  # 主送机关 of the year-end report (中国科协)
     _index: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # -- serialisation -------------------------------------------------------
@@ -223,6 +321,8 @@ class Plan:
                 for m in d["milestones"]
             ),
             measures=tuple(Measure(**x) for x in d.get("measures", ())),  # plans stored before 0.2 have none
+            registers=tuple(_register_from_json(r) for r in d.get("registers", ())),  # none before 0.3
+            addressee=d.get("addressee", ""),
         )
 
     # -- the two kinds of target --------------------------------------------
@@ -249,6 +349,8 @@ class Plan:
             self._index["target"] = {t.code: t for t in self.targets}
             self._index["milestone"] = {m.code: m for m in self.milestones}
             self._index["task"] = {k.no: k for k in self.tasks}
+            self._index["register"] = {r.code: r for r in self.registers}
+            self._index["fed_by"] = {f.target: (r, f) for r in self.registers for f in r.feeds}
             self._index["reporters"] = {t.code: frozenset(t.reporters) for t in self.targets} | {
                 m.code: frozenset(self.milestone_units(m)) for m in self.milestones
             }
@@ -268,6 +370,31 @@ class Plan:
         """The units responsible for a milestone: its own, else the office (领导小组办公室, which
         records a milestone nobody else is responsible for: 4月份组织调研…)."""
         return m.responsible or (self.office,)
+
+    def register(self, code: str) -> Register | None:
+        """The register of a code (e.g. ``FIRMS_SERVED_REGISTER``), None when the plan has none such."""
+        return self._lookup()["register"].get(code)
+
+    def resolve_register(self, text: str) -> Register:
+        """A register from its code (any case) or its Chinese or English name; a usage error
+        (``unknown_register``) naming every register otherwise."""
+        wanted = text.strip()
+        for r in self.registers:
+            if wanted.upper() == r.code or wanted in (r.name.zh, r.name.en):
+                return r
+        known = Bilingual(
+            "、".join(f"{r.code}（{r.name.zh}）" for r in self.registers) or "无",
+            ", ".join(f"{r.code} ({r.name.en})" for r in self.registers) or "none",
+        )
+        raise UsageError("unknown_register", register=text, known=known)
+
+    def fed_by(self, target: str) -> tuple[Register, Feed] | None:
+        """The register that counts a target, and how; None for a target counted from returns alone."""
+        return self._lookup()["fed_by"].get(target)
+
+    def registers_of(self, unit: str) -> tuple[Register, ...]:
+        """The registers a unit sends (its template holds a sheet for each)."""
+        return tuple(r for r in self.registers if unit in r.units)
 
     def unit(self, code: str) -> Unit:
         return self._lookup()["unit"][code]
@@ -359,6 +486,46 @@ class Plan:
         codes = list(codes)
         zh, en = (self.unit_name(u, "zh") for u in codes), (self.unit_name(u, "en") for u in codes)
         return Bilingual(" ".join(zh), ", ".join(en))
+
+
+def _register_from_json(d: dict[str, Any]) -> Register:
+    """A :class:`Register` from the dict :func:`dataclasses.asdict` made of it."""
+
+    def pairs(xs: list[list[str]]) -> tuple[tuple[str, str], ...]:
+        return tuple((str(a), str(b)) for a, b in xs)
+
+    return Register(
+        code=d["code"],
+        name=Bilingual(**d["name"]),
+        fields=tuple(
+            RegisterField(
+                **{
+                    **f,
+                    "heading": Bilingual(**f["heading"]),
+                    "choices": tuple(f["choices"]),
+                    "aliases": tuple(f["aliases"]),
+                }
+            )
+            for f in d["fields"]
+        ),
+        key=tuple(d["key"]),
+        feeds=tuple(Feed(**{**x, "fields": tuple(x["fields"]), "where": pairs(x["where"])}) for x in d["feeds"]),
+        units=tuple(d["units"]),
+        shared=d["shared"],
+        rules=tuple(
+            RegisterRule(
+                **{
+                    **r,
+                    "group": tuple(r["group"]),
+                    "member": tuple(r["member"]),
+                    "members": tuple(r["members"]),
+                    "where": pairs(r["where"]),
+                }
+            )
+            for r in d["rules"]
+        ),
+        source=d.get("source", ""),
+    )
 
 
 def _refuse_non_finite(value: Any, loc: tuple[Any, ...]) -> None:

@@ -21,7 +21,21 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kctrack.errors import ManyErrors, PlanError
-from kctrack.plan import Bilingual, Measure, Milestone, Plan, Rule, Section, Target, Task, Unit
+from kctrack.plan import (
+    Bilingual,
+    Feed,
+    Measure,
+    Milestone,
+    Plan,
+    Register,
+    RegisterField,
+    RegisterRule,
+    Rule,
+    Section,
+    Target,
+    Task,
+    Unit,
+)
 from kctrack.schedule import is_month
 
 Month = str
@@ -76,6 +90,7 @@ class PlanHead(_Model):
     end: Month
     returns_due_day: int = Field(10, ge=1, le=28)
     office: str | None = None
+    addressee: str = ""  # 主送机关 of the year-end report
     thresholds: Thresholds = Field(default_factory=lambda: Thresholds(behind=0.8))
 
     _m = field_validator("start", "end", mode="before")(_month)
@@ -169,6 +184,52 @@ class MilestoneModel(_Model):
     _m = field_validator("due", mode="before")(_month)
 
 
+class RegisterFieldModel(_Model):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    type: Literal["text", "integer", "month", "date", "unit", "choice", "uscc"] = "text"
+    required: bool = False
+    personal: bool = False
+    choices: list[str] = []
+    name_field: str | None = None
+    aliases: list[str] = []
+
+
+class FeedModel(_Model):
+    target: str
+    count: Literal["distinct", "rows", "sum"]
+    fields: list[str] = []
+    field: str | None = None
+    where: dict[str, str] = {}
+
+
+class RegisterRuleModel(_Model):
+    kind: Literal["group_size", "quota", "one_group_per_member"]
+    source: str = Field(min_length=1)
+    group: list[str] = []
+    member: list[str] = []
+    by: str | None = None
+    members: list[str] = []
+    where: dict[str, str] = {}
+    min: float | None = Field(None, ge=0)
+    max: float | None = Field(None, ge=0)
+    value: float | None = Field(None, ge=0)
+    count: Literal["distinct", "rows"] = "distinct"
+
+
+class RegisterModel(_Model):
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    name: TextModel
+    source: str = ""
+    fields: list[RegisterFieldModel] = Field(min_length=1)
+    key: list[str] = Field(min_length=1)
+    feeds: list[FeedModel] = []
+    units: list[str] | None = None  # who sends the list; the reporters of the targets it feeds when absent
+    shared: bool = False
+    rules: list[RegisterRuleModel] = []
+
+
 class PlanFile(_Model):
     schema_version: Literal[1] = Field(1, alias="schema")
     plan: PlanHead
@@ -179,6 +240,8 @@ class PlanFile(_Model):
     milestones: list[MilestoneModel] = []
     # the units of measure and whether their figures are whole numbers (a measure not listed is a count)
     units_of_measure: dict[str, MeasureModel] = {}
+    # the lists the document asks the province to keep, and the targets they count (kctrack.registers)
+    registers: list[RegisterModel] = []
 
 
 # ---------------------------------------------------------------------------
@@ -433,6 +496,84 @@ def _check(f: PlanFile) -> list[tuple[tuple[Any, ...], str, dict[str, Any]]]:
         if m.task is not None and m.task not in tasks:
             errs.append((("milestones", i, "task"), "plan_unknown_task", {"value": m.task}))
         units_known(("milestones", i, "responsible"), m.responsible)
+    errs += _check_registers(f, unit_codes)
+    return errs
+
+
+def _check_registers(f: PlanFile, unit_codes: set[str]) -> list[tuple[tuple[Any, ...], str, dict[str, Any]]]:
+    """Every register names fields it has, targets the plan sets (each counted by one register only),
+    units the plan lists, choices for a choice field and a ``where`` value among them."""
+    errs: list[tuple[tuple[Any, ...], str, dict[str, Any]]] = []
+    targets = {t.code: t for t in f.targets}
+    fed: dict[str, str] = {}
+    codes: set[str] = {t.code for t in f.targets} | {m.code for m in f.milestones}
+    for i, reg in enumerate(f.registers):
+        loc = ("registers", i)
+        if reg.code in codes:
+            errs.append(((*loc, "code"), "plan_duplicate_code", {"code": reg.code}))
+        codes.add(reg.code)
+        fields = {x.code: x for x in reg.fields}
+        seen: set[str] = set()
+        for j, x in enumerate(reg.fields):
+            if x.code in seen or any(x.zh == y.zh for y in reg.fields[:j]):
+                errs.append(((*loc, "fields", j, "code"), "plan_duplicate_code", {"code": x.code}))
+            seen.add(x.code)
+            if (x.type == "choice") != bool(x.choices):
+                errs.append(((*loc, "fields", j, "choices"), "plan_register_choices", {"field": x.code}))
+            if x.name_field is not None and (x.type != "uscc" or x.name_field not in fields):
+                errs.append(((*loc, "fields", j, "name_field"), "plan_register_field", {"field": x.name_field}))
+
+        def known(where: tuple[Any, ...], names: list[str] | None, *, fields: dict[str, Any] = fields) -> None:
+            for k, name in enumerate(names or []):
+                if name not in fields:
+                    errs.append(((*where, k), "plan_register_field", {"field": name}))
+
+        def values(where: tuple[Any, ...], pairs: dict[str, str], *, fields: dict[str, Any] = fields) -> None:
+            for name, value in pairs.items():
+                x = fields.get(name)
+                if x is None:
+                    errs.append(((*where, name), "plan_register_field", {"field": name}))
+                elif x.choices and value not in x.choices:
+                    errs.append(
+                        ((*where, name), "plan_register_choice", {"value": value, "choices": "、".join(x.choices)})
+                    )
+
+        known((*loc, "key"), reg.key)
+        for j, feed in enumerate(reg.feeds):
+            at = (*loc, "feeds", j)
+            if feed.target not in targets:
+                errs.append(((*at, "target"), "plan_register_target", {"target": feed.target}))
+            elif feed.target in fed:
+                errs.append(
+                    ((*at, "target"), "plan_register_fed_twice", {"target": feed.target, "other": fed[feed.target]})
+                )
+            fed.setdefault(feed.target, reg.code)
+            known((*at, "fields"), feed.fields)
+            values((*at, "where"), feed.where)
+            if feed.count == "sum":
+                summed = fields.get(feed.field or "")
+                if summed is None or summed.type != "integer":
+                    errs.append(((*at, "field"), "plan_register_sum", {"field": feed.field or ""}))
+        for j, u in enumerate(reg.units or []):
+            if u not in unit_codes:
+                errs.append(((*loc, "units", j), "plan_unknown_unit", {"unit": u}))
+        for j, rule in enumerate(reg.rules):
+            at = (*loc, "rules", j)
+            known((*at, "group"), rule.group)
+            known((*at, "member"), rule.member)
+            values((*at, "where"), rule.where)
+            if rule.by is not None:
+                known(at, [rule.by])
+            needs = {"group_size": ("group",), "quota": ("by",), "one_group_per_member": ("group", "member")}[rule.kind]
+            for name in needs:
+                if not getattr(rule, name):
+                    errs.append(((*at, name), "plan_missing_key", {}))
+            if rule.kind == "quota" and rule.min is None and rule.value is None:
+                errs.append(((*at, "min"), "plan_missing_key", {}))
+            if rule.kind == "group_size" and rule.min is None and rule.max is None:
+                errs.append(((*at, "min"), "plan_missing_key", {}))
+            if rule.min is not None and rule.max is not None and rule.min > rule.max:
+                errs.append((at, "plan_rule_range", {}))
     return errs
 
 
@@ -508,6 +649,60 @@ def _to_plan(f: PlanFile) -> Plan:
             for m in f.milestones
         ),
         measures=tuple(Measure(zh, m.whole) for zh, m in f.units_of_measure.items()),
+        registers=tuple(_to_register(r, f) for r in f.registers),
+        addressee=f.plan.addressee,
+    )
+
+
+def _to_register(r: RegisterModel, f: PlanFile) -> Register:
+    """A validated register; who sends it defaults to the units reporting the targets it counts."""
+    tasks = {k.id: k for k in f.tasks}
+    units = r.units
+    if units is None:
+        by_code = {t.code: t for t in f.targets}
+        units = []
+        for feed in r.feeds:
+            t = by_code[feed.target]
+            for u in t.breakdown or (t.responsible if t.responsible is not None else tasks[t.task].responsible):
+                if u not in units:
+                    units.append(u)
+    return Register(
+        code=r.code,
+        name=Bilingual(r.name.zh, r.name.en),
+        fields=tuple(
+            RegisterField(
+                x.code,
+                Bilingual(x.zh, x.en),
+                x.type,
+                x.required,
+                x.personal,
+                tuple(x.choices),
+                x.name_field,
+                tuple(x.aliases),
+            )
+            for x in r.fields
+        ),
+        key=tuple(r.key),
+        feeds=tuple(Feed(x.target, x.count, tuple(x.fields), x.field, tuple(x.where.items())) for x in r.feeds),
+        units=tuple(units),
+        shared=r.shared,
+        rules=tuple(
+            RegisterRule(
+                x.kind,
+                x.source,
+                tuple(x.group),
+                tuple(x.member),
+                x.by,
+                tuple(x.members),
+                tuple(x.where.items()),
+                x.min,
+                x.max,
+                x.value,
+                x.count,
+            )
+            for x in r.rules
+        ),
+        source=r.source,
     )
 
 

@@ -462,7 +462,70 @@ def _label_pairs(text: str) -> list[tuple[str, str]]:
 _UNSEEN = object()
 
 
-class SheetReader:
+class SheetBase:
+    """What every sheet reader shares: where problems go, and the unit and month the sheet states."""
+
+    header_first: int  # the header's first row (0-based): the labels stand above it
+
+    def __init__(self, wb: Workbook, sheet: Sheet, plan: Plan, options: Options, out: ReadResult) -> None:
+        self.wb, self.sheet, self.plan, self.options, self.out = wb, sheet, plan, options, out
+        self.year = int(plan.start[:4])
+
+    # problems -----------------------------------------------------------------
+    def problem(self, cell: str | None, raw: Any, key: str, **params: Any) -> None:
+        self.out.problems.append(Problem(self.wb.path, self.sheet.name, cell, raw, DataError(key, **params)))
+
+    def warning(self, cell: str | None, raw: Any, key: str, **params: Any) -> None:
+        self.out.warnings.append(Problem(self.wb.path, self.sheet.name, cell, raw, DataError(key, **params)))
+
+    def _sheet_unit_and_month(self, meta: dict[str, str]) -> tuple[Any, Any]:
+        """The sheet's unit code and month (None: not stated; False: stated wrongly, already reported)."""
+        labels = sheet_labels(self.sheet.rows[: self.header_first], meta, self.sheet.merged)
+        unit: Any = self.options.unit
+        month: Any = self.options.month
+        label = labels.get("unit")
+        if label is not None and not label.sure and self.plan.find_unit(norm_text(label.value)) is None:
+            label = None  # a cell further along the row that is no unit: not a value of the label
+        if label is not None:
+            found = self.plan.find_unit(norm_text(label.value))
+            if found is None:
+                self._unknown_unit(label.cell, label.value)
+                unit = False
+            elif self.options.unit is not None and found != self.options.unit:
+                self._contradiction(label, "--unit", self.plan.unit_text(found), self.options.unit)
+                unit = False
+            else:
+                unit = found
+        label = labels.get("month")
+        if label is not None and not label.sure and parse_month(label.value, self.year) is None:
+            label = None  # a hint beside a blank month cell (请填写月份): the month is not given
+        if label is not None:
+            parsed = parse_month(label.value, self.year)
+            if parsed is None:
+                self.problem(label.cell, label.value, "imp_bad_month", value=norm_text(label.value))
+                month = False
+            elif not self.plan.start <= parsed <= self.plan.end:
+                self.problem(
+                    label.cell, label.value, "imp_month_outside", value=parsed, start=self.plan.start, end=self.plan.end
+                )
+                month = False
+            elif self.options.month is not None and parsed != self.options.month:
+                self._contradiction(label, "--month", parsed, self.options.month)
+                month = False
+            else:
+                month = parsed
+        return unit, month
+
+    def _contradiction(self, label: Label, option: str, sheet_value: str | Bilingual, option_value: str) -> None:
+        shown = self.plan.unit_text(option_value) if option == "--unit" else option_value
+        self.problem(label.cell, label.value, "imp_option_contradicts", option=option, sheet=sheet_value, given=shown)
+
+    def _unknown_unit(self, cell: str | None, raw: Any) -> None:
+        # the one suggestion of units (kctrack.plan.Plan.close_units), as on the command line
+        self.problem(cell, raw, "imp_unknown_unit", unit=norm_text(raw), **self.plan.unit_hint(norm_text(raw)))
+
+
+class SheetReader(SheetBase):
     """Reads one sheet's rows into returns; every problem and warning goes to ``out``."""
 
     def __init__(
@@ -475,8 +538,9 @@ class SheetReader:
         meta: dict[str, str],
         out: ReadResult,
     ) -> None:
-        self.wb, self.sheet, self.plan, self.header, self.options, self.out = wb, sheet, plan, header, options, out
-        self.year = int(plan.start[:4])
+        super().__init__(wb, sheet, plan, options, out)
+        self.header = header
+        self.header_first = header.first
         self.columns = _measure_not_unit(sheet.rows, header, plan)
         self.col = {k: self.columns.get(k) for k in (*KEY_COLUMNS, *FIGURES, "previous")}
         self.c_code: int = self.columns["code"]  # a header always names its code column
@@ -500,13 +564,6 @@ class SheetReader:
         self.kept: list[Row] = []  # the rows read, in order, for 合计 lines to be compared with
         self.since_sub = self.since_grand = 0  # kept[since_…:] are the rows a 小计 / 合计 line totals
         self.sheet_unit, self.sheet_month = self._sheet_unit_and_month(meta)
-
-    # problems -----------------------------------------------------------------
-    def problem(self, cell: str | None, raw: Any, key: str, **params: Any) -> None:
-        self.out.problems.append(Problem(self.wb.path, self.sheet.name, cell, raw, DataError(key, **params)))
-
-    def warning(self, cell: str | None, raw: Any, key: str, **params: Any) -> None:
-        self.out.warnings.append(Problem(self.wb.path, self.sheet.name, cell, raw, DataError(key, **params)))
 
     # the pipeline ---------------------------------------------------------------
     def read(self) -> None:
@@ -557,52 +614,6 @@ class SheetReader:
             for r in range(max(r0, self.header.data_start), min(r1, len(rows) - 1) + 1):
                 for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
                     rows[r][c] = value
-
-    def _sheet_unit_and_month(self, meta: dict[str, str]) -> tuple[Any, Any]:
-        """The sheet's unit code and month (None: not stated; False: stated wrongly, already reported)."""
-        labels = sheet_labels(self.sheet.rows[: self.header.first], meta, self.sheet.merged)
-        unit: Any = self.options.unit
-        month: Any = self.options.month
-        label = labels.get("unit")
-        if label is not None and not label.sure and self.plan.find_unit(norm_text(label.value)) is None:
-            label = None  # a cell further along the row that is no unit: not a value of the label
-        if label is not None:
-            found = self.plan.find_unit(norm_text(label.value))
-            if found is None:
-                self._unknown_unit(label.cell, label.value)
-                unit = False
-            elif self.options.unit is not None and found != self.options.unit:
-                self._contradiction(label, "--unit", self.plan.unit_text(found), self.options.unit)
-                unit = False
-            else:
-                unit = found
-        label = labels.get("month")
-        if label is not None and not label.sure and parse_month(label.value, self.year) is None:
-            label = None  # a hint beside a blank month cell (请填写月份): the month is not given
-        if label is not None:
-            parsed = parse_month(label.value, self.year)
-            if parsed is None:
-                self.problem(label.cell, label.value, "imp_bad_month", value=norm_text(label.value))
-                month = False
-            elif not self.plan.start <= parsed <= self.plan.end:
-                self.problem(
-                    label.cell, label.value, "imp_month_outside", value=parsed, start=self.plan.start, end=self.plan.end
-                )
-                month = False
-            elif self.options.month is not None and parsed != self.options.month:
-                self._contradiction(label, "--month", parsed, self.options.month)
-                month = False
-            else:
-                month = parsed
-        return unit, month
-
-    def _contradiction(self, label: Label, option: str, sheet_value: str | Bilingual, option_value: str) -> None:
-        shown = self.plan.unit_text(option_value) if option == "--unit" else option_value
-        self.problem(label.cell, label.value, "imp_option_contradicts", option=option, sheet=sheet_value, given=shown)
-
-    def _unknown_unit(self, cell: str | None, raw: Any) -> None:
-        # the one suggestion of units (kctrack.plan.Plan.close_units), as on the command line
-        self.problem(cell, raw, "imp_unknown_unit", unit=norm_text(raw), **self.plan.unit_hint(norm_text(raw)))
 
     # rows -------------------------------------------------------------------------
     def read_row(self, r: int, row: list[Any]) -> None:

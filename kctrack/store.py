@@ -15,6 +15,7 @@ import contextlib
 import errno
 import getpass
 import hashlib
+import json
 import os
 import re
 import sqlite3
@@ -29,7 +30,7 @@ from kctrack.errors import DatabaseError, KctrackError, UsageError
 
 # The migrations in order; the last is the schema this code expects.  A test
 # checks this list against the scripts in migrations/versions.
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 DEFAULT_DB = "kctrack.db"
 
@@ -753,6 +754,8 @@ class NewBatch:
     created: str | None = None
     reason: str | None = None
     run: int | None = None
+    register_code: str | None = None  # kind "register": the register whose list this is
+    entries: Sequence[Any] = ()  # kind "register": its rows (kctrack.registers.Entry)
 
 
 def write_batches(conn: Connection, batches: Sequence[NewBatch]) -> list[int]:
@@ -774,8 +777,9 @@ def write_batches(conn: Connection, batches: Sequence[NewBatch]) -> list[int]:
     conn.wrote_batches((i, b.run) for i, b in zip(ids, batches, strict=True))
     at = now()
     conn.many(
-        "INSERT INTO batch (id, created, operator, kind, source, sheet, sha256, unit_code, month, received, reason, run)"
-        " VALUES (:id, :created, :op, :kind, :source, :sheet, :sha, :unit, :month, :received, :reason, :run)",
+        "INSERT INTO batch (id, created, operator, kind, source, sheet, sha256, unit_code, month, received, reason, run,"
+        " register_code)"
+        " VALUES (:id, :created, :op, :kind, :source, :sheet, :sha, :unit, :month, :received, :reason, :run, :reg)",
         [
             (
                 i,
@@ -790,10 +794,12 @@ def write_batches(conn: Connection, batches: Sequence[NewBatch]) -> list[int]:
                 b.received,
                 b.reason,
                 b.run,
+                b.register_code,
             )
             for i, b in zip(ids, batches, strict=True)
         ],
     )
+    _write_entries(conn, ids, batches)
     conn.many(
         "INSERT INTO record (batch_id, target_code, unit_code, month, value, cumulative, note, cell, recorded_at)"
         " VALUES (:b, :t, :u, :m, :v, :c, :n, :cell, :at)",
@@ -829,6 +835,61 @@ def write_batches(conn: Connection, batches: Sequence[NewBatch]) -> list[int]:
     rederive(conn, touched)
     refresh_month_totals(conn, {t for t, _ in touched})
     return ids
+
+
+def _write_entries(conn: Connection, ids: Sequence[int], batches: Sequence[NewBatch]) -> None:
+    """The rows of the registers' lists among the batches (kind ``register``)."""
+    rows = [
+        (i, e.register, e.unit, e.month, e.key, json.dumps(e.values, ensure_ascii=False), json.dumps(e.cells), e.row)
+        for i, b in zip(ids, batches, strict=True)
+        for e in b.entries
+    ]
+    if rows:
+        conn.many(
+            "INSERT INTO register_entry (batch_id, register_code, unit_code, month, entry_key, fields, cells, row)"
+            " VALUES (:b, :r, :u, :m, :k, :f, :c, :row)",
+            rows,
+        )
+
+
+def register_entries(
+    conn: Connection, register: str | None = None, unit: str | None = None, as_of: str | None = None
+) -> list[Any]:
+    """The entries of the registers' lists in force (their batch neither undone nor replaced), oldest
+    first, as :class:`kctrack.registers.Entry` with their batch and ``file!sheet``; of one register,
+    one unit, or listed up to a month when asked."""
+    from kctrack.registers import Entry
+
+    where, params = [f"b.{_LIVE.replace(' AND ', ' AND b.')}"], {}
+    for col, value in (("register_code", register), ("unit_code", unit)):
+        if value is not None:
+            where.append(f"e.{col} = :{col}")
+            params[col] = value
+    if as_of is not None:
+        where.append("e.month <= :as_of")
+        params["as_of"] = as_of
+    rows = conn.all(
+        "SELECT e.register_code, e.unit_code, e.month, e.entry_key, e.fields, e.cells, e.row, e.batch_id, b.source,"
+        f" b.sheet FROM register_entry e JOIN batch b ON b.id = e.batch_id WHERE {' AND '.join(where)}"
+        " ORDER BY e.batch_id, e.row",
+        params,
+    )
+    return [
+        Entry(reg, unit_code, month, key, json.loads(fields), json.loads(cells), row, batch, f"{source}!{sheet}")
+        for reg, unit_code, month, key, fields, cells, row, batch, source, sheet in rows
+    ]
+
+
+def live_lists(conn: Connection) -> dict[tuple[str, str, str], list[LiveReturn]]:
+    """The registers' lists in force by (unit, month, register), oldest first (one, unless a bug)."""
+    out: dict[tuple[str, str, str], list[LiveReturn]] = {}
+    rows = conn.all(
+        "SELECT id, unit_code, month, sha256, source, sheet, register_code FROM batch"
+        f" WHERE kind = 'register' AND {_LIVE} ORDER BY id"
+    )
+    for batch_id, unit, month, sha, source, sheet, reg in rows:
+        out.setdefault((unit, month, reg), []).append(LiveReturn(int(batch_id), sha, source, sheet))
+    return out
 
 
 def next_run(conn: Connection) -> int:
