@@ -751,10 +751,12 @@ def template(
 
     Example: kctrack template returns/ --all-units --month 2020-06
     """
+    from kctrack import render
+
     s = settings(ctx)
     r = service.template(s.db, out, unit or [], month, all_units, s.lang)
     for path, u, rows in r.files:
-        typer.echo(tr("tpl_written", s.lang, path=path, unit=r.plan.unit_name(u, s.lang), rows=rows))
+        typer.echo(render.template_line(r.plan, path, u, rows, s.lang))
 
 
 @app.command("import")
@@ -1160,6 +1162,91 @@ def db_check(ctx: typer.Context) -> None:
     typer.echo(tr("check_report", s.lang, **params))
     if r.integrity != "ok":
         typer.echo(tr("check_bad", s.lang, integrity=r.integrity), err=True)
+        raise typer.Exit(code=1)
+
+
+register_app = typer.Typer(
+    help="名册、人才库与档案：列出与检查 / registers (the lists behind the counts): list and check",
+    epilog="Example: kctrack register check --as-of 2020-09",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+)
+app.add_typer(register_app, name="register")
+
+WithNames = Annotated[
+    bool,
+    typer.Option("--with-names", help="显示个人信息（专家姓名等）/ show personal data (experts' names)"),
+]
+
+
+@register_app.command("list")
+@handled
+def register_list(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="名册编号或名称（如 科技服务队名册）/ register code or name")],
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看一个填报单位 / one unit only")] = None,
+    as_of: AsOf = None,
+    format: Format = TableFormat.table,
+    with_names: WithNames = False,
+) -> None:
+    """列出名册截至某月在册的条目：单位、列入月份、各字段和来源单元格。
+
+    The entries of a register in force at the as-of month, of every unit or
+    of one: unit, month listed, each field, the cell it came from.  Personal
+    data (experts' names) is left out unless --with-names.  The table shows
+    the optional fields some row fills, as many as the width holds (it says
+    which it left out); csv, json and md list every field.
+
+    个人信息（专家姓名）默认不显示，加 --with-names 显示；表格只列出有内容且放得下的非必填字段（并注明未显示的），csv/json/md 列出全部字段。
+
+    Example: kctrack register list SERVICE_TEAM_ROSTER --as-of 2020-09
+    """
+    s = settings(ctx)
+    r = service.register_list(s.db, code, unit, as_of, with_names)
+    from kctrack import render
+
+    show(
+        s,
+        format,
+        table=lambda c: render.register_list_table(c, r, s.lang),
+        doc=lambda: render.register_list_json(r, s.lang),
+        flat=lambda: render.register_list_flat(r, s.lang),
+    )
+    if r.left_out and format is not TableFormat.table:  # the table says it under itself
+        typer.echo(render.personal_left_out(r, s.lang), err=True)
+
+
+@register_app.command("check")
+@handled
+def register_check(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    format: Format = TableFormat.table,
+    with_names: WithNames = False,
+) -> None:
+    """检查名册是否符合文件的规定（如每队7至10人）；有违反时退出码为 1。
+
+    Check the registers against the document's rules (a team of 7 to 10
+    experts, the quotas, one firm name per credit code): every finding with
+    its rule, units and cells.  Exits 1 when a rule is broken; a rule that
+    cannot be checked yet is a notice and says how to make it checkable.
+
+    Example: kctrack register check --as-of 2020-09
+    """
+    s = settings(ctx)
+    r = service.register_check(s.db, as_of, with_names)
+    from kctrack import render
+
+    show(
+        s,
+        format,
+        table=lambda c: render.register_check_table(c, r, s.lang),
+        doc=lambda: render.register_check_json(r, s.lang),
+        flat=lambda: render.register_check_flat(r, s.lang),
+    )
+    if format is not TableFormat.table:  # the table ends with it
+        typer.echo(render.register_check_summary(r, s.lang), err=True)
+    if r.violations:
         raise typer.Exit(code=1)
 
 

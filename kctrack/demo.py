@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kctrack import store
 from kctrack.errors import DataError
@@ -49,6 +50,7 @@ def build_demo(db: str, as_of: str) -> DemoResult:
                         continue  # one return not in: the completeness grid shows it missing
                     # a unit with nothing new to report still sends its return: a nil return
                     count += _write_return(conn, unit, month, figures.get((unit, month), []))
+            _write_lists(conn, plan, demo_lists(plan, figures, as_of))
     finally:
         conn.close()
     return DemoResult(result.db, count, as_of)
@@ -130,3 +132,160 @@ def _clear_previous_demo(loc: store.Location) -> None:
             Path(str(loc.path) + suffix).unlink(missing_ok=True)
     else:
         raise DataError("demo_not_empty", path=loc.display)
+
+
+# -- the registers' lists -------------------------------------------------------------------------
+
+# the registers the demo fills: each unit's list counts what its returns say, month by month
+DEMO_LISTS = {"FIRMS_REGISTER": "FIRMS_SERVED", "SERVICE_TEAM_ROSTER": "SERVICE_TEAMS",
+              "EXPERT_POOL_REGISTER": "EXPERT_POOL", "CHOKEPOINT_REGISTER": "CHOKEPOINTS_SOLVED"}  # fmt: skip
+SHARED_FIRMS = 0.1  # of the firms the innovation centre serves, this share the office serves too
+SHORT_TEAM = 6  # one service team short of the document's 7 to 10 experts: `register check` finds it
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉宇浩凯健俊帆帅旭宁龙林欣佳慧颖琳晨阳"
+_EMPLOYERS = ("南京大学", "东南大学", "江南大学", "苏州大学", "河海大学", "南京理工大学", "南京航空航天大学", "中国矿业大学",
+              "江苏大学", "扬州大学", "省农科院", "中科院苏州纳米所")  # fmt: skip
+_TITLES = ("教授", "研究员", "正高级工程师", "副教授", "高级工程师")
+_FIELDS = ("智能制造", "新材料", "生物医药", "集成电路", "新能源", "节能环保", "现代农业", "软件和信息服务")
+_CITIES = ("南京", "无锡", "徐州", "常州", "苏州", "南通", "连云港", "淮安", "盐城", "扬州", "镇江", "泰州", "宿迁")
+_REGIONS = ("320100", "320200", "320300", "320400", "320500", "320600", "320700", "320800", "320900", "321000",
+            "321100", "321200", "321300")  # fmt: skip
+
+
+def demo_lists(
+    plan: Plan, figures: dict[tuple[str, str], list[store.NewRecord]], as_of: str
+) -> dict[tuple[str, str, str], list[dict[str, object]]]:
+    """The demo's lists by (register, unit, month): as many new entries each month as the unit's return
+    adds to the register's target, so that each unit's list and its returns agree; the innovation
+    centre serves some of the office's firms too (the province counts them once), and one service team
+    has :data:`SHORT_TEAM` experts."""
+    rng = random.Random(f"{SEED}-lists")
+    out: dict[tuple[str, str, str], list[dict[str, object]]] = {}
+    makers = {"FIRMS_REGISTER": _firm, "SERVICE_TEAM_ROSTER": _team, "EXPERT_POOL_REGISTER": _expert,
+              "CHOKEPOINT_REGISTER": _problem}  # fmt: skip
+    made: dict[str, list[dict[str, object]]] = {}  # register → the entries made so far
+    for code, target in DEMO_LISTS.items():
+        reg = plan.register(code)
+        if reg is None:
+            continue
+        for (unit, month), rows in sorted(figures.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            amount = sum(int(r.value or 0) for r in rows if r.target_code == target)
+            if amount <= 0 or unit not in reg.units:
+                continue
+            listed = out.setdefault((code, unit, month), [])
+            for _ in range(amount):
+                listed += makers[code](rng, month, unit, made.setdefault(code, []))
+    return out
+
+
+def _uscc(rng: random.Random, region: str) -> str:
+    """A well-formed unified social credit code (GB 32100-2015) for a made-up firm."""
+    from stdnum import exceptions
+    from stdnum.cn import uscc
+
+    while True:
+        org = f"{rng.randrange(10**7, 10**8)}"
+        for digit in "0123456789X":
+            code = f"91{region}{org}{digit}"
+            try:
+                return str(uscc.validate(code + uscc.calc_check_digit(code)))
+            except exceptions.ValidationError:
+                continue
+
+
+Made = list[dict[str, Any]]
+
+
+def _firm(rng: random.Random, month: str, unit: str, firms: Made) -> Made:
+    """A new firm, or (for the innovation centre, now and then) one the office served and the centre has
+    not listed yet: the centre's own count stays its returns', the province counts the firm once.
+
+    ``firms``: every firm made so far, each as ``{"by": unit, "shared": bool, "values": {...}}``."""
+    if unit == "enterprise_innovation_centre" and rng.random() < SHARED_FIRMS:
+        offered = [f for f in firms if f["by"] == "enterprise_office" and not f["shared"]]
+        if offered:
+            old = rng.choice(offered)
+            old["shared"] = True
+            return [{**old["values"], "month": month, "service": "关键问题会商"}]
+    city = rng.randrange(len(_CITIES))
+    name = f"{_CITIES[city]}{rng.choice(_GIVEN)}{rng.choice(_GIVEN)}{rng.choice(('科技', '智能', '材料', '装备', '生物'))}有限公司"
+    firm = {"uscc": _uscc(rng, _REGIONS[city]), "firm": name, "place": _CITIES[city] + "市",
+            "service": rng.choice(("重大项目研究", "关键问题会商", "核心技术攻关")), "month": month}  # fmt: skip
+    firms.append({"by": unit, "shared": False, "values": firm})
+    return [firm]
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(_SURNAMES) + rng.choice(_GIVEN) + (rng.choice(_GIVEN) if rng.random() < 0.7 else "")
+
+
+def _team(rng: random.Random, month: str, unit: str, made: Made) -> Made:
+    """One service team: 7 to 10 experts (the demo's second team has :data:`SHORT_TEAM`)."""
+    no = len({m["team"] for m in made}) + 1
+    field = _FIELDS[no % len(_FIELDS)]
+    size = SHORT_TEAM if no == 2 else rng.randint(7, 10)
+    team = f"{field}科技服务队（{no}）"
+    society = f"江苏省{field}学会"
+    members = [{"team": team, "society": society, "expert": _person(rng), "employer": rng.choice(_EMPLOYERS),
+                "title": rng.choice(_TITLES), "speciality": field} for _ in range(size)]  # fmt: skip
+    made += members
+    return members
+
+
+def _expert(rng: random.Random, month: str, unit: str, made: Made) -> Made:
+    """One expert of the pool, never the same name and employer twice (the pool's key)."""
+    while True:
+        expert = {"name": _person(rng), "employer": rng.choice(_EMPLOYERS),
+                  "title": rng.choice((*_TITLES, "中国科学院院士", "中国工程院院士")), "speciality": rng.choice(_FIELDS)}  # fmt: skip
+        if all((m["name"], m["employer"]) != (expert["name"], expert["employer"]) for m in made):
+            made.append(expert)
+            return [expert]
+
+
+def _problem(rng: random.Random, month: str, unit: str, made: Made) -> Made:
+    """A chokepoint problem solved this month."""
+    n = len(made)
+    field = rng.choice(_FIELDS)
+    city = rng.randrange(len(_CITIES))
+    name = f"{_CITIES[city]}{rng.choice(_GIVEN)}{rng.choice(_GIVEN)}{field[:2]}有限公司"
+    problem: Made = [{"problem": f"{field}关键技术难题（{month[5:]}-{n + 1}）", "uscc": _uscc(rng, _REGIONS[city]), "firm": name,
+             "society": f"江苏省{field}学会", "city": _CITY_CODES[city], "state": "已解决", "solved": month}]  # fmt: skip
+    made += problem
+    return problem
+
+
+_CITY_CODES = ("nanjing", "wuxi", "xuzhou", "changzhou", "suzhou", "nantong", "lianyungang", "huaian", "yancheng",
+               "yangzhou", "zhenjiang", "taizhou", "suqian")  # fmt: skip
+
+
+def _write_lists(
+    conn: store.Connection, plan: Plan, lists: dict[tuple[str, str, str], list[dict[str, object]]]
+) -> None:
+    """Each list as a batch of kind ``register``, as `kctrack import` writes one."""
+    from kctrack.registers import Entry, entry_key
+
+    batches = []
+    for (code, unit, month), rows in sorted(lists.items(), key=lambda kv: (kv[0][2], kv[0][1], kv[0][0])):
+        reg = plan.register(code)
+        assert reg is not None
+        source = f"demo/{unit}-{month}.xlsx"
+        entries = [
+            Entry(code, unit, month, entry_key(reg, values), values, {}, 6 + i, None, f"{source}!{reg.name.zh}")
+            for i, values in enumerate(rows)
+        ]
+        received = f"{add_months(month, 1)}-08"
+        batches.append(
+            store.NewBatch(
+                [],
+                kind="register",
+                source=source,
+                sheet=reg.name.zh,
+                unit_code=unit,
+                month=month,
+                received=received,
+                created=f"{received}T09:00:00+00:00",
+                register_code=code,
+                entries=entries,
+            )  # fmt: skip
+        )
+    store.write_batches(conn, batches)

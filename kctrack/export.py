@@ -15,7 +15,9 @@ percent and never in the counts of targets.
 Sheets: summary by the 15 tasks, targets, by city, monthly, milestones,
 resources, sources (the returns grid and the batches in force, i.e. the returns
 the figures rest on; the superseded and undone ones are counted, ``kctrack
-history`` lists them), with native Excel charts; one function per sheet, sharing
+history`` lists them), with native Excel charts; and, when the registers (名册)
+are kept, the rules' findings and a sheet per register with entries in force
+(personal data only for a register the plan marks shared); one function per sheet, sharing
 a :class:`Book`.  Written with XlsxWriter.  Also Markdown, CSV and JSON of the
 same figures.  Everything a person reads is in the export's language; what stays
 Chinese in the English export is data (unit names the plan does not translate,
@@ -28,14 +30,15 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kctrack.clock import local_time
 from kctrack.i18n import tr
-from kctrack.plan import Plan, Task
+from kctrack.plan import Plan, Register, Task
+from kctrack.registers import Entry, Finding, value_text
 from kctrack.schedule import TARGET_STATES
 from kctrack.status import MilestoneRow, Report, TargetRow, num
 from kctrack.status import to_json as status_json
@@ -58,7 +61,8 @@ FILL = {
     "missing": "FFC7CE",
     "not_due": "F2F2F2",
 }
-SHEETS = ("summary", "targets", "by_city", "monthly", "milestones", "resources", "sources")
+# then, when the registers are kept: the rules' findings, and a sheet per register that has entries ("register")
+SHEETS = ("summary", "targets", "by_city", "monthly", "milestones", "resources", "sources", "findings", "register")
 NUM = "#,##0.##"
 PCT = '0.0"%"'
 LINE_PT = 16  # points a line of 11-point text takes, Chinese included
@@ -72,6 +76,9 @@ class ExportData:
     db: str
     generated: date
     left_out: int = 0  # batches not in force (superseded, undone): `kctrack history` lists them
+    # the registers with entries in force at the as-of month (all units), with them, in the plan's order
+    registers: list[tuple[Register, list[Entry]]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # every finding of the rules, violation or not
 
 
 # -- what every format says alike ------------------------------------------------------------
@@ -414,6 +421,9 @@ def write_xlsx(path: Path, data: ExportData, lang: str) -> None:
     milestones_sheet(book, data.report)
     resources_sheet(book, data.report)
     sources_sheet(book, data)
+    findings_sheet(book, data)
+    for reg, entries in data.registers:
+        register_sheet(book, reg, entries)
     book.close()
 
 
@@ -480,9 +490,10 @@ class Book:
             fmt = self._looks[key] = self.wb.add_format(props)
         return fmt
 
-    def sheet(self, key: str) -> Any:
-        """A new sheet, opened by the title lines, landscape A4, one page wide."""
-        ws = self.wb.add_worksheet(tr(f"xp_sheet_{key}", self.lang))
+    def sheet(self, key: str, name: str | None = None) -> Any:
+        """A new sheet, opened by the title lines, landscape A4, one page wide; named by its ``xp_sheet_``
+        message, or ``name`` (a register's: :func:`sheet_name` makes it one Excel takes)."""
+        ws = self.wb.add_worksheet(name or tr(f"xp_sheet_{key}", self.lang))
         ws.write_string(0, 0, self.title, self._title_font)
         ws.write_string(1, 0, self.subtitle)
         ws.set_landscape()
@@ -918,6 +929,95 @@ def sources_sheet(book: Book, data: ExportData) -> None:
         book.line(ws, r, tr("xp_notes_cut", lang, n=len(cut), max=f"{EXCEL_CELL_CHARS:,}"), bold=True)
     for c, w in enumerate((8, 26, 12, 8, 40, 14, 10, 8, 10, 30), start=1):
         book.col_width[(ws.name, c)] = max(book.col_width.get((ws.name, c), 0), w)
+
+
+_LIST_SEP = {"zh": "、", "en": ", "}  # between the items of a list in one cell
+
+
+def findings_sheet(book: Book, data: ExportData) -> None:
+    """名册检查 / Register check, written when the registers are kept (some register has entries in force):
+    every finding of the document's rules, as ``kctrack register check`` gives them — a rule broken (red)
+    or one that cannot be checked yet (blue) — with the registers, the rule's words, the units and the
+    cells of the rows concerned.  A person's name is left out unless the register is shared."""
+    from kctrack.service import finding_registers
+
+    if not data.registers:
+        return
+    lang, plan, sep = book.lang, book.plan, _LIST_SEP[book.lang]
+    ws = book.sheet("findings")
+    broken = sum(f.violation for f in data.findings)
+    counts = {"violations": broken, "notices": len(data.findings) - broken}
+    book.line(ws, 3, tr("xp_findings_line", lang, as_of=data.report.as_of, **counts), bold=True)
+    book.header(ws, 4, ["register", "rule", "finding_kind", "finding", "units", "cells"], [18, 30, 12, 40, 16, 40])
+    cut: list[str] = []
+    for r, f in enumerate(data.findings, start=5):
+        book.wrapped(ws, r, 1, sep.join(reg.name.get(lang) for reg in finding_registers(plan, f)))
+        book.wrapped(ws, r, 2, f.rule)
+        kind, fill = ("rg_violation", "missing") if f.violation else ("rg_notice", "pending")
+        book.put(ws, r, 3, tr(kind, lang), state=fill, fit=True)
+        book.wrapped(ws, r, 4, tr(f.key, lang, **f.params))
+        book.wrapped(ws, r, 5, sep.join(plan.unit_name(u, lang) for u in f.units))
+        book.wrapped(ws, r, 6, fit_cell(sep.join(e.where() for e in f.entries), cut, lang))
+    if not data.findings:
+        book.line(ws, 5, tr("xp_findings_none", lang))
+
+
+def register_sheet(book: Book, reg: Register, entries: list[Entry]) -> None:
+    """A register's list, on a sheet named by the register (:func:`sheet_name`): its entries in force at the
+    as-of month, of every unit — unit, month listed, each field under its heading, the row's first cell.
+
+    Personal data (an expert's name) is left out unless the plan marks the register ``shared`` (handed to
+    CAST whole); a line above the table says which fields were left out and why."""
+    lang, plan = book.lang, book.plan
+    ws = book.sheet("register", sheet_name(reg.name.get(lang), [s.name for s in book.wb.worksheets()]))
+    left_out = () if reg.shared else reg.personal
+    fields = [f for f in reg.fields if f.code not in left_out]
+    book.line(ws, 3, tr("xp_register_line", lang, name=reg.name.get(lang), n=len(entries)), bold=True)
+    r = 4
+    if left_out:
+        headings = _LIST_SEP[lang].join(reg.field(code).heading.get(lang) for code in left_out)
+        book.line(ws, r, tr("xp_register_personal", lang, fields=headings))
+        r += 1
+    widths = [_FIELD_WIDTH.get(f.type, 24) for f in fields]
+    keys = ["unit", "listed", *(f"!{f.heading.get(lang)}" for f in fields), "source"]
+    book.header(ws, r, keys, [14, 10, *widths, 40])
+    for e in entries:
+        r += 1
+        book.put(ws, r, 1, plan.unit_name(e.unit, lang), fit=True)
+        book.put(ws, r, 2, e.month)
+        for c, f in enumerate(fields, start=3):
+            value = e.values.get(f.code)
+            if f.type == "integer":
+                book.put(ws, r, c, value, NUM)
+            elif f.type == "text":
+                book.wrapped(ws, r, c, value_text(plan, reg, f.code, value, lang))
+            else:
+                book.put(ws, r, c, value_text(plan, reg, f.code, value, lang), fit=True)
+        book.put(ws, r, 3 + len(fields), e.where())
+
+
+# a register column's width by its field's type (characters); free text (24) wraps
+_FIELD_WIDTH = {"uscc": 22, "integer": 10, "month": 10, "date": 12, "choice": 10, "unit": 14}
+
+SHEET_NAME_CHARS = 31  # Excel refuses a longer sheet name
+_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")  # nor these characters
+
+
+def sheet_name(text: str, taken: list[str]) -> str:
+    r"""A sheet name Excel takes for ``text`` (a register's name): the characters it refuses (``[ ] : * ? / \``)
+    made ``_``, cut to :data:`SHEET_NAME_CHARS` at a space where there is one ("…" marks the cut), and,
+    when another sheet has it already (Excel ignores case), numbered: "培训档案 (2)"."""
+    name = _NOT_IN_SHEET_NAME.sub("_", text).strip().strip("'") or "_"
+    if len(name) > SHEET_NAME_CHARS:
+        head = name[: SHEET_NAME_CHARS - 1]
+        name = (head.rsplit(" ", 1)[0] if " " in head[SHEET_NAME_CHARS // 2 :] else head).rstrip() + "…"
+    used = {t.casefold() for t in taken}
+    n, base = 1, name
+    while name.casefold() in used:
+        n += 1
+        tail = f" ({n})"
+        name = base[: SHEET_NAME_CHARS - len(tail)] + tail
+    return name
 
 
 EXCEL_CELL_CHARS = 32_767

@@ -211,7 +211,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tpl_need_xlsx": ("输出文件应以 .xlsx 结尾", "the output file must end in .xlsx"),
     "tpl_dir_is_file": ("--all-units 需要一个目录，而这是一个文件", "--all-units needs a folder, and this is a file"),
-    "tpl_written": ("已生成 {path}（{unit}，{rows} 行）", "wrote {path} ({unit}, {rows} rows)"),
+    "tpl_written": ("已生成 {path}（{unit}，{rows} 行{registers}）", "wrote {path} ({unit}, {rows} rows{registers})"),
     "bad_date": ("日期 “{value}” 应写成 YYYY-MM-DD", "date '{value}' must be YYYY-MM-DD"),
     # returns: import
     "xl_missing": ("文件不存在", "no such file"),
@@ -779,6 +779,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kind_milestone": ("里程碑", "milestone"),
     "batch_kind_import": ("导入", "import"),
     "batch_kind_record": ("记录", "record"),
+    "batch_kind_register": ("名册", "register"),
     "batch_state_superseded": ("已被取代", "superseded"),
     "batch_state_undone": ("已撤销", "undone"),
     "check_ok": ("正常", "ok"),
@@ -1034,12 +1035,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{unit} does not send the {register} (it is sent by: {senders})",
     ),
     "reg_row_twice": (
-        "与第 {other} 行是同一条目（{key}），只计一次：请删去一行",
-        "the same entry as row {other} ({key}); counted once: delete one of the rows",
+        "与第 {other} 行是同一条目（{entry}），只计一次：请删去一行",
+        "the same entry as row {other} ({entry}); counted once: delete one of the rows",
     ),
     "reg_listed_by_other": (
-        "{key} 也列在 {other} 的{register}中：全省只计一次",
-        "{key} is also listed in {other}'s {register}: the province counts it once",
+        "{entry} 也列在 {other} 的{register}中：全省只计一次",
+        "{entry} is also listed in {other}'s {register}: the province counts it once",
     ),
     "reg_count_differs": (
         "{unit} {month} 月报中 {code} 为 {stated}，其{register}计 {listed}：以名册为准，请核对",
@@ -1063,8 +1064,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{member} has {n} solved, below its {goal}",
     ),
     "rc_quota_unnamed": (
-        "尚无法检查：计划文件未列出按“{by}”计数的对象。请在计划文件 {path} 中列出（学会写名册中的名称，城市写编号如 suzhou），再运行 kctrack init --plan 文件",
-        "cannot be checked yet: the plan file names no one to count by '{by}'. List them under {path} in the plan"
+        "计划文件未列出按“{by}”计数的对象：请在计划文件 {path} 中列出（学会写名册中的名称，城市写编号如 suzhou），再运行 kctrack init --plan 文件",
+        "the plan file names no one to count by '{by}': list them under {path} in the plan"
         " file (a society as the register names it, a city by its code, e.g. suzhou), then run kctrack init --plan FILE",
     ),
     "rc_member_twice": (
@@ -1075,10 +1076,132 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "统一社会信用代码 {code} 对应了不同的企业名称：{names}",
         "unified social credit code {code} is listed with different firm names: {names}",
     ),
+    "imp_lists": ("名册 {lists} 份，共 {entries} 条", "{lists} register list(s), {entries} entries"),
+    "imp_notes": ("{count} 条提示：", "{count} note(s):"),
+    "why_list_counts": ("以名册计", "its list counts"),
+    "why_counted_once": ("重复，只计一次", "duplicate: counted once"),
+    "why_not_matching": ("不符合计数条件", "not what is counted"),
+    "ht_returned": ("月报数", "returned"),
+    "returned_note": (
+        "月报数：本单位月报所填与其名册计数不同之处；完成数以名册计（kctrack explain 编号 --unit 本单位 列出名册条目）",
+        "returned: where the unit's returns give another figure than its register counts; the register counts"
+        " (kctrack explain CODE --unit UNIT lists the entries)",
+    ),
+    "tpl_written_registers": ("；名册：{names}", "; registers: {names}"),
     "unknown_register": (
         "未知的名册 “{register}”。可用名册：{known}",
         "unknown register '{register}'. Known registers: {known}",
     ),
+    # -- registers: commands and export (issue 14) --
+    "rg_h_listed": ("列入月份", "listed in"),
+    "rg_h_register": ("名册", "register"),
+    "rg_h_rule": ("规则", "rule"),
+    "rg_h_kind": ("类别", "kind"),
+    "rg_h_finding": ("问题", "finding"),
+    "rg_h_units": ("单位", "units"),
+    "rg_h_cells": ("单元格", "cells"),
+    "rg_h_cell": ("单元格", "cell"),
+    "rg_list_title": ("{name}（{code}）截至 {as_of} 在册 {n} 条", "{name} ({code}) as of {as_of}: {n} in force"),
+    "rg_list_title_unit": (
+        "{name}（{code}）{unit} 截至 {as_of} 在册 {n} 条",
+        "{name} ({code}), {unit}, as of {as_of}: {n} in force",
+    ),
+    "rg_list_none": ("截至 {as_of} 没有在册条目", "no entries in force as of {as_of}"),
+    "rg_list_group": ("{unit} {month} 名册：{source}", "{unit}, list of {month}: {source}"),
+    "rg_list_legend": (
+        "每个条目取截至该月最新列出的一行，几个单位都列出的只取最新的一行（--unit 看一个单位自己的名册）",
+        "each entry as last listed up to that month, by whichever unit listed it last (--unit: one unit's own list)",
+    ),
+    "rg_personal_left_out": (
+        "未显示个人信息字段：{fields}（加 --with-names 显示）",
+        "personal data left out: {fields} (add --with-names to show it)",
+    ),
+    "rg_columns_left_out": (
+        "此宽度下未显示的字段：{fields}（--format csv、json 或 md 列出全部字段）",
+        "fields left out at this width: {fields} (--format csv, json or md lists every field)",
+    ),
+    "rg_check_title": ("名册检查（截至 {as_of}）", "Register check as of {as_of}"),
+    "rg_check_rule": ("{registers} · 规则：{rule}", "{registers} · rule: {rule}"),
+    "rg_violation": ("违反规则", "violation"),
+    "rg_notice": ("尚无法检查", "cannot check yet"),
+    "rg_cells_more": ("{cells} 等（共{n}处）", "{cells} and {more} more ({n} in all)"),
+    "rg_check_counts": (
+        "截至 {as_of}：{violations} 处违反规则，{notices} 条规则尚无法检查",
+        "as of {as_of}: {violations} violation(s), {notices} rule(s) that cannot be checked yet",
+    ),
+    "rg_check_clean": (
+        "截至 {as_of} 名册未发现违反规则之处（{notices} 条规则尚无法检查）",
+        "no violations in the registers as of {as_of} ({notices} rule(s) cannot be checked yet)",
+    ),
+    "rg_name_hidden": ("姓名未显示", "name left out"),
+    "rg_names_hidden": (
+        "{n} 条问题中的姓名未显示（加 --with-names 显示）",
+        "names left out of {n} finding(s) (add --with-names to show them)",
+    ),
+    "xp_sheet_findings": ("名册检查", "Register check"),
+    "xp_h_register": ("名册", "Register"),
+    "xp_h_rule": ("规则（文件原文）", "Rule (the document's words)"),
+    "xp_h_finding_kind": ("类别", "Kind"),
+    "xp_h_finding": ("问题", "Finding"),
+    "xp_h_units": ("单位", "Units"),
+    "xp_h_cells": ("单元格", "Cells"),
+    "xp_h_listed": ("列入月份", "Listed in"),
+    "xp_register_line": (
+        "{name}：在册 {n} 条（每个条目取各单位名册中最新列出的一行）",
+        "{name}: {n} entries in force (each entry as last listed in the units' lists)",
+    ),
+    "xp_register_personal": (
+        "未列出个人信息字段（{fields}）：计划未将该名册标为整体报送（shared）",
+        "personal data ({fields}) left out: the plan does not mark this register as shared",
+    ),
+    "xp_findings_line": (
+        "名册检查（截至 {as_of}）：{violations} 处违反规则，{notices} 条规则尚无法检查",
+        "Register check as of {as_of}: {violations} violation(s), {notices} rule(s) that cannot be checked yet",
+    ),
+    "xp_findings_none": ("未发现问题", "no findings"),
+    # -- registers: template (issue 14) --
+    "tpl_reg_title": ("{plan}（{doc}）{register}", "{plan} ({doc}): {register}"),
+    "tpl_reg_note": (
+        "每行填写一条；粗体列为必填；可只填本月新增或有变化的条目，已报送且未变的条目不必重复。",
+        "One row per entry; the columns in bold are required; you may list only what is new or changed"
+        " this month, entries already sent and unchanged need not be repeated.",
+    ),
+    "tpl_reg_source": ("依据：{source}", "From the document: {source}"),
+    "tpl_reg_personal": (
+        "个人信息：不出现在报表和导出中，除非计划将本名册整体报送（shared）",
+        "Personal data: kept out of reports and exports unless the plan shares this register",
+    ),
+    "tpl_reg_required": ("必填。{hint}", "Required. {hint}"),
+    "tpl_reg_dv_error_title": ("填写有误", "Invalid entry"),
+    "tpl_reg_dv_uscc": (
+        "18 位统一社会信用代码（GB 32100-2015，末位为校验码），按文本填写",
+        "The 18-character unified social credit code (GB 32100-2015, the last one a check character), as text",
+    ),
+    "tpl_reg_dv_uscc_error": (
+        "统一社会信用代码应为 18 位（含末位校验码）",
+        "A unified social credit code has 18 characters (with its check character)",
+    ),
+    "tpl_reg_dv_month": ("月份，格式 YYYY-MM，如 {example}", "YYYY-MM, e.g. {example}"),
+    "tpl_reg_dv_month_error": (
+        "请按 YYYY-MM 格式填写 {years} 年的月份，如 {example}",
+        "Enter a month of {years} as YYYY-MM, e.g. {example}",
+    ),
+    "tpl_reg_dv_date": ("日期，格式 yyyy-mm-dd，如 {example}", "A date as yyyy-mm-dd, e.g. {example}"),
+    "tpl_reg_dv_date_error": (
+        "请填写 {first} 至 {last} 之间的日期（yyyy-mm-dd）",
+        "Enter a date from {first} to {last} (yyyy-mm-dd)",
+    ),
+    "tpl_reg_dv_integer": ("不小于 0 的整数", "A whole number, 0 or more"),
+    "tpl_reg_dv_integer_error": ("请填写不小于 0 的整数", "Enter a whole number of at least 0"),
+    "tpl_reg_choice_sep": ("、", ", "),
+    "tpl_reg_dv_choice": ("从下拉列表中选择：{choices}", "Choose from the list: {choices}"),
+    "tpl_reg_dv_choice_free": ("填写其中之一：{choices}", "One of: {choices}"),
+    "tpl_reg_dv_choice_error": ("请从下拉列表中选择", "Choose a value from the list"),
+    "tpl_reg_dv_unit": ("从下拉列表中选择单位", "Choose a unit from the list"),
+    "tpl_reg_dv_unit_free": ("填写本计划中的单位名称，如 {example}", "A unit of the plan by its name, e.g. {example}"),
+    "tpl_reg_dv_unit_error": ("请从下拉列表中选择单位", "Choose a unit from the list"),
+    "tpl_reg_dv_text": ("文本，{max} 字以内", "Text, up to {max} characters"),
+    "tpl_reg_dv_text_error": ("不能超过 {max} 字", "At most {max} characters"),
 }
 
 

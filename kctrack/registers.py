@@ -395,3 +395,43 @@ def value_text(plan: Plan, reg: Register, code: str, value: Any, lang: str) -> s
     if reg.field(code).type == "unit":
         return plan.unit_name(str(value), lang)
     return str(value)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """An entry behind a register-fed figure: what it adds (``value``) and, when nothing, why (``why_not``:
+    ``counted_once``, the same firm / team / person counted at an earlier entry; ``not_matching``, a
+    field does not hold what the feed counts, e.g. 状态 攻关中)."""
+
+    entry: Entry
+    value: float
+    why_not: str | None = None
+
+
+def counted(register: Register, feed: Feed, entries: Sequence[Entry]) -> list[Counted]:
+    """Each entry with what it adds to :func:`feed_count`, in month, unit and row order: the values add up
+    to the figure of the province's entries in force.
+
+    ``entries``: every unit's entries in force (:func:`in_force` per unit), so that an entry two units
+    list is shown for both: the newest listing of a key is the one that counts, the other is counted
+    once already (``counted_once``)."""
+    newest = {e.key: e for e in in_force(entries, "9999-12")}
+    out = []
+    seen: set[Any] = set()
+    fields = feed.fields or register.key
+    for e in sorted(entries, key=lambda e: (e.month, e.unit, e.batch or 0, e.row)):
+        if e.register != register.code:
+            continue
+        if newest.get(e.key) is not e:
+            out.append(Counted(e, 0.0, "counted_once"))
+        elif not matches(e, feed.where):
+            out.append(Counted(e, 0.0, "not_matching"))
+        elif feed.count == "sum":
+            out.append(Counted(e, float(e.values.get(feed.field or "", 0) or 0)))
+        elif feed.count == "rows":
+            out.append(Counted(e, 1.0))
+        else:
+            same = tuple(same_text(e.values.get(k, "")) for k in fields)
+            out.append(Counted(e, 0.0, "counted_once") if same in seen else Counted(e, 1.0))
+            seen.add(same)
+    return out

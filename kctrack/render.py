@@ -614,13 +614,16 @@ def _late_apart(layout: Layout, rows: Sequence[list[Cell]], i: int) -> None:
             row[i] = Text.assemble(cell[:at], "\n", cell[bracket:])
 
 
-def _target_cols(lang: str, state: Col) -> list[Col]:
+def _target_cols(lang: str, state: Col, returned: bool = False) -> list[Col]:
+    """The columns of the table by task; ``returned``: a unit's view where a return and the unit's
+    register give a target different figures (the register's counts; the return's stands beside it)."""
     return [
         Col(tr("h_code", lang), drop=1),  # for explain and record: before the bar, after the name
         Col(tr("h_target_name", lang), wrap=True),
         state,
         Col(tr("ht_goal", lang), "right"),
         Col(tr("h_actual", lang), "right"),
+        *([Col(tr("ht_returned", lang), "right")] if returned else []),
         Col(tr("ht_expected", lang), "right"),
         Col("", drop=2),  # the percent as a bar: the first to go
         Col(tr("ht_percent", lang), "right"),
@@ -628,15 +631,18 @@ def _target_cols(lang: str, state: Col) -> list[Col]:
     ]
 
 
-def _target_cells(r: TargetRow, lang: str) -> list[Cell]:
+def _target_cells(r: TargetRow, lang: str, returned: dict[str, float] | None = None) -> list[Cell]:
+    """A target's cells; ``returned``: the figures a unit's returns give where its register counts otherwise."""
     t = r.target
     shared = r.scope == "shared"
+    differs = returned.get(t.code) if returned is not None else None
     return [
         t.code,
         _named(t.name.get(lang), t.uom.get(lang), lang),
         Text(tr("state_shared", lang) + "*") if shared else state_text(r.state, lang, r.months_late),
         "" if shared else ("≥" if t.minimum else "") + fmt(r.goal),  # the joint goal is in the footnote
         fmt(r.actual),
+        *([Text(fmt(differs), style="yellow") if differs is not None else ""] if returned is not None else []),
         fmt(r.expected),
         *_percent(r.percent, r.state),
         t.deadline,
@@ -650,15 +656,19 @@ def _by_task(console: Console, report: Report, lang: str) -> None:
     says so and a footnote gives the joint total.
     """
     plan = report.plan
-    cells = {r.target.code: _target_cells(r, lang) for r in report.targets}
+    differing = {code: x.stated for code, x in report.from_lists.items() if x.stated is not None}
+    returned = differing if report.unit and differing else None
+    cells = {r.target.code: _target_cells(r, lang, returned) for r in report.targets}
     rows = list(cells.values())
-    layout = Layout(_target_cols(lang, _state_col(lang, rows, 2)), rows, console.width)
+    layout = Layout(_target_cols(lang, _state_col(lang, rows, 2), returned is not None), rows, console.width)
     _late_apart(layout, rows, 2)
     by_task: dict[int, list[list[Cell]]] = {}
     for r in report.targets:
         by_task.setdefault(r.target.task, []).append(cells[r.target.code])
     _by_section(console, plan, layout, by_task, lang)
     _shared_notes(console, report, lang)
+    if returned:
+        console.print(Text(tr("returned_note", lang), style="dim"))
 
 
 def _by_section(console: Console, plan: Plan, layout: Layout, by_task: dict[int, list[list[Cell]]], lang: str) -> None:
@@ -1340,7 +1350,8 @@ def history_flat(plan: Plan, batches: list[Any], lang: str) -> tuple[list[str], 
     return head, rows
 
 
-BATCH_KIND = {"import": "batch_kind_import", "record": "batch_kind_record"}  # store.Batch.kind → its word
+# store.Batch.kind → its word
+BATCH_KIND = {"import": "batch_kind_import", "record": "batch_kind_record", "register": "batch_kind_register"}
 
 
 class HistoryText:
@@ -1611,6 +1622,13 @@ def locks_table(console: Console, locks: Sequence[Any], lang: str) -> None:
     layout.print(console, rows)
 
 
+def template_line(plan: Plan, path: Any, unit: str, rows: int, lang: str) -> str:
+    """What ``kctrack template`` says of a file: its unit, its rows, and the registers it has a sheet for."""
+    names = ("、" if lang == "zh" else ", ").join(r.name.get(lang) for r in plan.registers_of(unit))
+    registers = tr("tpl_written_registers", lang, names=names) if names else ""
+    return tr("tpl_written", lang, path=path, unit=plan.unit_name(unit, lang), rows=rows, registers=registers)
+
+
 def import_json(r: Any, lang: str) -> dict[str, Any]:
     """The stable JSON of ``kctrack import --format json`` (English keys; unit names in ``lang``)."""
     plan = r.plan
@@ -1647,6 +1665,9 @@ def import_json(r: Any, lang: str) -> dict[str, Any]:
         "skipped": [{"file": f, "unit": plan.unit_name(u, lang), "month": m, "batch": b} for f, u, m, b in r.skipped],
         "errors": [problem(p) for p in r.problems],
         "warnings": [problem(p) for p in r.warnings],
+        "lists": r.lists,  # registers' lists written (one unit × month × register each)
+        "list_entries": r.entries,
+        "notes": [problem(p) for p in r.notes],  # worth knowing, never a refusal (an entry another unit lists)
     }
 
 
@@ -1707,6 +1728,11 @@ def import_summary(r: Any, lang: str) -> list[str]:
     if r.nil:
         summary += tr("imp_nil", lang, count=r.nil)
     lines.append(summary)
+    if r.lists:
+        lines.append(tr("imp_lists", lang, lists=r.lists, entries=r.entries))
+    if r.notes:
+        lines.append(tr("imp_notes", lang, count=len(r.notes)))
+        lines += [printable(p.line(lang)) for p in r.notes]
     if r.warnings:
         lines.append(tr("imp_warnings", lang, count=len(r.warnings)))
         lines += [printable(p.line(lang)) for p in r.warnings]
@@ -1723,3 +1749,273 @@ def import_summary(r: Any, lang: str) -> list[str]:
         lines.append(tr("imp_done", lang, batches=shown))
         lines.append(tr("imp_run", lang, run=r.run))
     return lines
+
+
+# -- registers (issue 14) -----------------------------------------------------------------------
+#
+# `register list`: the table lays a register out for the width it has, the unit, the month listed
+# and the required fields first; the optional fields go, the last first, when they do not fit
+# (a line under the table names them: csv, json and md list every field), and the source cell
+# goes under its row when its column would be too narrow.  Personal data (an expert's name) is
+# left out of every format unless --with-names.
+
+CELLS_SHOWN = 3  # a finding's cells the table names (it counts the rest); csv, md and json list them all
+CELLS_MIN = 40  # narrower than this, a finding's cells go on a line of their own under its row
+
+
+def register_list_json(r: Any, lang: str) -> dict[str, Any]:
+    """The stable JSON of ``kctrack register list --format json``::
+
+        {"as_of": "2020-09", "register": "SERVICE_TEAM_ROSTER", "name": "科技服务队名册",
+         "unit": null,
+         "fields": [{"code": "team", "heading": "服务队名称", "type": "text"}, ...],
+         "entries": [{"unit": "society_centre", "month": "2020-06",
+                      "values": {"team": "...", "society": null, ...},
+                      "source": "teams.xlsx!科技服务队名册!A5"}, ...],
+         "count": 12,
+         "personal_left_out": ["expert"]}
+
+    Codes stay codes: the register's, the fields', the units' (``unit``, the ``--unit`` asked or null,
+    and the value of a ``unit`` field); ``name`` and ``heading`` are in ``--lang``.  ``fields``: those
+    shown, in the plan's order; ``values`` holds each of them, null when blank, as stored (an integer
+    for an ``integer`` field, ``YYYY-MM``, ``YYYY-MM-DD``, the credit code compact).  ``month``: the
+    month of the list that gave the entry; ``source``: ``file!sheet!cell`` of the row's first cell.
+    ``personal_left_out``: the personal-data fields left out (``[]`` with ``--with-names``).
+    """
+    reg = r.register
+    return {
+        "as_of": r.as_of,
+        "register": reg.code,
+        "name": reg.name.get(lang),
+        "unit": r.unit,
+        "fields": [{"code": c, "heading": reg.field(c).heading.get(lang), "type": reg.field(c).type} for c in r.fields],
+        "entries": [
+            {"unit": e.unit, "month": e.month, "values": {c: e.values.get(c) for c in r.fields}, "source": e.where()}
+            for e in r.entries
+        ],
+        "count": len(r.entries),
+        "personal_left_out": list(r.left_out),
+    }
+
+
+def register_list_flat(r: Any, lang: str) -> tuple[list[str], list[list[Any]]]:
+    """The entries for CSV and Markdown: unit (by name), month listed, every field shown under its heading in
+    ``lang`` (a unit field by name), source cell."""
+    reg, plan = r.register, r.plan
+    headings = [reg.field(c).heading.get(lang) for c in r.fields]
+    head = [*header(("h_unit", "rg_h_listed"), lang), *headings, *header(("h_source",), lang)]
+    rows = [
+        [
+            plan.unit_name(e.unit, lang),
+            e.month,
+            *(_flat_value(plan, reg, c, e.values.get(c), lang) for c in r.fields),
+            e.where(),
+        ]
+        for e in r.entries
+    ]
+    return head, rows
+
+
+def _flat_value(plan: Plan, reg: Any, code: str, value: Any, lang: str) -> Any:
+    """A value for CSV and Markdown: a figure as a number, anything else as :func:`kctrack.registers.value_text`."""
+    from kctrack.registers import value_text
+
+    return value if reg.field(code).type == "integer" else value_text(plan, reg, code, value, lang)
+
+
+def register_list_table(console: Console, r: Any, lang: str) -> None:
+    """The entries in force under a heading per list they came from (unit, month, ``file!sheet``), a row
+    each: the row's first cell (A5), then the fields.  Below: the fields the width left out, what "in
+    force" means, the personal data left out."""
+    from kctrack.registers import value_text
+
+    reg, plan = r.register, r.plan
+    params = {"name": reg.name.get(lang), "code": reg.code, "as_of": r.as_of, "n": len(r.entries)}
+    if r.unit:
+        title = tr("rg_list_title_unit", lang, unit=plan.unit_name(r.unit, lang), **params)
+    else:
+        title = tr("rg_list_title", lang, **params)
+    _heading(console, Text(title, style="bold"))
+    notes = []
+    if r.entries:
+        # an optional field blank in every row is no column (nothing is hidden: csv, json and md have it)
+        fields = [reg.field(c) for c in r.fields if _has_values(reg.field(c), r.entries)]
+        optional = [f.code for f in fields if not f.required]
+        cols = [
+            Col(tr("rg_h_cell", lang)),
+            *(_field_col(f, lang, 0 if f.required else optional.index(f.code) + 1) for f in fields),
+        ]
+        groups: dict[tuple[str, str, str], list[list[Cell]]] = {}
+        for e in r.entries:
+            cell = e.where()[len(e.source) + 1 :] if e.source else e.where()
+            values = [value_text(plan, reg, f.code, e.values.get(f.code), lang) for f in fields]
+            groups.setdefault((e.unit, e.month, e.source), []).append([cell, *values])
+        layout = Layout(cols, [row for rows in groups.values() for row in rows], console.width)
+        layout.print(console)
+        for (unit, month, source), rows in groups.items():
+            group = tr("rg_list_group", lang, unit=plan.unit_name(unit, lang), month=month, source=source)
+            _heading(console, Text(group, style="italic"))
+            layout.print(console, rows, header=False)
+        gone = [f.heading.get(lang) for k, f in enumerate(fields, start=1) if not layout.has(k)]
+        if gone:
+            notes.append(tr("rg_columns_left_out", lang, fields=_SEP[lang].join(gone)))
+        if not r.unit:
+            notes.append(tr("rg_list_legend", lang))
+    else:
+        console.print(tr("rg_list_none", lang, as_of=r.as_of))
+    if r.left_out:
+        notes.append(personal_left_out(r, lang))
+    for note in notes:
+        _heading(console, Text(note, style="dim"))
+
+
+def _has_values(f: Any, entries: Sequence[Any]) -> bool:
+    """Whether a field is a column of the table: a required one always, an optional one when some row fills it."""
+    return bool(f.required or any(e.values.get(f.code) not in (None, "") for e in entries))
+
+
+def _field_col(f: Any, lang: str, drop: int) -> Col:
+    """A register field's column (``drop``: 0 for one always shown): free text and unit names wrap (a required
+    text, the entry's name, is given more room); a credit code keeps its 18 characters whole, only its heading
+    may wrap above it; a figure, a month, a date or a choice keeps its width."""
+    from kctrack.registers import USCC_LENGTH
+
+    heading = f.heading.get(lang)
+    if f.type == "text":
+        return Col(heading, wrap=True, min_width=16 if f.required else 10, drop=drop)
+    if f.type == "unit":
+        return Col(heading, wrap=True, min_width=6, drop=drop)
+    if f.type == "uscc":
+        return Col(heading, wrap=True, min_width=USCC_LENGTH, keep=USCC_LENGTH, drop=drop)
+    return Col(heading, "right" if f.type == "integer" else "left", drop=drop)
+
+
+def personal_left_out(r: Any, lang: str) -> str:
+    """The line saying which personal-data fields were left out and how to show them."""
+    reg = r.register
+    return tr("rg_personal_left_out", lang, fields=_SEP[lang].join(reg.field(c).heading.get(lang) for c in r.left_out))
+
+
+def register_check_json(r: Any, lang: str) -> dict[str, Any]:
+    """The stable JSON of ``kctrack register check --format json``::
+
+        {"as_of": "2020-09", "violations": 2, "notices": 2,
+         "findings": [{"register": "SERVICE_TEAM_ROSTER", "registers": ["SERVICE_TEAM_ROSTER"],
+                       "kind": "group_size", "violation": true,
+                       "message": "“甲队” 有 6 人，应为 7 至 10 人",
+                       "rule": "每队由7至10名相关联专家组成",
+                       "units": ["society_centre"],
+                       "cells": ["teams.xlsx!科技服务队名册!A5", ...]}, ...]}
+
+    ``violations``: the findings that break a rule (the command exits 1 when there is one); ``notices``:
+    the rules that cannot be checked yet (``violation`` false).  ``register``: the register the finding
+    belongs to; ``registers``: every register its entries come from (a credit code with two names may be
+    in two).  ``kind``: the rule's kind (``group_size``, ``quota``, ``one_group_per_member``,
+    ``one_name_per_code``); ``message`` in ``--lang``; ``rule``: the document's words; ``units``: unit
+    codes; ``cells``: ``file!sheet!cell`` of the first cell of every row concerned.
+    """
+    return {
+        "as_of": r.as_of,
+        "violations": r.violations,
+        "notices": r.notices,
+        "findings": [
+            {
+                "register": f.register,
+                "registers": [reg.code for reg in r.registers_of(f)],
+                "kind": f.kind,
+                "violation": f.violation,
+                "message": tr(f.key, lang, **f.params),
+                "rule": f.rule,
+                "units": f.units,
+                "cells": [e.where() for e in f.entries],
+            }
+            for f in r.findings
+        ],
+    }
+
+
+def register_check_flat(r: Any, lang: str) -> tuple[list[str], list[list[Any]]]:
+    """The findings for CSV and Markdown, in ``lang``: registers, rule, kind, finding, units (by name), every cell."""
+    sep = _SEP[lang]
+    head = header(("rg_h_register", "rg_h_rule", "rg_h_kind", "rg_h_finding", "rg_h_units", "rg_h_cells"), lang)
+    rows = [
+        [
+            sep.join(reg.name.get(lang) for reg in r.registers_of(f)),
+            f.rule,
+            tr("rg_violation" if f.violation else "rg_notice", lang),
+            tr(f.key, lang, **f.params),
+            unit_names(r.plan, f.units, lang),
+            sep.join(e.where() for e in f.entries),
+        ]
+        for f in r.findings
+    ]
+    return head, rows
+
+
+def register_check_table(console: Console, r: Any, lang: str) -> None:
+    """The findings under a heading per register and rule (the document's words), a row each: violation or
+    notice, the message, the units, the first :data:`CELLS_SHOWN` cells and how many in all (under the row
+    when the column is narrow).  Last, one line: the counts, or that nothing breaks a rule."""
+    _heading(console, Text(tr("rg_check_title", lang, as_of=r.as_of), style="bold"))
+    sep = _SEP[lang]
+    kinds = [
+        Text(f"{STATE_SYMBOL['off_track']} {tr('rg_violation', lang)}", style=STATE_STYLE["off_track"]),
+        Text(f"{STATE_SYMBOL['pending']} {tr('rg_notice', lang)}", style=STATE_STYLE["pending"]),
+    ]
+    groups: dict[tuple[str, str], list[list[Cell]]] = {}
+    for f in r.findings:
+        names = sep.join(reg.name.get(lang) for reg in r.registers_of(f))
+        row: list[Cell] = [
+            kinds[0] if f.violation else kinds[1],
+            tr(f.key, lang, **f.params),
+            unit_names(r.plan, f.units, lang),
+            _some_cells(f.entries, lang),
+        ]
+        groups.setdefault((names, f.rule), []).append(row)
+    if groups:
+        widest = max(k.cell_len for k in kinds)
+        cols = [
+            Col(tr("rg_h_kind", lang), wrap=True, min_width=widest, keep=widest),
+            Col(tr("rg_h_finding", lang), wrap=True, min_width=NAME_MIN),
+            Col(tr("rg_h_units", lang), wrap=True, min_width=12),
+            Col(tr("rg_h_cells", lang), wrap=True, min_width=CELLS_MIN, text=True, under=True),
+        ]
+        # units and cells only when some finding has them (a rule that cannot be checked yet has neither)
+        every = [row for rows in groups.values() for row in rows]
+        shown = [i for i in range(len(cols)) if i < 2 or any(row[i] for row in every)]
+        cols = [cols[i] for i in shown]
+        groups = {k: [[row[i] for i in shown] for row in rows] for k, rows in groups.items()}
+        layout = Layout(cols, [row for rows in groups.values() for row in rows], console.width)
+        layout.print(console)
+        for n, ((names, rule), rows) in enumerate(groups.items()):
+            if n:
+                console.print()
+            _heading(console, Text(tr("rg_check_rule", lang, registers=names, rule=rule), style="italic"))
+            layout.print(console, rows, header=False)
+        console.print()
+    _heading(console, Text(register_check_summary(r, lang), style="bold red" if r.violations else "green"))
+    if r.hidden:
+        _heading(console, Text(tr("rg_names_hidden", lang, n=r.hidden), style="dim"))
+
+
+def _some_cells(entries: Sequence[Any], lang: str) -> str:
+    """The first :data:`CELLS_SHOWN` cells of a finding's rows, each file and sheet named once
+    (``a.xlsx!名册!A5、A6、A7``), and how many in all when there are more."""
+    sep = _SEP[lang]
+    by_source: dict[str, list[str]] = {}
+    for e in entries[:CELLS_SHOWN]:
+        where = e.where()
+        source, cell = (e.source, where[len(e.source) + 1 :]) if e.source else ("", where)
+        by_source.setdefault(source, []).append(cell)
+    shown = "；" if lang == "zh" else "; "
+    text = shown.join((f"{s}!" if s else "") + sep.join(cs) for s, cs in by_source.items())
+    if len(entries) > CELLS_SHOWN:
+        return tr("rg_cells_more", lang, cells=text, n=len(entries), more=len(entries) - CELLS_SHOWN)
+    return text
+
+
+def register_check_summary(r: Any, lang: str) -> str:
+    """One line: how many rules are broken and how many cannot be checked yet, or that none is broken."""
+    if r.violations:
+        return tr("rg_check_counts", lang, as_of=r.as_of, violations=r.violations, notices=r.notices)
+    return tr("rg_check_clean", lang, as_of=r.as_of, notices=r.notices)

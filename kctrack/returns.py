@@ -229,6 +229,7 @@ class ReadResult:
     problems: list[Problem]
     files: list[Path]
     warnings: list[Problem] = field(default_factory=list)
+    lists: list[Any] = field(default_factory=list)  # the registers' lists (kctrack.register_sheets.RegisterList)
 
 
 @dataclass(frozen=True)
@@ -266,10 +267,18 @@ def read_returns(
 
 
 def read_workbook(wb: Workbook, plan: Plan, options: Options, out: ReadResult) -> None:
-    """Every visible sheet with a header is read; a workbook with none is refused."""
+    """Every visible sheet with a header is read: a register's list when its header row gives a register's
+    headings (:func:`kctrack.register_sheets.find_register_header`), else a return; a workbook with
+    neither is refused."""
+    from kctrack.register_sheets import RegisterReader, find_register_header
+
     meta = template_meta(wb)
     found = False
     for sheet in wb.sheets:
+        listed = find_register_header(sheet.rows, plan) if plan.registers else None
+        if listed is not None:
+            found = RegisterReader(wb, sheet, plan, listed, options, meta, out).read() or found
+            continue
         header = find_header(sheet.rows)
         if header is None:
             continue

@@ -153,22 +153,94 @@ def _report(
         closed = {t.code: t.deadline for t in plan.commitments if len(t.reporters) > 1 and t.deadline < month}
         at_deadline = store.totals_at_deadlines(conn, closed) if closed else {}
     done = store.done_months(conn, (m.code for m in plan.milestones))
+    by_month = store.totals_by_month(conn)
+    from_lists = _counted_from_lists(conn, plan, month, unit, by_month, by_unit, unit_months, at_deadline)
     report = compute(
         plan,
         month,
         by_unit,
-        store.totals_by_month(conn),
+        by_month,
         unit,
         unit_months,
         at_deadline=at_deadline,
         done_by_unit=done,
     )
+    report.from_lists = from_lists
     if store.has_imports(conn):  # an office that keeps its figures by `record` alone has no returns to miss
         grid = _returns_grid(conn, plan, month)
         states = [s for u, row in grid.cells.items() if unit is None or u == unit for s in row.values()]
         report.returns_due = sum(s in ("received", "late", "missing") for s in states)
         report.returns_missing = states.count("missing")
     return report
+
+
+@dataclass
+class FromLists:
+    """How a target's figure comes from its register: the units whose lists count, and (for one unit's
+    view) what that unit's returns give when it differs from its list."""
+
+    register: str
+    units: list[str]
+    stated: float | None = None  # the unit's returns' cumulative figure, when it differs from its list
+
+
+def _counted_from_lists(
+    conn: store.Connection,
+    plan: Plan,
+    month: str,
+    unit: str | None,
+    by_month: dict[tuple[str, str], float],
+    by_unit: dict[tuple[str, str], float] | None,
+    unit_months: dict[tuple[str, str], float] | None,
+    at_deadline: dict[tuple[str, str], float] | None,
+) -> dict[str, FromLists]:
+    """Put the registers' counts in place of the returns' figures, in the dicts :func:`compute` reads.
+
+    For a target a register feeds, a unit that has sent the register (up to ``month``) is counted from
+    its list; a unit that has not, from its returns' figures.  The province's figure at each month is the
+    distinct count of all the lists (a firm two units list counts once) plus the figures of the units
+    without a list.  Month amounts are the growth of those end-of-month figures
+    (:func:`kctrack.registers.amounts`).  Returns how each such target was counted.
+    """
+    if not plan.registers:
+        return {}
+    from kctrack.registers import amounts, levels
+    from kctrack.schedule import months_between
+
+    months = months_between(plan.start, month)
+    figs = levels(plan, store.register_entries(conn, as_of=month), months)
+    if not figs.province:
+        return {}
+    returned = store.fed_figures(conn, figs.province)
+    out: dict[str, FromLists] = {}
+    for code, province in figs.province.items():
+        listing = figs.listing[code]
+        growth = amounts(province, months)
+        for (t, u, m), v in returned.items():
+            if t == code and u not in listing and m <= month:
+                growth[m] = growth.get(m, 0.0) + v
+        for key in [k for k in by_month if k[0] == code]:
+            del by_month[key]
+        by_month.update({(code, m): v for m, v in growth.items()})
+        for u in listing:
+            mine = figs.by_unit[(code, u)]
+            if by_unit is not None:
+                by_unit[(code, u)] = mine[month]
+            item = plan.resolve_code(code)
+            deadline = item.deadline if isinstance(item, Target) else month
+            if at_deadline is not None and deadline in mine:
+                at_deadline[(code, u)] = mine[deadline]
+        fed = plan.fed_by(code)
+        assert fed is not None
+        out[code] = FromLists(fed[0].code, sorted(listing))
+        if unit is not None and unit in listing and unit_months is not None:
+            for key in [k for k in unit_months if k[0] == code]:
+                del unit_months[key]
+            unit_months.update({(code, m): v for m, v in amounts(figs.by_unit[(code, unit)], months).items()})
+            own = [v for (t, u, m), v in returned.items() if t == code and u == unit and m <= month]
+            if own and abs(sum(own) - figs.by_unit[(code, unit)][month]) > TOLERANCE:
+                out[code].stated = sum(own)
+    return out
 
 
 def _has_database(db: str | None) -> bool:
@@ -465,7 +537,7 @@ def template(
     m = check_month(month, plan) if month else None
     codes = list(dict.fromkeys(plan.resolve_unit(u) for u in units))  # in the order given, once each
     if all_units:
-        codes = [u.code for u in plan.units if template_rows(plan, u.code)]
+        codes = [u.code for u in plan.units if template_rows(plan, u.code) or plan.registers_of(u.code)]
         if out.exists() and not out.is_dir():
             raise UsageError("tpl_dir_is_file", where=str(out))
         files = [(out / template_name(plan, u, m), u) for u in codes]
@@ -540,10 +612,21 @@ class ImportResult:
     dry_run: bool = False
     strict: bool = False
     plan: Plan | None = None
+    lists: int = 0  # the registers' lists written (one unit × month × register each)
+    entries: int = 0  # the rows of those lists
+    notes: list[Any] = field(default_factory=list)  # kctrack.returns.Problem: worth knowing, never a refusal
 
     def counts(self) -> Counter[str]:
         """Changes by kind (new, changed, unchanged, removed)."""
         return Counter(c.kind for c in self.changes)
+
+
+@dataclass
+class _AcceptedList:
+    """A register's list that will be written, and the lists in force it replaces (``--replace``)."""
+
+    lst: Any  # kctrack.register_sheets.RegisterList
+    superseded: list[int]
 
 
 @dataclass
@@ -604,6 +687,8 @@ def import_returns(
         with conn.transaction():
             accepted = _accept_returns(conn, plan, read.returns, replace, result)
             _check_series(conn, plan, accepted, result)
+            lists = _accept_lists(conn, plan, read.lists, replace, result)
+            _check_lists(conn, plan, lists, accepted, result)
             if strict and result.warnings:
                 result.problems += result.warnings
                 result.warnings = []
@@ -613,9 +698,11 @@ def import_returns(
                 result.nil = sum(1 for a in accepted if not a.ret.rows)
                 # the months written, and every later month whose amount is re-derived from them
                 moved = {c.month for c in result.changes if c.kind != "unchanged"}
-                check_locks(conn, {a.ret.month for a in accepted} | moved, reason)
-                if not dry_run and accepted:
-                    _write_run(conn, accepted, received, reason, result)
+                check_locks(conn, {a.ret.month for a in accepted} | {x.lst.month for x in lists} | moved, reason)
+                result.lists = len(lists)
+                result.entries = sum(len(x.lst.entries) for x in lists)
+                if not dry_run and (accepted or lists):
+                    _write_run(conn, accepted, received, reason, result, lists)
         if result.problems and errors_out is not None:
             result.error_copies = write_error_copies(result.problems, errors_out, lang)
         return result
@@ -663,6 +750,124 @@ def _accept_returns(
                     dropped.add(rec["target"])
         accepted.append(_Accepted(ret, [b.id for b in earlier], dropped))
     return accepted
+
+
+def _accept_lists(
+    conn: store.Connection, plan: Plan, lists: list[Any], replace: bool, result: ImportResult
+) -> list[_AcceptedList]:
+    """The registers' lists to write: one per unit × month × register in a run; one already imported is
+    skipped when identical, refused otherwise unless ``replace`` (then it replaces it)."""
+    from kctrack.returns import Problem
+
+    live = store.live_lists(conn)
+    seen: dict[tuple[str, str, str], str] = {}
+    out = []
+    for lst in sorted(lists, key=lambda x: (x.month, x.unit, x.register.code, str(x.file))):
+        key = (lst.unit, lst.month, lst.register.code)
+        params = {"unit": plan.unit_text(lst.unit), "month": lst.month, "register": lst.register.name}
+        if key in seen:
+            err = DataError("reg_list_twice", other=seen[key], **params)
+            result.problems.append(Problem(lst.file, lst.sheet, None, None, err))
+            continue
+        seen[key] = f"{lst.file}!{lst.sheet}"
+        earlier = live.get(key, [])
+        if any(b.sha256 == lst.sha256 and b.sheet == lst.sheet for b in earlier):
+            result.skipped.append((str(lst.file), lst.unit, lst.month, earlier[-1].id))
+            continue
+        if earlier and not replace:
+            err = DataError("reg_already", batch=earlier[-1].id, source=earlier[-1].source, **params)
+            result.problems.append(Problem(lst.file, lst.sheet, None, None, err))
+            continue
+        out.append(_AcceptedList(lst, [b.id for b in earlier]))
+    return out
+
+
+def _check_lists(
+    conn: store.Connection, plan: Plan, lists: list[_AcceptedList], accepted: list[_Accepted], result: ImportResult
+) -> None:
+    """What the new lists say beside what is known: an entry another unit lists too (a note: the province
+    counts it once), and a unit whose list counts a target differently from its return (a warning)."""
+    if not lists and not any(plan.fed_by(row.code) for a in accepted for row in a.ret.rows):
+        return
+    stored = store.register_entries(conn)
+    replaced = {b for x in lists for b in x.superseded}
+    new_keys = {(x.lst.unit, x.lst.month, x.lst.register.code) for x in lists}
+    kept = [e for e in stored if e.batch not in replaced and (e.unit, e.month, e.register) not in new_keys]
+    every = kept + [e for x in lists for e in x.lst.entries]
+    _note_listed_elsewhere(plan, lists, every, result)
+    _warn_count_differs(conn, plan, lists, accepted, every, result)
+
+
+def _note_listed_elsewhere(plan: Plan, lists: list[_AcceptedList], every: list[Any], result: ImportResult) -> None:
+    from kctrack.returns import Problem
+
+    units_of: dict[tuple[str, str], set[str]] = {}
+    new_batches = {id(e) for x in lists for e in x.lst.entries}
+    for e in every:
+        if id(e) not in new_batches:
+            units_of.setdefault((e.register, e.key), set()).add(e.unit)
+    for x in lists:  # each list against what is stored and the lists before it: a pair is named once
+        reg = x.lst.register
+        for e in x.lst.entries:
+            others = sorted(units_of.get((reg.code, e.key), set()) - {e.unit})
+            if not others:
+                continue
+            shown = " ".join(str(e.values.get(k, "")) for k in reg.key)
+            err = DataError("reg_listed_by_other", entry=shown, other=plan.unit_list(others), register=reg.name)
+            result.notes.append(Problem(x.lst.file, x.lst.sheet, e.cells.get(reg.key[0]), None, err))
+        for e in x.lst.entries:
+            units_of.setdefault((e.register, e.key), set()).add(e.unit)
+
+
+def _warn_count_differs(
+    conn: store.Connection,
+    plan: Plan,
+    lists: list[_AcceptedList],
+    accepted: list[_Accepted],
+    every: list[Any],
+    result: ImportResult,
+) -> None:
+    """A unit's return and its list for the same month giving a register-fed target different figures."""
+    from kctrack.registers import feed_count, in_force
+    from kctrack.returns import Problem
+
+    stated: dict[tuple[str, str, str], tuple[float, Any]] = {}  # code, unit, month → (cumulative, return)
+    for a in accepted:
+        for row in a.ret.rows:
+            if plan.fed_by(row.code) is None:
+                continue
+            if row.cumulative is not None:
+                total = row.cumulative
+            else:
+                before = store.unit_cumulative(conn, row.code, row.unit, row.month, before=True)
+                total = before + (row.this_month or 0.0)
+            stated[(row.code, row.unit, row.month)] = (total, a.ret)
+    for x in lists:
+        for feed in x.lst.register.feeds:
+            key = (feed.target, x.lst.unit, x.lst.month)
+            if key not in stated and plan.reports(x.lst.unit, feed.target):
+                total = store.unit_cumulative(conn, feed.target, x.lst.unit, x.lst.month, stated_only=True)
+                if total is not None:
+                    stated[key] = (total, x.lst)
+    for (code, unit, month), (total, where) in sorted(stated.items()):
+        fed = plan.fed_by(code)
+        assert fed is not None
+        reg, feed = fed
+        mine = [e for e in every if e.register == reg.code and e.unit == unit]
+        if not mine:
+            continue  # the unit sends no list (yet): its return's figure counts
+        listed = feed_count(reg, feed, in_force(mine, month, unit))
+        if abs(listed - total) > 1e-9:
+            err = DataError(
+                "reg_count_differs",
+                unit=plan.unit_text(unit),
+                month=month,
+                code=code,
+                stated=exact(total),
+                listed=exact(listed),
+                register=reg.name,
+            )
+            result.warnings.append(Problem(where.file, where.sheet, None, None, err))
 
 
 def _check_series(conn: store.Connection, plan: Plan, accepted: list[_Accepted], result: ImportResult) -> None:
@@ -841,9 +1046,15 @@ def _warning(result: ImportResult, ret: Any, cell: str | None, raw: Any, key: st
 
 
 def _write_run(
-    conn: store.Connection, accepted: list[_Accepted], received: str, reason: str | None, result: ImportResult
+    conn: store.Connection,
+    accepted: list[_Accepted],
+    received: str,
+    reason: str | None,
+    result: ImportResult,
+    lists: Sequence[_AcceptedList] = (),
 ) -> None:
-    """Write the accepted returns as one run: a batch each (a nil return is a batch without records)."""
+    """Write the accepted returns and lists as one run: a batch each (a nil return is a batch without
+    records; a register's list is a batch of kind ``register`` holding its entries)."""
     run = store.next_run(conn)
     result.run = run
     result.batches = store.write_batches(
@@ -874,6 +1085,24 @@ def _write_run(
                 run=run,
             )
             for a in accepted
+        ]
+        + [
+            store.NewBatch(
+                [],
+                kind="register",
+                source=str(x.lst.file),
+                sheet=x.lst.sheet,
+                sha256=x.lst.sha256,
+                unit_code=x.lst.unit,
+                month=x.lst.month,
+                received=received,
+                supersedes=x.superseded,
+                reason=reason,
+                run=run,
+                register_code=x.lst.register.code,
+                entries=x.lst.entries,
+            )
+            for x in lists
         ],
     )
 
@@ -1019,10 +1248,66 @@ def explain(db: str | None, code: str, unit: str | None, as_of: str | None, limi
         unit_code = plan.resolve_unit(unit) if unit else None
         month = as_of_month(as_of, plan)
         rows = store.contributions(opened.conn, item.code, unit_code, month)
+        rows = _with_list_entries(opened.conn, plan, item.code, unit_code, month, rows)
         total = sum(r["value"] for r in rows if r["counts"])
         return Explanation(plan, item.code, unit_code, month, total, rows[:limit], len(rows))
     finally:
         opened.conn.close()
+
+
+def _with_list_entries(
+    conn: store.Connection, plan: Plan, code: str, unit: str | None, month: str, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """A register-fed target's entries behind its figure, as rows like the records', each with what it
+    adds (:func:`kctrack.registers.counted`); a record of a unit whose list counts is shown not counting.
+
+    The rows' values add up to the figure ``status`` shows: the distinct entries of every list, plus the
+    returns' figures of the units that send no list."""
+    fed = plan.fed_by(code)
+    if fed is None:
+        return rows
+    from kctrack.registers import counted, in_force
+
+    reg, feed = fed
+    stored = store.register_entries(conn, register=reg.code, as_of=month)
+    listing = {e.unit for e in stored}
+    entries = [e for u in sorted(listing) for e in in_force(stored, month, u)]
+    if not listing:
+        return rows
+    for r in rows:
+        if r["unit"] in listing and r["counts"]:
+            r["counts"], r["why_not"] = False, "list_counts"
+    times: dict[int, tuple[str, str]] = {}
+    out = []
+    for c in counted(reg, feed, entries):
+        e = c.entry
+        if unit is not None and e.unit != unit:
+            continue
+        if e.batch not in times:
+            info = store.batch(conn, e.batch or 0)
+            times[e.batch or 0] = (info.created, info.operator) if info else ("", "")
+        created, operator = times[e.batch or 0]
+        file, _, sheet = e.source.rpartition("!")
+        out.append(
+            {
+                "record": None,
+                "batch": e.batch,
+                "unit": e.unit,
+                "month": e.month,
+                "value": c.value,
+                "source": file,
+                "sheet": sheet,
+                "cell": f"{sheet}!{e.cells.get(reg.key[0]) or f'A{e.row}'}",
+                "created": created,
+                "operator": operator,
+                "note": " ".join(str(e.values.get(k, "")) for k in reg.key),
+                "counts": c.why_not is None,
+                "why_not": c.why_not,
+                "this_month": None,
+                "cumulative": None,
+            }
+        )
+    return out + rows
 
 
 # -- completeness ------------------------------------------------------------------------------
@@ -1098,7 +1383,8 @@ def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: 
     ``fmt`` is xlsx, md, csv or json (None: from the extension of ``out``; another
     is a UsageError).  The file is written whole or not at all
     (:func:`kctrack.files.replacing`); a CSV starts with the UTF-8 BOM
-    (:data:`CSV_FILE_ENCODING`), so that Excel reads its Chinese.
+    (:data:`CSV_FILE_ENCODING`), so that Excel reads its Chinese.  The workbook also has, when
+    the registers are kept, the rules' findings and a sheet per register (:func:`register_export`).
     """
     from kctrack import export as xp
 
@@ -1116,10 +1402,13 @@ def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: 
         batches = store.batches(conn, records="noted", live=True) if fmt == "xlsx" else []
         left_out = store.left_out_batches(conn) if fmt == "xlsx" else 0
         grid = _returns_grid(conn, plan, month) if fmt == "xlsx" else None
+        # a sheet per register that has entries in force, and one of the rules' findings
+        entries = store.register_entries(conn, as_of=month) if fmt == "xlsx" else []
         db_display = conn.loc.display
     finally:
         conn.close()
-    data = xp.ExportData(report, grid, batches, db_display, date.today(), left_out)
+    lists, findings = register_export(plan, entries, month)
+    data = xp.ExportData(report, grid, batches, db_display, date.today(), left_out, lists, findings)
     with replacing(out) as tmp:
         if fmt == "xlsx":
             xp.write_xlsx(tmp, data, lang)
@@ -1209,3 +1498,150 @@ def check(db: str | None) -> CheckResult:
         return CheckResult(loc.display, loc.dialect, version, store.SCHEMA_HEAD, integrity, *counts)
     finally:
         conn.close()
+
+
+# -- registers ----------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from kctrack.plan import Register
+    from kctrack.registers import Entry, Finding
+
+
+@dataclass
+class RegisterListing:
+    """One register's entries in force at ``as_of`` (``kctrack register list``), of every unit or of ``unit``.
+
+    ``entries``: sorted by unit (the plan's order), month listed, batch and row.  ``fields``: the codes
+    of the fields shown, in the plan's order; ``left_out``: the personal-data fields left out (none
+    with ``--with-names``).
+    """
+
+    plan: Plan
+    register: Register
+    as_of: str
+    unit: str | None
+    entries: list[Entry]
+    fields: list[str]
+    left_out: list[str]
+
+
+def register_list(
+    db: str | None, code: str, unit: str | None, as_of: str | None, with_names: bool = False
+) -> RegisterListing:
+    """The entries of a register (its code, or its Chinese or English name) in force at the as-of month.
+
+    In force (:func:`kctrack.registers.in_force`): of each entry's key, the row listed last up to the
+    as-of month; of every unit, an entry two units list is the newest of their rows, once; with ``unit``,
+    that unit's own list.  Personal-data fields are left out unless ``with_names``.  Usage errors
+    (exit 2): ``unknown_register`` (naming every register), ``unknown_unit``, ``bad_month``.
+    """
+    opened = store.open_db(db, write=False)
+    conn = opened.conn
+    try:
+        plan = plan_of(conn)
+        reg = plan.resolve_register(code)
+        unit_code = plan.resolve_unit(unit) if unit else None
+        month = as_of_month(as_of, plan)
+        entries = store.register_entries(conn, reg.code, unit_code, month)
+    finally:
+        conn.close()
+    left_out = [] if with_names else list(reg.personal)
+    fields = [f.code for f in reg.fields if f.code not in left_out]
+    return RegisterListing(plan, reg, month, unit_code, listed(plan, entries, month, unit_code), fields, left_out)
+
+
+def listed(plan: Plan, entries: Iterable[Entry], as_of: str, unit: str | None = None) -> list[Entry]:
+    """The entries in force at ``as_of`` (:func:`kctrack.registers.in_force`), sorted by unit in the plan's
+    order, then by the month, batch and row that listed them."""
+    from kctrack.registers import in_force
+
+    order = {u.code: i for i, u in enumerate(plan.units)}
+    return sorted(
+        in_force(entries, as_of, unit),
+        key=lambda e: (order.get(e.unit, len(order)), e.unit, e.month, e.batch or 0, e.row),
+    )
+
+
+@dataclass
+class RegisterCheck:
+    """What ``kctrack register check`` found at ``as_of``: every finding, the rules broken (``violation``)
+    and those that cannot be checked yet, in the plan's order.  ``hidden``: how many findings had a
+    person's name left out of their message (:func:`without_names`)."""
+
+    plan: Plan
+    as_of: str
+    findings: list[Finding]
+    hidden: int = 0
+
+    @property
+    def violations(self) -> int:
+        return sum(f.violation for f in self.findings)
+
+    @property
+    def notices(self) -> int:
+        return sum(not f.violation for f in self.findings)
+
+    def registers_of(self, finding: Finding) -> list[Register]:
+        return finding_registers(self.plan, finding)
+
+
+def finding_registers(plan: Plan, finding: Finding) -> list[Register]:
+    """The registers a finding is about, in the plan's order: those of its entries (a credit code with two
+    names may be listed in two registers), else its own."""
+    codes = {e.register for e in finding.entries} or {finding.register}
+    return [r for r in plan.registers if r.code in codes]
+
+
+def register_check(db: str | None, as_of: str | None, with_names: bool = False) -> RegisterCheck:
+    """The document's rules over every register's entries in force at the as-of month
+    (:func:`kctrack.registers.check`); a person's name in a finding is left out unless ``with_names``."""
+    from kctrack.registers import check
+
+    opened = store.open_db(db, write=False)
+    conn = opened.conn
+    try:
+        plan = plan_of(conn)
+        month = as_of_month(as_of, plan)
+        entries = store.register_entries(conn, as_of=month)
+    finally:
+        conn.close()
+    found = check(plan, entries, month)
+    shown = found if with_names else [without_names(plan, f) for f in found]
+    return RegisterCheck(plan, month, shown, sum(a is not b for a, b in zip(found, shown, strict=True)))
+
+
+def without_names(plan: Plan, finding: Finding) -> Finding:
+    """A finding whose message names a person (an expert in two teams, where the rule's ``member`` fields
+    hold personal data) with the name replaced by "(name left out: see the cells)"; any other unchanged."""
+    import dataclasses
+
+    from kctrack.i18n import tr
+
+    reg = plan.register(finding.register)
+    if reg is None or finding.kind != "one_group_per_member" or "member" not in finding.params:
+        return finding
+    rule = next((r for r in reg.rules if r.kind == finding.kind and r.source == finding.rule), None)
+    if rule is None or not set(rule.member) & set(reg.personal):
+        return finding
+    hidden = Bilingual(tr("rg_name_hidden", "zh"), tr("rg_name_hidden", "en"))
+    return dataclasses.replace(finding, params={**finding.params, "member": hidden})
+
+
+def register_export(
+    plan: Plan, entries: Sequence[Entry], as_of: str
+) -> tuple[list[tuple[Register, list[Entry]]], list[Finding]]:
+    """What the year-end workbook shows of the registers: each register that has entries in force at
+    ``as_of`` (all units) with them, and every finding of the rules (none when no register has entries).
+    A person's name in a finding is left out unless its register is ``shared``."""
+    from kctrack.registers import check
+
+    lists = []
+    for reg in plan.registers:
+        mine = listed(plan, (e for e in entries if e.register == reg.code), as_of)
+        if mine:
+            lists.append((reg, mine))
+    if not lists:
+        return [], []
+    shared = {r.code for r in plan.registers if r.shared}
+    findings = [f if f.register in shared else without_names(plan, f) for f in check(plan, entries, as_of)]
+    return lists, findings

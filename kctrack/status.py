@@ -118,6 +118,8 @@ class Report:
     # figure from a missing return is not counted, and the report says so
     returns_due: int = 0
     returns_missing: int = 0
+    # the targets counted from registers' lists: code → how (kctrack.service.FromLists)
+    from_lists: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_closing(self) -> bool:
@@ -359,7 +361,7 @@ def to_json(report: Report, lang: str = "zh") -> dict[str, Any]:
         "unit": plan.unit_name(report.unit, lang) if report.unit else None,
         "closing": report.is_closing,
         "returns": {"due": report.returns_due, "missing": report.returns_missing},
-        "targets": [_target_json(plan, r, lang) for r in report.targets],
+        "targets": [_target_json(plan, r, lang, report.from_lists.get(r.target.code)) for r in report.targets],
         "resources": [
             {
                 "code": r.resource.code,
@@ -387,7 +389,10 @@ def to_json(report: Report, lang: str = "zh") -> dict[str, Any]:
     }
 
 
-def _target_json(plan: Plan, r: TargetRow, lang: str) -> dict[str, Any]:
+def _target_json(plan: Plan, r: TargetRow, lang: str, lists: Any = None) -> dict[str, Any]:
+    """One target's row; ``lists`` (:class:`kctrack.service.FromLists`): how its register counts it —
+    ``register`` its code, ``listing`` the units whose lists count (the others' returns count),
+    ``returned`` the unit's returns' figure when it differs from its list (``--unit`` only)."""
     out: dict[str, Any] = {
         "code": r.target.code,
         "name": r.target.name.get(lang),
@@ -413,6 +418,9 @@ def _target_json(plan: Plan, r: TargetRow, lang: str) -> dict[str, Any]:
             for s in r.breakdown
         ],
     }
+    out["register"] = lists.register if lists else None
+    out["listing"] = [plan.unit_name(u, lang) for u in lists.units] if lists else []
+    out["returned"] = num(lists.stated) if lists and lists.stated is not None else None
     if r.province is not None:
         p = r.province
         out["province"] = {

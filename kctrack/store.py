@@ -1056,6 +1056,35 @@ def stated_in_force(
 # -- reads for status --------------------------------------------------------------------
 
 
+def unit_cumulative(
+    conn: Connection, target: str, unit: str, month: str, *, before: bool = False, stated_only: bool = False
+) -> Any:
+    """A unit's cumulative figure of a target from its returns in force: to the end of ``month``, or of
+    the month before with ``before``.  With ``stated_only``: None when no return gives ``month`` itself."""
+    if stated_only and current_value(conn, target, unit, month) is None:
+        return None
+    op = "<" if before else "<="
+    total = conn.scalar(
+        f"SELECT SUM(value) FROM current_value WHERE target_code = :t AND unit_code = :u AND month {op} :m",
+        {"t": target, "u": unit, "m": month},
+    )
+    return float(total or 0.0)
+
+
+def fed_figures(conn: Connection, targets: Iterable[str]) -> dict[tuple[str, str, str], float]:
+    """The month amounts in force of some targets, by (target, unit, month): the returns' own figures of
+    the targets a register counts, for the units that send no list."""
+    codes = sorted(set(targets))
+    if not codes:
+        return {}
+    marks = ", ".join(f":t{i}" for i in range(len(codes)))
+    rows = conn.all(
+        f"SELECT target_code, unit_code, month, value FROM current_value WHERE target_code IN ({marks})",
+        {f"t{i}": c for i, c in enumerate(codes)},
+    )
+    return {(t, u, m): float(v) for t, u, m, v in rows}
+
+
 def totals_by_unit(conn: Connection, as_of: str, unit: str | None = None) -> dict[tuple[str, str], float]:
     """Cumulative figures in force up to ``as_of``, per target and unit (one unit's with ``unit``)."""
     # SQLite would walk the primary key (target, unit, month) for the GROUP BY and look every row's

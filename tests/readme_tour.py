@@ -93,6 +93,50 @@ RETURNS: dict[str, tuple[str, str, list[tuple[Any, ...]]]] = {
     "nanjing-06.xlsx": ("南京市", "2020-06", [(*_TEAMS, 25, "1,5", "85%"), _BODIES]),  # bad cells
 }
 
+# The registers' lists the tour imports (issue 14): each a unit's own sheet, the header on row 5.
+_FIRMS = ("统一社会信用代码", "企业名称", "所在地", "服务内容", "服务月份", "备注")
+_ROSTER = ("服务队名称", "牵头学会", "专家姓名", "工作单位", "职称", "专业领域")
+_F1 = ("91320100617067490P", "南京汇智科技有限公司", "南京市", "核心技术攻关", "2020-07", None)
+_F2 = ("91320200675763820H", "无锡精工装备股份有限公司", "无锡市", "关键问题会商", "2020-07", None)
+_F3 = ("913205007019088200", "苏州纳新材料有限公司", "苏州市", "重大项目研究", "2020-07", None)
+_F4 = ("913206009574854705", "南通海瑞生物科技有限公司", "南通市", "关键问题会商", "2020-07", None)
+_EXPERTS = (
+    "王建国",
+    "李明",
+    "张伟",
+    "刘洋",
+    "陈静",
+    "杨帆",
+    "黄磊",
+    "赵敏",
+    "周涛",
+    "吴昊",
+    "徐宁",
+    "孙悦",
+    "马骏",
+    "朱琳",
+)
+
+
+def _team(name: str, society: str, experts: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    return [(name, society, e, "东南大学", "教授", "智能制造") for e in experts]
+
+
+REGISTERS: dict[str, tuple[str, str, str, tuple[str, ...], list[tuple[Any, ...]]]] = {
+    # file: (unit, month, sheet, header, rows)
+    "firms-office-07.xlsx": ("企工办", "2020-07", "服务企业名册", _FIRMS, [_F1, _F2, _F3]),
+    "firms-centre-07.xlsx": ("企创中心", "2020-07", "服务企业名册", _FIRMS, [_F2, _F4]),  # 无锡精工 twice
+    "firms-centre-07-typo.xlsx": ("企创中心", "2020-07", "服务企业名册", _FIRMS, [(_F4[0][:-1] + "4", *_F4[1:])]),
+    "teams-07.xlsx": (
+        "学会中心",
+        "2020-07",
+        "科技服务队名册",
+        _ROSTER,
+        _team("智能制造科技服务队", "江苏省机械工程学会", _EXPERTS[:8])
+        + _team("新材料科技服务队", "江苏省材料学会", _EXPERTS[8:]),  # 6 experts: the rule is 7 to 10
+    ),
+}
+
 
 class TourError(Exception):
     """The README's tour cannot be run as written (a shell-ism, a crash)."""
@@ -211,21 +255,26 @@ class Output:
 
 
 def write_returns(folder: Path) -> None:
-    """The tour's return workbooks (RETURNS), laid out as kctrack's template."""
+    """The tour's return workbooks (RETURNS), laid out as kctrack's template, and its lists (REGISTERS)."""
+    title = "2020年服务企业科技创新专项行动（苏科协发〔2020〕71号）月报"
+    for name, (unit, month, rows) in RETURNS.items():
+        _workbook(folder / name, "月报", title, unit, month, _HEADER, rows)
+    for name, (unit, month, sheet, head, entries) in REGISTERS.items():
+        _workbook(folder / name, sheet, sheet, unit, month, head, entries)
+
+
+def _workbook(
+    path: Path, sheet: str, title: str, unit: str, month: str, head: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """One sheet: a title, 填报单位 and 月份 on rows 2–3, the header on row 5, the rows below."""
     import openpyxl
 
-    for name, (unit, month, rows) in RETURNS.items():
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.title = "月报"
-        ws.append(["2020年服务企业科技创新专项行动（苏科协发〔2020〕71号）月报"])
-        ws.append(["填报单位", unit])
-        ws.append(["月份", month])
-        ws.append([])
-        ws.append(list(_HEADER))
-        for row in rows:
-            ws.append(list(row))
-        wb.save(folder / name)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for line in ([title], ["填报单位", unit], ["月份", month], [], list(head), *rows):
+        ws.append(list(line))
+    wb.save(path)
 
 
 class _FrozenDate(dt.date):

@@ -74,6 +74,17 @@ SHEETS = {
     "zh": ["总表", "指标明细", "分市", "月度进展", "里程碑", "依托资源", "数据来源"],
     "en": ["Summary", "Targets", "By city", "Monthly", "Milestones", "Resources", "Sources"],
 }
+# the demo's lists (issue 14): the rule findings, then a sheet per register with entries (no training archive)
+DEMO_REGISTER_SHEETS = {
+    "zh": ["名册检查", "服务企业名册", "卡脖子难题名册", "科技服务队名册", "院士专家人才库"],
+    "en": [
+        "Register check",
+        "Register of firms served",
+        "Register of chokepoint problems",
+        "Roster of S&T service teams",
+        "Academician and expert talent…",  # 31 characters at most: cut, and said so
+    ],
+}
 HEADERS = {
     "zh": {
         "summary": [
@@ -176,7 +187,10 @@ LEFT_OUT = {
     "en": "{n} superseded or undone batches are left out; kctrack history lists them all",
 }
 # the kind of a batch in the sources sheet, in the workbook's language
-BATCH_KIND = {"zh": {"import": "导入", "record": "记录"}, "en": {"import": "import", "record": "record"}}
+BATCH_KIND = {
+    "zh": {"import": "导入", "record": "记录", "register": "名册"},
+    "en": {"import": "import", "record": "record", "register": "register"},
+}
 CSV_HEAD = [
     "kind",
     "code",
@@ -1063,7 +1077,7 @@ def test_same_data_same_content(xp_demo: DataSet, tmp_path: Path, monkeypatch: p
         for ext in ("xlsx", "md", "csv", "json"):
             outs[(folder, ext)] = export(xp_demo.db, tmp_path / folder / f"summary.{ext}", xp_demo.as_of)
     a, b = _cells(outs[("a", "xlsx")]), _cells(outs[("b", "xlsx")])
-    assert list(a) == list(b) == SHEETS["zh"]
+    assert list(a) == list(b) == SHEETS["zh"] + DEMO_REGISTER_SHEETS["zh"]
     for sheet in a:
         assert set(a[sheet]) == set(b[sheet]), sheet
         differ = {k for k in a[sheet] if a[sheet][k] != b[sheet][k]}
@@ -1223,7 +1237,7 @@ def test_forecast_in_the_first_three_months_counts_april(xp_hand: DataSet, tmp_p
 def test_lang_en_gives_english_sheet_names_and_headers(xp_demo: DataSet, tmp_path: Path) -> None:
     ds = xp_demo
     wb = load(export(ds.db, tmp_path / "summary-en.xlsx", ds.as_of, "--lang", "en"))
-    assert wb.sheetnames == SHEETS["en"]
+    assert wb.sheetnames == SHEETS["en"] + DEMO_REGISTER_SHEETS["en"]
     for sheet, key, ncols in (
         ("Summary", "summary", 10),
         ("Targets", "targets", 12),
@@ -1290,7 +1304,8 @@ def test_workbook_reads_back_cleanly_and_converts_to_pdf(xp_demo: DataSet, xp_ha
             warnings.simplefilter("always")
             wb = openpyxl.load_workbook(ds.xlsx)  # not read-only: styles, merges, charts, print settings
         assert [str(w.message) for w in caught] == []
-        assert wb.sheetnames == SHEETS["zh"]
+        # the demo has lists; the hand-built data set has none, and no register sheet
+        assert wb.sheetnames == SHEETS["zh"] + (DEMO_REGISTER_SHEETS["zh"] if ds is xp_demo else [])
         for ws in wb:
             assert ws.page_setup.orientation == "landscape", ws.title
             assert int(ws.page_setup.paperSize) == 9, ws.title  # A4

@@ -106,7 +106,7 @@ def test_backup_without_a_path_goes_beside_the_database(db: Path) -> None:
 
 def test_db_check_reports_version_and_integrity(db) -> None:  # type: ignore[no-untyped-def]
     out = ok(kc(db, "--lang", "en", "db", "check")).stdout
-    assert "schema 0005 (code 0005)" in out
+    assert "schema 0006 (code 0006)" in out  # migrations/versions: 0006 (registers) is the newest
     assert "integrity ok" in out
 
 

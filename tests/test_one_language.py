@@ -270,7 +270,7 @@ def test_the_words_of_each_column(demo: Path) -> None:
     assert grid[1][0] == "南京市" and grid_en[1][0] == "Nanjing"
 
     history = table_of(demo, "zh", "history", "csv")
-    assert set(column(history, "类型")) == {"导入", "记录"}
+    assert set(column(history, "类型")) == {"导入", "记录", "名册"}  # the demo's lists are batches of their own kind
     assert set(column(history, "状态")) == {"有效", "已撤销"}
     assert set(column(table_of(demo, "en", "history", "csv"), "State")) == {"live", "undone"}
 
@@ -299,7 +299,12 @@ def test_the_json_stays_the_english_contract(demo: Path) -> None:
     grid = json.loads(ok(kc(demo, "returns", "--as-of", "2020-09", "--format", "json")).stdout)
     assert {s for u in grid["units"] for s in u["months"].values()} == {"received", "late", "missing", "not_due"}
     history = json.loads(ok(kc(demo, "history", "--format", "json")).stdout)["batches"]
-    assert {(b["kind"], b["state"]) for b in history} == {("import", "live"), ("record", "live"), ("record", "undone")}
+    assert {(b["kind"], b["state"]) for b in history} == {
+        ("import", "live"),
+        ("record", "live"),
+        ("record", "undone"),
+        ("register", "live"),  # the demo's lists
+    }
     explain = json.loads(ok(kc(demo, *ARGS["explain"], "--format", "json")).stdout)
     assert {(r["unit"], r["counts"], r["why_not"]) for r in explain["records"]} == {
         ("nanjing", True, None),
@@ -324,10 +329,10 @@ def test_template_names_the_unit(demo: Path, tmp_path: Path) -> None:
     out = tmp_path / "nj.xlsx"
     assert (
         ok(kc(demo, "template", out, "--unit", "nanjing", "--month", "2020-10")).stdout
-        == f"已生成 {out}（南京市，2 行）\n"
+        == f"已生成 {out}（南京市，2 行；名册：卡脖子难题名册）\n"
     )
     result = ok(kc(demo, "--lang", "en", "template", out, "--unit", "南京", "--month", "2020-10"))
-    assert result.stdout == f"wrote {out} (Nanjing, 2 rows)\n"
+    assert result.stdout == f"wrote {out} (Nanjing, 2 rows; registers: Register of chokepoint problems)\n"
 
 
 def test_an_error_names_units_in_the_chosen_language(demo: Path) -> None:

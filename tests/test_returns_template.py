@@ -51,12 +51,13 @@ def _covers(dv, ref: str) -> bool:
 def test_template_prints_what_it_wrote(rdb: Db, tmp_path: Path) -> None:
     out = tmp_path / "sz.xlsx"
     result = ok(kc(rdb, "template", out, "--unit", "苏州", "--month", "2020-06"))
-    assert result.stdout.strip() == f"已生成 {out}（苏州市，2 行）"  # the unit by its name, not its code
+    # the unit by its name, not its code; and the register sheet the city's form has
+    assert result.stdout.strip() == f"已生成 {out}（苏州市，2 行；名册：卡脖子难题名册）"
 
 
 def test_template_sheet_has_title_unit_month_and_header(suzhou: openpyxl.Workbook) -> None:
     ws = suzhou[SHEET]
-    assert suzhou.sheetnames == [SHEET, "_kctrack"]
+    assert suzhou.sheetnames == [SHEET, "卡脖子难题名册", "_kctrack"]  # a pilot city may list its chokepoint problems
     assert ws["A1"].value == TITLE_ZH
     assert "A1:H1" in {str(r) for r in ws.merged_cells.ranges}
     assert (ws["A2"].value, ws["B2"].value) == ("填报单位", "苏州市")
@@ -131,7 +132,7 @@ def test_template_in_english(rdb: Db, tmp_path: Path) -> None:
     out = tmp_path / "sz-en.xlsx"
     ok(kc(rdb, "--lang", "en", "template", out, "--unit", "Suzhou", "--month", "2020-06"))  # --lang after --db
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Return", "_kctrack"]
+    assert wb.sheetnames == ["Return", "Register of chokepoint problems", "_kctrack"]
     ws = wb["Return"]
     assert tuple(c.value for c in ws[5]) == (*HEADER_EN, "cumulative_to_last_month")
     assert ws["A1"].value == (
