@@ -921,7 +921,7 @@ def undo(
     r = service.undo(s.db, batch, reason, run=run, dry_run=dry_run)
     undone, restored = ("undo_would", "undo_would_restore") if r.dry_run else ("undone", "undone_restored")
     for b in r.batches:
-        typer.echo(tr(undone, s.lang, batch=b.id, source=b.source, records=len(b.records)))
+        typer.echo(tr(undone, s.lang, batch=b.id, source=b.source, records=len(b.records) or b.count))
     if r.restored:
         typer.echo(tr(restored, s.lang, batches=words.id_list(r.restored, s.lang)))
     if r.dry_run:

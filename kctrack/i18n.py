@@ -1088,6 +1088,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " (kctrack explain CODE --unit UNIT lists the entries)",
     ),
     "tpl_written_registers": ("；名册：{names}", "; registers: {names}"),
+    "reg_header_incomplete": (
+        "第 {row} 行像是{register}的表头，但缺少必填列：{missing}（列名须与模板一致，或为计划文件中该字段的别名）",
+        "row {row} looks like the header of the {register}, but lacks the required column(s): {missing} (name"
+        " them as the template does, or as an alias the plan file gives)",
+    ),
+    "reg_replaces": (
+        "{unit} {month} 的{register}更正为 {n} 条，替换批次 {batch} 的 {old} 条",
+        "{unit}'s {register} for {month} corrected to {n} entries, replacing batch {batch}'s {old}",
+    ),
+    "reg_outside_window": (
+        "{field} {value} 不在计划期 {start} … {end} 之内",
+        "{field} {value} is outside the plan window {start} … {end}",
+    ),
+    "reg_row_twice_differs": (
+        "与第 {other} 行是同一条目（{entry}），但{fields}不同：无法判断以哪一行计，请合并为一行或改正条目名称",
+        "the same entry as row {other} ({entry}) with another {fields}: which row counts cannot be told; merge"
+        " them into one row or correct the entry's name",
+    ),
+    "reg_carried": (
+        "{unit} 自 {month} 起报送{register}：此前月报所填 {code} 共 {carried} 已计入，名册从此累加"
+        "（若名册已重复列出这些条目，请在计划内核对并更正月报）",
+        "{unit} sends the {register} from {month}: the {carried} its returns gave for {code} before are"
+        " carried and the lists add to them (if the list restates those entries, correct the returns)",
+    ),
+    "reg_unknown_heading": (
+        "列标题“{heading}”不是{register}的字段，该列未读入",
+        "the column headed '{heading}' is no field of the {register}: it is not read",
+    ),
+    "plan_register_key_optional": (
+        "{key_path}：键字段 {field} 须为必填（required: true）：键为空的各行会被当成同一条目",
+        "{key_path}: key field {field} must be required (required: true): rows with a blank key would be one entry",
+    ),
+    "reg_recorded_listed": (
+        "已记录，但 {unit} 自 {first} 起的 {code} 以其{register}计：状态中的数来自名册（kctrack explain {code}）",
+        "recorded, but {unit}'s {code} is counted from its {register} from {first} on: status shows the list's"
+        " count (kctrack explain {code})",
+    ),
     "unknown_register": (
         "未知的名册 “{register}”。可用名册：{known}",
         "unknown register '{register}'. Known registers: {known}",
@@ -1109,8 +1146,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rg_list_none": ("截至 {as_of} 没有在册条目", "no entries in force as of {as_of}"),
     "rg_list_group": ("{unit} {month} 名册：{source}", "{unit}, list of {month}: {source}"),
     "rg_list_legend": (
-        "每个条目取截至该月最新列出的一行，几个单位都列出的只取最新的一行（--unit 看一个单位自己的名册）",
-        "each entry as last listed up to that month, by whichever unit listed it last (--unit: one unit's own list)",
+        "每个单位的每个条目取截至该月最新列出的一行；几个单位都列出的条目各列一次，全省只计一次（kctrack explain 指标编号）",
+        "each unit's entries as last listed up to that month; an entry several units list is shown for each, and"
+        " counted once for the province (kctrack explain CODE)",
     ),
     "rg_personal_left_out": (
         "未显示个人信息字段：{fields}（加 --with-names 显示）",
@@ -1147,12 +1185,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xp_h_cells": ("单元格", "Cells"),
     "xp_h_listed": ("列入月份", "Listed in"),
     "xp_register_line": (
-        "{name}：在册 {n} 条（每个条目取各单位名册中最新列出的一行）",
-        "{name}: {n} entries in force (each entry as last listed in the units' lists)",
+        "{name}：在册 {n} 条（各单位名册中每个条目最新列出的一行；几个单位都列出的各列一次）",
+        "{name}: {n} entries in force (each unit's entries as last listed; an entry several units list, once each)",
     ),
     "xp_register_personal": (
-        "未列出个人信息字段（{fields}）：计划未将该名册标为整体报送（shared）",
-        "personal data ({fields}) left out: the plan does not mark this register as shared",
+        "未列出个人信息（{fields}）：本名册按计划不随表报送个人信息；如需报送，请在计划文件中为该名册写 shared: true",
+        "personal data ({fields}) left out: the plan does not hand this register's personal data on; to hand it on,"
+        " write shared: true for the register in the plan file",
     ),
     "xp_findings_line": (
         "名册检查（截至 {as_of}）：{violations} 处违反规则，{notices} 条规则尚无法检查",

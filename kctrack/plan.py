@@ -154,7 +154,8 @@ class RegisterField:
     ``personal``: personal data (an expert's name), kept out of stdout tables unless asked and out of
     the export's CAST sheets unless the register is ``shared``.  ``name_field``: for a ``uscc`` field,
     the field giving the firm's name (one credit code must always come with one name).
-    ``aliases``: other headings a unit's own sheet may use for the column.
+    ``aliases``: other headings a unit's own sheet may use for the column.  ``unit_kind``: for a
+    ``unit`` field, the kind of unit it takes (``city``: 所在市 is one of the 13 cities).
     """
 
     code: str
@@ -165,6 +166,7 @@ class RegisterField:
     choices: tuple[str, ...] = ()
     name_field: str | None = None
     aliases: tuple[str, ...] = ()
+    unit_kind: str | None = None  # a ``unit`` field: only units of this kind (city: 所在市)
 
 
 @dataclass(frozen=True)
@@ -185,8 +187,9 @@ class RegisterRule:
     """A rule of the document checked on a register's entries (``kctrack register check``).
 
     - ``group_size``: entries grouped by ``group`` number from ``min`` to ``max`` (每队由7至10名专家组成);
-    - ``quota``: each of ``members`` (values of the ``by`` field) counts at least ``min`` (or exactly
-      ``value``) entries matching ``where`` (试点城市至少推动3项); an empty ``members`` cannot be checked;
+    - ``quota``: each of ``members`` (values of the ``by`` field) has at least ``min`` entries matching
+      ``where`` (试点城市至少推动3项), or ``value`` where the document states a number without 至少
+      (学会推动2项: fewer is short of it; more is no breach); an empty ``members`` cannot be checked;
     - ``one_group_per_member``: the same ``member`` (fields) in one ``group`` only (an expert in one team).
     ``source``: the document's words the rule comes from.
     """
@@ -201,7 +204,6 @@ class RegisterRule:
     min: float | None = None
     max: float | None = None
     value: float | None = None
-    count: str = "distinct"
 
 
 @dataclass(frozen=True)
@@ -376,12 +378,15 @@ class Plan:
         return self._lookup()["register"].get(code)
 
     def resolve_register(self, text: str) -> Register:
-        """A register from its code (any case) or its Chinese or English name; a usage error
-        (``unknown_register``) naming every register otherwise."""
+        """A register from its code (any case), its Chinese or English name, or the code of a target it
+        counts; a usage error (``unknown_register``) naming every register otherwise."""
         wanted = text.strip()
         for r in self.registers:
             if wanted.upper() == r.code or wanted in (r.name.zh, r.name.en):
                 return r
+        fed = self.fed_by(wanted.upper())  # a target's code: the register that counts it (FIRMS_SERVED)
+        if fed is not None:
+            return fed[0]
         known = Bilingual(
             "、".join(f"{r.code}（{r.name.zh}）" for r in self.registers) or "无",
             ", ".join(f"{r.code} ({r.name.en})" for r in self.registers) or "none",

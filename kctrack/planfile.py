@@ -194,6 +194,7 @@ class RegisterFieldModel(_Model):
     choices: list[str] = []
     name_field: str | None = None
     aliases: list[str] = []
+    unit_kind: Literal["city", "provincial"] | None = None
 
 
 class FeedModel(_Model):
@@ -215,7 +216,6 @@ class RegisterRuleModel(_Model):
     min: float | None = Field(None, ge=0)
     max: float | None = Field(None, ge=0)
     value: float | None = Field(None, ge=0)
-    count: Literal["distinct", "rows"] = "distinct"
 
 
 class RegisterModel(_Model):
@@ -500,80 +500,100 @@ def _check(f: PlanFile) -> list[tuple[tuple[Any, ...], str, dict[str, Any]]]:
     return errs
 
 
-def _check_registers(f: PlanFile, unit_codes: set[str]) -> list[tuple[tuple[Any, ...], str, dict[str, Any]]]:
-    """Every register names fields it has, targets the plan sets (each counted by one register only),
-    units the plan lists, choices for a choice field and a ``where`` value among them."""
-    errs: list[tuple[tuple[Any, ...], str, dict[str, Any]]] = []
-    targets = {t.code: t for t in f.targets}
-    fed: dict[str, str] = {}
-    codes: set[str] = {t.code for t in f.targets} | {m.code for m in f.milestones}
+_Err = tuple[tuple[Any, ...], str, dict[str, Any]]  # where (a key path), message key, its parameters
+_RULE_NEEDS = {"group_size": ("group",), "quota": ("by",), "one_group_per_member": ("group", "member")}
+
+
+def _check_registers(f: PlanFile, unit_codes: set[str]) -> list[_Err]:
+    """Every register: a code no target or milestone has, fields it names, targets the plan sets (each
+    counted by one register only), units the plan lists, choices for a choice field and a ``where``
+    value among them, a key of required fields, rules with what their kind needs."""
+    errs: list[_Err] = []
+    targets = {t.code for t in f.targets}
+    fed: dict[str, str] = {}  # a target → the register counting it
+    codes: set[str] = targets | {m.code for m in f.milestones}
     for i, reg in enumerate(f.registers):
         loc = ("registers", i)
         if reg.code in codes:
             errs.append(((*loc, "code"), "plan_duplicate_code", {"code": reg.code}))
         codes.add(reg.code)
         fields = {x.code: x for x in reg.fields}
-        seen: set[str] = set()
-        for j, x in enumerate(reg.fields):
-            if x.code in seen or any(x.zh == y.zh for y in reg.fields[:j]):
-                errs.append(((*loc, "fields", j, "code"), "plan_duplicate_code", {"code": x.code}))
-            seen.add(x.code)
-            if (x.type == "choice") != bool(x.choices):
-                errs.append(((*loc, "fields", j, "choices"), "plan_register_choices", {"field": x.code}))
-            if x.name_field is not None and (x.type != "uscc" or x.name_field not in fields):
-                errs.append(((*loc, "fields", j, "name_field"), "plan_register_field", {"field": x.name_field}))
-
-        def known(where: tuple[Any, ...], names: list[str] | None, *, fields: dict[str, Any] = fields) -> None:
-            for k, name in enumerate(names or []):
-                if name not in fields:
-                    errs.append(((*where, k), "plan_register_field", {"field": name}))
-
-        def values(where: tuple[Any, ...], pairs: dict[str, str], *, fields: dict[str, Any] = fields) -> None:
-            for name, value in pairs.items():
-                x = fields.get(name)
-                if x is None:
-                    errs.append(((*where, name), "plan_register_field", {"field": name}))
-                elif x.choices and value not in x.choices:
-                    errs.append(
-                        ((*where, name), "plan_register_choice", {"value": value, "choices": "、".join(x.choices)})
-                    )
-
-        known((*loc, "key"), reg.key)
+        errs += _check_fields(loc, reg)
+        errs += _unknown_fields((*loc, "key"), reg.key, fields)
+        errs += [((*loc, "key", j), "plan_register_key_optional", {"field": k})
+                 for j, k in enumerate(reg.key) if k in fields and not fields[k].required]  # fmt: skip
         for j, feed in enumerate(reg.feeds):
-            at = (*loc, "feeds", j)
-            if feed.target not in targets:
-                errs.append(((*at, "target"), "plan_register_target", {"target": feed.target}))
-            elif feed.target in fed:
-                errs.append(
-                    ((*at, "target"), "plan_register_fed_twice", {"target": feed.target, "other": fed[feed.target]})
-                )
+            errs += _check_feed((*loc, "feeds", j), feed, fields, targets, fed.get(feed.target))
             fed.setdefault(feed.target, reg.code)
-            known((*at, "fields"), feed.fields)
-            values((*at, "where"), feed.where)
-            if feed.count == "sum":
-                summed = fields.get(feed.field or "")
-                if summed is None or summed.type != "integer":
-                    errs.append(((*at, "field"), "plan_register_sum", {"field": feed.field or ""}))
-        for j, u in enumerate(reg.units or []):
-            if u not in unit_codes:
-                errs.append(((*loc, "units", j), "plan_unknown_unit", {"unit": u}))
+        errs += [((*loc, "units", j), "plan_unknown_unit", {"unit": u})
+                 for j, u in enumerate(reg.units or []) if u not in unit_codes]  # fmt: skip
         for j, rule in enumerate(reg.rules):
-            at = (*loc, "rules", j)
-            known((*at, "group"), rule.group)
-            known((*at, "member"), rule.member)
-            values((*at, "where"), rule.where)
-            if rule.by is not None:
-                known(at, [rule.by])
-            needs = {"group_size": ("group",), "quota": ("by",), "one_group_per_member": ("group", "member")}[rule.kind]
-            for name in needs:
-                if not getattr(rule, name):
-                    errs.append(((*at, name), "plan_missing_key", {}))
-            if rule.kind == "quota" and rule.min is None and rule.value is None:
-                errs.append(((*at, "min"), "plan_missing_key", {}))
-            if rule.kind == "group_size" and rule.min is None and rule.max is None:
-                errs.append(((*at, "min"), "plan_missing_key", {}))
-            if rule.min is not None and rule.max is not None and rule.min > rule.max:
-                errs.append((at, "plan_rule_range", {}))
+            errs += _check_rule((*loc, "rules", j), rule, fields)
+    return errs
+
+
+def _check_fields(loc: tuple[Any, ...], reg: RegisterModel) -> list[_Err]:
+    """Field codes and headings once each; choices exactly for a choice field; a firm-name field that exists."""
+    errs: list[_Err] = []
+    codes = {x.code for x in reg.fields}
+    for j, x in enumerate(reg.fields):
+        if any(x.code == y.code or x.zh == y.zh for y in reg.fields[:j]):
+            errs.append(((*loc, "fields", j, "code"), "plan_duplicate_code", {"code": x.code}))
+        if (x.type == "choice") != bool(x.choices):
+            errs.append(((*loc, "fields", j, "choices"), "plan_register_choices", {"field": x.code}))
+        if x.name_field is not None and (x.type != "uscc" or x.name_field not in codes):
+            errs.append(((*loc, "fields", j, "name_field"), "plan_register_field", {"field": x.name_field}))
+    return errs
+
+
+def _check_feed(
+    at: tuple[Any, ...], feed: FeedModel, fields: dict[str, Any], targets: set[str], other: str | None
+) -> list[_Err]:
+    """A feed counts a target of the plan no other register counts, by fields the register has; a sum sums
+    a whole number."""
+    errs: list[_Err] = []
+    if feed.target not in targets:
+        errs.append(((*at, "target"), "plan_register_target", {"target": feed.target}))
+    elif other is not None:
+        errs.append(((*at, "target"), "plan_register_fed_twice", {"target": feed.target, "other": other}))
+    errs += _unknown_fields((*at, "fields"), feed.fields, fields) + _bad_values((*at, "where"), feed.where, fields)
+    summed = fields.get(feed.field or "")
+    if feed.count == "sum" and (summed is None or summed.type != "integer"):
+        errs.append(((*at, "field"), "plan_register_sum", {"field": feed.field or ""}))
+    return errs
+
+
+def _check_rule(at: tuple[Any, ...], rule: RegisterRuleModel, fields: dict[str, Any]) -> list[_Err]:
+    """A rule names fields the register has and gives what its kind needs (a group, a member, a bound)."""
+    errs = _unknown_fields((*at, "group"), rule.group, fields) + _unknown_fields((*at, "member"), rule.member, fields)
+    errs += _bad_values((*at, "where"), rule.where, fields)
+    if rule.by is not None:
+        errs += _unknown_fields(at, [rule.by], fields)
+    errs += [((*at, name), "plan_missing_key", {}) for name in _RULE_NEEDS[rule.kind] if not getattr(rule, name)]
+    if (rule.kind == "quota" and rule.min is None and rule.value is None) or (
+        rule.kind == "group_size" and rule.min is None and rule.max is None
+    ):
+        errs.append(((*at, "min"), "plan_missing_key", {}))
+    if rule.min is not None and rule.max is not None and rule.min > rule.max:
+        errs.append((at, "plan_rule_range", {}))
+    return errs
+
+
+def _unknown_fields(at: tuple[Any, ...], names: list[str] | None, fields: dict[str, Any]) -> list[_Err]:
+    return [
+        ((*at, k), "plan_register_field", {"field": name}) for k, name in enumerate(names or []) if name not in fields
+    ]
+
+
+def _bad_values(at: tuple[Any, ...], pairs: dict[str, str], fields: dict[str, Any]) -> list[_Err]:
+    """``where`` pairs naming a field of the register, and for a choice field one of its choices."""
+    errs: list[_Err] = []
+    for name, value in pairs.items():
+        x = fields.get(name)
+        if x is None:
+            errs.append(((*at, name), "plan_register_field", {"field": name}))
+        elif x.choices and value not in x.choices:
+            errs.append(((*at, name), "plan_register_choice", {"value": value, "choices": "、".join(x.choices)}))
     return errs
 
 
@@ -679,6 +699,7 @@ def _to_register(r: RegisterModel, f: PlanFile) -> Register:
                 tuple(x.choices),
                 x.name_field,
                 tuple(x.aliases),
+                x.unit_kind,
             )
             for x in r.fields
         ),
@@ -698,7 +719,6 @@ def _to_register(r: RegisterModel, f: PlanFile) -> Register:
                 x.min,
                 x.max,
                 x.value,
-                x.count,
             )
             for x in r.rules
         ),

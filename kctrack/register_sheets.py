@@ -1,7 +1,7 @@
 """Reading a register's list (名册) from a sheet of a return.
 
 The pipeline, one small step each: which register a sheet holds
-(:func:`find_register_header`: the row whose cells are a register's headings), the
+(:func:`scan_registers`: the row whose cells are a register's headings), the
 unit and month it states (labels above the header, the template's hidden sheet,
 ``--unit``/``--month``, as for the figures), every row's cells by their field's type
 (:func:`kctrack.registers.cell_value`, each bad cell named ``file!sheet!cell``), then
@@ -11,6 +11,7 @@ month × register: the unit of import, history, undo and ``--replace``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from kctrack.errors import DataError
 from kctrack.excel import cell_ref, is_blank, norm_text
-from kctrack.plan import Plan, Register
-from kctrack.registers import Entry, cell_value, entry_key, same_text
+from kctrack.plan import Bilingual, Plan, Register
+from kctrack.registers import Entry, cell_value, counting_fields, entry_key, same_text
 from kctrack.returns import HEADER_SCAN_ROWS, Options, ReadResult, SheetBase, heading_key, total_kind
 
 if TYPE_CHECKING:
@@ -62,44 +63,75 @@ def _heading(value: Any) -> str:
     return same_text(_HEADING_NOISE.sub("", norm_text(value))) if isinstance(value, str) else ""
 
 
-def _field_columns(reg: Register, row: list[Any]) -> dict[str, int]:
-    """The columns of a row that name a field of ``reg`` (its Chinese or English heading, or an alias)."""
+@functools.cache
+def _heading_index(reg: Register) -> dict[str, str]:
+    """A register's headings as compared (Chinese, English, aliases) → the field's code; built once."""
     names: dict[str, str] = {}
     for f in reg.fields:
         for name in (f.heading.zh, f.heading.en, *f.aliases):
             names.setdefault(_heading(name), f.code)
+    return names
+
+
+def _field_columns(reg: Register, row: list[Any]) -> dict[str, int]:
+    """The columns of a row that name a field of ``reg`` (its Chinese or English heading, or an alias)."""
+    names = _heading_index(reg)
     out: dict[str, int] = {}
     for c, value in enumerate(row):
-        code = names.get(_heading(value))
+        code = names.get(_heading(value)) if isinstance(value, str) else None
         if code is not None and code not in out:
             out[code] = c
     return out
 
 
-def find_register_header(rows: list[list[Any]], plan: Plan) -> RegisterHeader | None:
-    """The register whose headings a row of the sheet's top :data:`HEADER_SCAN_ROWS` gives: every required
-    field and at least :data:`MIN_FIELDS_MATCHED` fields; of several, the one naming the most fields."""
-    best: RegisterHeader | None = None
+def named_register(plan: Plan, sheet_name: str) -> Register | None:
+    """The register a sheet is named after (服务企业名册, or its English name): then the sheet is that
+    register's list or nothing, whatever other register's headings it might also match."""
+    wanted = same_text(sheet_name)
+    return next((r for r in plan.registers if wanted in (same_text(r.name.zh), same_text(r.name.en))), None)
+
+
+@dataclass
+class HeaderScan:
+    """What the top rows of a sheet say of the registers: the header found (every required heading of a
+    register), else the nearest miss (a row naming :data:`MIN_FIELDS_MATCHED` or more headings of one,
+    with the required ones it lacks)."""
+
+    header: RegisterHeader | None = None
+    near: tuple[Register, int, list[str]] | None = None
+
+
+def scan_registers(rows: list[list[Any]], plan: Plan, only: Register | None = None) -> HeaderScan:
+    """The first row of the sheet's top :data:`HEADER_SCAN_ROWS` giving every required heading of a
+    register (of ``only``, when the sheet is named after one) and at least :data:`MIN_FIELDS_MATCHED`;
+    of several registers, the one naming the most fields.  Else the nearest miss."""
+    out = HeaderScan()
+    matched = 0
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        for reg in plan.registers:
+        for reg in (only,) if only is not None else plan.registers:
             columns = _field_columns(reg, row)
-            required = {f.code for f in reg.fields if f.required}
-            if len(columns) < MIN_FIELDS_MATCHED or not required <= columns.keys():
+            if len(columns) < MIN_FIELDS_MATCHED:
                 continue
-            if best is None or len(columns) > len(best.columns):
-                best = RegisterHeader(reg, r, columns)
-        if best is not None:
-            break
-    if best is None:
-        return None
-    taken = set(best.columns.values())
-    for c, value in enumerate(rows[best.row]):
+            missing = [f.heading.zh for f in reg.fields if f.required and f.code not in columns]
+            if not missing and (out.header is None or len(columns) > len(out.header.columns)):
+                out.header = RegisterHeader(reg, r, columns)
+            elif missing and out.header is None and len(columns) > matched:
+                out.near, matched = (reg, r, missing), len(columns)
+        if out.header is not None:
+            _unit_and_month_columns(out.header, rows[out.header.row])
+            return out
+    return out
+
+
+def _unit_and_month_columns(header: RegisterHeader, row: list[Any]) -> None:
+    """Columns beside the fields naming each row's unit (填报单位) or month (报送月份)."""
+    taken = set(header.columns.values())
+    for c, value in enumerate(row):
         key = heading_key(value) if c not in taken else None
-        if key == "unit" and best.unit_col is None:
-            best.unit_col = c
-        elif key == "month" and best.month_col is None:
-            best.month_col = c
-    return best
+        if key == "unit" and header.unit_col is None:
+            header.unit_col = c
+        elif key == "month" and header.month_col is None:
+            header.month_col = c
 
 
 class RegisterReader(SheetBase):
@@ -121,7 +153,7 @@ class RegisterReader(SheetBase):
         self.reg = header.register
         self.problems_at_start = len(out.problems)
         self.lists: dict[tuple[str, str], RegisterList] = {}
-        self.first_row: dict[tuple[str, str, str], int] = {}  # unit, month, key → the row that gave it first
+        self.first: dict[tuple[str, str, str], Entry] = {}  # unit, month, key → the row that gave it first
         self.unplaced = False  # a row read with no unit or no month to put it under
         self.sheet_unit, self.sheet_month = self._sheet_unit_and_month(meta)
 
@@ -129,11 +161,40 @@ class RegisterReader(SheetBase):
         """The pipeline: every row below the header, then the lists' checks.  Returns whether the sheet
         held anything (an entry or a problem): an empty register sheet (a template's, left blank) is no
         list, and a workbook holding nothing else is refused like one without a header."""
+        self._apply_merges()
+        self._unknown_headings()
         rows = self.sheet.rows
         for r in range(self.header.row + 1, len(rows)):
             self.read_row(r, rows[r])
         self._finish()
         return bool(self.lists) or self.unplaced or len(self.out.problems) > self.problems_at_start
+
+    def _unknown_headings(self) -> None:
+        """A header cell naming no field (联系人, 电话): a warning, so that a column read by nobody is said."""
+        known = {*self.header.columns.values(), self.header.unit_col, self.header.month_col}
+        for c, value in enumerate(self.sheet.rows[self.header.row]):
+            if c not in known and not is_blank(value):
+                self.warning(cell_ref(self.header.row, c), None, "reg_unknown_heading", heading=norm_text(value),
+                             register=self.reg.name)  # fmt: skip
+
+    def _apply_merges(self) -> None:
+        """A cell merged down several rows (a team's name beside its 7 experts, one 状态 for several
+        problems) applies to every row it covers; a whole number merged so (参训人数) is refused: whose
+        is it?"""
+        rows = self.sheet.rows
+        by_col = {c: self.reg.field(code) for code, c in self.header.columns.items()}
+        for r0, c0, r1, c1 in self.sheet.merged:
+            f = by_col.get(c0)
+            if r1 <= self.header.row or r1 == r0 or f is None or r0 >= len(rows) or c0 >= len(rows[r0]):
+                continue
+            if f.type == "integer":
+                span = f"{cell_ref(r0, c0)}:{cell_ref(r1, c1)}"
+                self.problem(cell_ref(r0, c0), None, "imp_merged_figure", cells=span)
+                continue
+            value = rows[r0][c0]
+            for r in range(max(r0, self.header.row + 1), min(r1, len(rows) - 1) + 1):
+                if c0 < len(rows[r]):
+                    rows[r][c0] = value
 
     def read_row(self, r: int, row: list[Any]) -> None:
         """One entry from a row: a blank row or a total row (合计) is passed over."""
@@ -149,18 +210,32 @@ class RegisterReader(SheetBase):
         key = entry_key(self.reg, values)
         source = f"{self.wb.path}!{self.sheet.name}"
         entry = Entry(self.reg.code, unit, month, key, values, places, r + 1, None, source)
-        first = self.first_row.setdefault((unit, month, key), r + 1)
-        if first != r + 1:
-            shown = " ".join(str(values.get(k, "")) for k in self.reg.key)
-            self.warning(
-                cell_ref(r, min(self.header.columns.values())), None, "reg_row_twice", other=first, entry=shown
-            )
+        if not self._once(r, unit, month, key, entry):
+            return
         lst = self.lists.get((unit, month))
         if lst is None:
             lst = self.lists[(unit, month)] = RegisterList(
                 self.wb.path, self.sheet.name, self.wb.sha256, unit, month, self.reg
             )
         lst.entries.append(entry)
+
+    def _once(self, r: int, unit: str, month: str, key: str, entry: Entry) -> bool:
+        """An entry given twice in a list: the same again is a warning (counted once); two rows that
+        differ in what a count reads (two sessions of one name and day, 参训人数 100 and 80) are refused,
+        as the count would depend on which is read.  Returns whether the row is kept."""
+        first = self.first.setdefault((unit, month, key), entry)
+        if first is entry:
+            return True
+        shown = " ".join(str(entry.values.get(k, "")) for k in self.reg.key)
+        cell = cell_ref(r, min(self.header.columns.values()))
+        differ = [self.reg.field(k).heading for k in sorted(counting_fields(self.reg))
+                  if same_text(first.values.get(k, "")) != same_text(entry.values.get(k, ""))]  # fmt: skip
+        if differ:
+            names = Bilingual("、".join(h.zh for h in differ), ", ".join(h.en for h in differ))
+            self.problem(cell, None, "reg_row_twice_differs", other=first.row, entry=shown, fields=names)
+            return False
+        self.warning(cell, None, "reg_row_twice", other=first.row, entry=shown)
+        return True
 
     def _values(self, r: int, row: list[Any]) -> tuple[dict[str, Any] | None, dict[str, str]]:
         """Each field's value (None for the values when a cell is refused; each refusal is a problem)."""
@@ -222,22 +297,17 @@ class RegisterReader(SheetBase):
 
     def _finish(self) -> None:
         """The lists read, each sent by a unit that sends this register; a list naming no unit or month is refused."""
-        if self.unplaced and self.sheet_unit is None:
-            self.problem(None, None, "reg_no_unit")
+        if self.unplaced and (self.sheet_unit is None or self.sheet_month is None):
+            for key, given in (("reg_no_unit", self.sheet_unit), ("reg_no_month", self.sheet_month)):
+                if given is None:  # both said at once: one round trip to the unit, not two
+                    self.problem(None, None, key)
             return
-        if self.unplaced and self.sheet_month is None:
-            self.problem(None, None, "reg_no_month")
-            return
-        for (unit, _), lst in self.lists.items():
-            if unit not in self.reg.units:
-                senders = self.plan.unit_list(self.reg.units)
-                self.problem(
-                    None,
-                    None,
-                    "reg_not_sender",
-                    unit=self.plan.unit_text(unit),
-                    register=self.reg.name,
-                    senders=senders,
-                )
-                return
-            self.out.lists.append(lst)
+        refused = sorted({unit for unit, _ in self.lists if unit not in self.reg.units})
+        for unit in refused:  # every unit that does not send the register, each at its first row
+            first = min(e.row for (u, _), lst in self.lists.items() if u == unit for e in lst.entries)
+            cell = cell_ref(first - 1, self.header.unit_col) if self.header.unit_col is not None else None
+            senders = self.plan.unit_list(self.reg.units)
+            self.problem(cell, None, "reg_not_sender", unit=self.plan.unit_text(unit), register=self.reg.name,
+                         senders=senders)  # fmt: skip
+        if not refused:
+            self.out.lists += self.lists.values()

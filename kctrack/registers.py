@@ -89,32 +89,54 @@ def cell_value(f: RegisterField, raw: Any, plan: Plan) -> Any:
         month = parse_month(raw, year)
         if month is None:
             raise DataError("reg_bad_month", field=f.heading)
+        _in_window(f, month, plan)
         return month
     if kind == "date":
         day = parse_day(raw)
         if day is None:
             raise DataError("reg_bad_date", field=f.heading)
+        _in_window(f, day[:7], plan)
         return day
     text = _text(raw)
     if len(text) > NOTE_MAX_CHARS:
         raise DataError("reg_text_long", field=f.heading, n=len(text), max=NOTE_MAX_CHARS)
     if kind == "choice":
-        if text not in f.choices:
+        choice = next((c for c in f.choices if same_text(c) == same_text(text)), None)
+        if choice is None:
             raise DataError("reg_bad_choice", field=f.heading, choices="、".join(f.choices))
-        return text
+        return choice
     if kind == "unit":
-        code = plan.find_unit(text)
-        if code is None:
+        code = plan.find_unit(unicodedata.normalize("NFKC", text))
+        if code is None or (f.unit_kind is not None and plan.unit(code).kind != f.unit_kind):
             raise DataError("reg_bad_unit", field=f.heading, **plan.unit_hint(text))
         return code
     return text
 
 
+def _in_window(f: RegisterField, month: str, plan: Plan) -> None:
+    """A month or day of an entry lies within the plan's window (a 2019 session is not the 2020 plan's)."""
+    if not plan.start <= month <= plan.end:
+        raise DataError("reg_outside_window", field=f.heading, value=month, start=plan.start, end=plan.end)
+
+
+def counting_fields(register: Register) -> set[str]:
+    """The fields a count reads besides the key: ``where`` fields, a summed field, distinct fields, firm
+    names.  Two rows of one entry that differ in one of them make the count depend on which is read."""
+    out: set[str] = set()
+    for feed in register.feeds:
+        out |= {k for k, _ in feed.where} | set(feed.fields) | ({feed.field} if feed.field else set())
+    out |= {f.name_field for f in register.fields if f.name_field}
+    return out - set(register.key)
+
+
 def _text(raw: Any) -> str:
-    """A cell as text: NFKC, trimmed, a whole float without its ``.0`` (an employer typed as 12 stays 12)."""
+    """A cell as typed, trimmed; a whole float without its ``.0`` (an employer typed as 12 stays 12).
+
+    Kept as typed (``苏州（工业园区）…`` keeps its full-width brackets: it is the firm's registered name);
+    comparisons use :func:`same_text`."""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    return unicodedata.normalize("NFKC", str(raw)).strip()
+    return str(raw).strip()
 
 
 def _uscc(raw: Any) -> str:
@@ -124,7 +146,7 @@ def _uscc(raw: Any) -> str:
 
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         raise DataError("reg_uscc_number")
-    text = _text(raw)
+    text = unicodedata.normalize("NFKC", _text(raw))  # full-width digits and letters are the code's own
     try:
         return str(uscc.validate(text))
     except exceptions.InvalidLength:
@@ -136,11 +158,13 @@ def _uscc(raw: Any) -> str:
 
 
 def same_text(value: Any) -> str:
-    """A value as compared: NFKC, case folded, white space and brackets' width made the same.
+    """A value as compared: NFKC, case folded, without white space.
 
-    ``南京ＸＸ科技有限公司`` and ``南京XX科技有限公司 `` are one firm; ``（南京）`` and ``(南京)`` too."""
+    ``南京ＸＸ科技有限公司`` and ``南京XX科技有限公司 `` are one firm; ``（南京）`` and ``(南京)`` too;
+    ``张　伟`` (a two-character name padded with a full-width space, as forms often are) is ``张伟``.
+    Values are stored as typed; only comparing uses this form."""
     text = unicodedata.normalize("NFKC", str(value)).casefold()
-    return " ".join(text.split())
+    return "".join(text.split())
 
 
 def entry_key(register: Register, values: dict[str, Any]) -> str:
@@ -152,22 +176,28 @@ def entry_key(register: Register, values: dict[str, Any]) -> str:
 
 
 def in_force(entries: Iterable[Entry], as_of: str, unit: str | None = None) -> list[Entry]:
-    """The entries that count at the end of ``as_of``: of each register's key, the newest listed in a
-    month up to ``as_of`` (by month, then by batch, then by row), of every unit or of ``unit`` only.
+    """The entries that count at the end of ``as_of``: of each unit's entries of a key, the newest listed
+    in a month up to ``as_of`` (by month, then by batch, then by row); of every unit, or of ``unit``.
 
-    A list adds to and restates the lists before it: a problem listed 攻关中 in June and 已解决 in
-    August is solved from August.  A row a later list leaves out still counts (lists may give
-    only what is new); a corrected list replaces its own month's list (``--replace``).
+    A list adds to and restates the unit's lists before it: a problem listed 攻关中 in June and 已解决 in
+    August is solved from August.  A row a later list leaves out still counts (lists may give only
+    what is new); a corrected list replaces its own month's list (``--replace``).  Two units listing
+    one key each keep their own entry: which of them counts is :func:`feed_count`'s rule.
     """
-    newest: dict[tuple[str, str], Entry] = {}
+    newest: dict[tuple[str, str, str], Entry] = {}
     for e in entries:
         if e.month > as_of or (unit is not None and e.unit != unit):
             continue
-        k = (e.register, e.key)
+        k = (e.unit, e.register, e.key)
         old = newest.get(k)
-        if old is None or (e.month, e.batch or 0, e.row) >= (old.month, old.batch or 0, old.row):
+        if old is None or _order(e) >= _order(old):
             newest[k] = e
     return list(newest.values())
+
+
+def _order(e: Entry) -> tuple[str, int, int]:
+    """Which of two entries of a key is newer: by month, then batch, then row."""
+    return (e.month, e.batch or 0, e.row)
 
 
 def matches(e: Entry, where: Sequence[tuple[str, str]]) -> bool:
@@ -175,35 +205,53 @@ def matches(e: Entry, where: Sequence[tuple[str, str]]) -> bool:
     return all(e.values.get(k) == v for k, v in where)
 
 
+def chosen(register: Register, feed: Feed, entries: Iterable[Entry]) -> dict[str, Entry]:
+    """Of each key, the entry that counts for a feed: the newest of those matching ``where``.
+
+    Order does not decide between units: a problem one unit lists 已解决 and another 攻关中 in the same
+    month is solved (the unit that solved it says so), whichever list came in first."""
+    out: dict[str, Entry] = {}
+    for e in entries:
+        if e.register != register.code or not matches(e, feed.where):
+            continue
+        old = out.get(e.key)
+        if old is None or _order(e) > _order(old):
+            out[e.key] = e
+    return out
+
+
 def feed_count(register: Register, feed: Feed, entries: Iterable[Entry]) -> float:
     """A target's figure from the entries in force (:func:`in_force`) of its register.
 
     ``distinct``: the number of different values of the feed's fields (the register's key when it
-    names none): a firm two units served counts once.  ``rows``: the entries matching ``where``.
-    ``sum``: the sum of ``field`` over them (参训人数), each entry (one session) once.
+    names none): a firm two units served counts once.  ``rows``: the keys with an entry matching
+    ``where``.  ``sum``: the sum of ``field`` over them (参训人数), each key (one session) once.
     """
-    chosen = [e for e in entries if e.register == register.code and matches(e, feed.where)]
+    counted = chosen(register, feed, entries)
     if feed.count == "sum":
-        return float(sum(e.values.get(feed.field or "", 0) or 0 for e in chosen))
+        return float(sum(e.values.get(feed.field or "", 0) or 0 for e in counted.values()))
     if feed.count == "rows":
-        return float(len({e.key for e in chosen}))
+        return float(len(counted))
     fields = feed.fields or register.key
-    return float(len({tuple(same_text(e.values.get(k, "")) for k in fields) for e in chosen}))
+    return float(len({tuple(same_text(e.values.get(k, "")) for k in fields) for e in counted.values()}))
 
 
 @dataclass
 class Figures:
     """A plan's register-fed targets as the lists give them, month by month.
 
-    ``province[target][month]``: the figure at the end of the month, all units' lists together
-    (distinct across units).  ``by_unit[(target, unit)][month]``: one unit's own list.  ``listing``:
-    per target, the units that have sent its register up to the as-of month (a unit that has not
-    is counted from its returns' figures).
+    ``province[target][month]``: the distinct count at the end of the month of all units' lists
+    together (a firm two units list counts once).  ``by_unit[(target, unit)][month]``: one unit's own
+    list.  ``listing``: per target, the units that have sent its register up to the last month (a
+    unit that has not is counted from its returns' figures).  ``first[(target, unit)]``: the month of
+    the unit's first list (before it, the unit's returns count; from it, what they gave before it
+    is carried and the list adds to it: :func:`carried_level`).
     """
 
     province: dict[str, dict[str, float]] = field(default_factory=dict)
     by_unit: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
     listing: dict[str, set[str]] = field(default_factory=dict)
+    first: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def levels(plan: Plan, entries: Sequence[Entry], months: Sequence[str]) -> Figures:
@@ -230,6 +278,30 @@ def levels(plan: Plan, entries: Sequence[Entry], months: Sequence[str]) -> Figur
             out.province[feed.target] = {m: feed_count(reg, feed, in_force(mine, m)) for m in months}
             for u in units:
                 out.by_unit[(feed.target, u)] = {m: feed_count(reg, feed, in_force(mine, m, u)) for m in months}
+                out.first[(feed.target, u)] = min(e.month for e in mine if e.unit == u)
+    return out
+
+
+def carried_level(
+    returned: dict[str, float], listed: dict[str, float], first: str, months: Sequence[str]
+) -> dict[str, float]:
+    """A listing unit's figure at the end of each month: its returns' running total before its first
+    list; from the month of its first list, the total its returns reached the month before, plus what
+    its lists count.
+
+    A unit that starts sending lists in July (lists may give only what is new) keeps the 45 firms its
+    returns gave April–June: its figure never drops to the 3 of its first list.  ``returned``: the
+    unit's month amounts from its returns; ``listed``: its list's level per month (``Figures.by_unit``).
+    """
+    out, running, carried = {}, 0.0, None
+    for m in months:
+        if m < first:
+            running += returned.get(m, 0.0)
+            out[m] = running
+            continue
+        if carried is None:
+            carried = running
+        out[m] = carried + listed.get(m, 0.0)
     return out
 
 
@@ -306,7 +378,7 @@ def _shown(entries: Sequence[Entry], fields: Sequence[str]) -> str:
 def _group_size(plan: Plan, reg: Register, rule: RegisterRule, entries: list[Entry]) -> list[Finding]:
     out = []
     for _, members in _group(entries, rule.group).items():
-        n = len(members)
+        n = len({e.key for e in members})  # a member two units list is one member
         low = rule.min is not None and n < rule.min
         high = rule.max is not None and n > rule.max
         if low or high:
@@ -410,22 +482,22 @@ class Counted:
 
 def counted(register: Register, feed: Feed, entries: Sequence[Entry]) -> list[Counted]:
     """Each entry with what it adds to :func:`feed_count`, in month, unit and row order: the values add up
-    to the figure of the province's entries in force.
+    to the figure of the same entries.
 
-    ``entries``: every unit's entries in force (:func:`in_force` per unit), so that an entry two units
-    list is shown for both: the newest listing of a key is the one that counts, the other is counted
-    once already (``counted_once``)."""
-    newest = {e.key: e for e in in_force(entries, "9999-12")}
+    ``entries``: every unit's entries in force (:func:`in_force`), so that an entry two units list is
+    shown for both: the one :func:`chosen` counts, the other counted once already (``counted_once``);
+    when none of a key's entries matches the feed, each is ``not_matching``."""
+    picked = chosen(register, feed, entries)
     out = []
     seen: set[Any] = set()
     fields = feed.fields or register.key
     for e in sorted(entries, key=lambda e: (e.month, e.unit, e.batch or 0, e.row)):
         if e.register != register.code:
             continue
-        if newest.get(e.key) is not e:
-            out.append(Counted(e, 0.0, "counted_once"))
-        elif not matches(e, feed.where):
+        if e.key not in picked:
             out.append(Counted(e, 0.0, "not_matching"))
+        elif picked[e.key] is not e:
+            out.append(Counted(e, 0.0, "counted_once"))
         elif feed.count == "sum":
             out.append(Counted(e, float(e.values.get(feed.field or "", 0) or 0)))
         elif feed.count == "rows":

@@ -268,22 +268,28 @@ def read_returns(
 
 def read_workbook(wb: Workbook, plan: Plan, options: Options, out: ReadResult) -> None:
     """Every visible sheet with a header is read: a register's list when its header row gives a register's
-    headings (:func:`kctrack.register_sheets.find_register_header`), else a return; a workbook with
-    neither is refused."""
-    from kctrack.register_sheets import RegisterReader, find_register_header
+    headings (:func:`kctrack.register_sheets.scan_registers`; a sheet named after a register is that
+    register's or nothing), else a return.  A sheet that names a register's headings but lacks a
+    required one is refused, saying which; a workbook with nothing to read is refused."""
+    from kctrack.register_sheets import RegisterReader, named_register, scan_registers
 
     meta = template_meta(wb)
     found = False
     for sheet in wb.sheets:
-        listed = find_register_header(sheet.rows, plan) if plan.registers else None
-        if listed is not None:
-            found = RegisterReader(wb, sheet, plan, listed, options, meta, out).read() or found
+        named = named_register(plan, sheet.name) if plan.registers else None
+        scan = scan_registers(sheet.rows, plan, named) if plan.registers else None
+        if scan is not None and scan.header is not None:
+            found = RegisterReader(wb, sheet, plan, scan.header, options, meta, out).read() or found
             continue
-        header = find_header(sheet.rows)
-        if header is None:
-            continue
-        found = True
-        SheetReader(wb, sheet, plan, header, options, meta, out).read()
+        header = find_header(sheet.rows) if named is None else None
+        if header is not None:
+            found = True
+            SheetReader(wb, sheet, plan, header, options, meta, out).read()
+        elif scan is not None and scan.near is not None:  # a list with a column misnamed: never dropped unsaid
+            found = True
+            reg, r, missing = scan.near
+            err = DataError("reg_header_incomplete", register=reg.name, row=r + 1, missing="、".join(missing))
+            out.problems.append(Problem(wb.path, sheet.name, cell_ref(r, 0), None, err))
     if not found:
         out.problems.append(Problem(wb.path, None, None, None, DataError("imp_no_header", rows=HEADER_SCAN_ROWS)))
 

@@ -197,50 +197,96 @@ def _counted_from_lists(
     """Put the registers' counts in place of the returns' figures, in the dicts :func:`compute` reads.
 
     For a target a register feeds, a unit that has sent the register (up to ``month``) is counted from
-    its list; a unit that has not, from its returns' figures.  The province's figure at each month is the
-    distinct count of all the lists (a firm two units list counts once) plus the figures of the units
-    without a list.  Month amounts are the growth of those end-of-month figures
-    (:func:`kctrack.registers.amounts`).  Returns how each such target was counted.
+    its lists from the month of its first list, what its returns gave before that carried
+    (:func:`kctrack.registers.carried_level`); a unit that has not, from its returns' figures.  The
+    province's figure at each month is the distinct count of all the lists (a firm two units list
+    counts once), plus what the listing units carry, plus the figures of the units without a list.
+    Month amounts are the growth of those end-of-month figures (:func:`kctrack.registers.amounts`).
+    A unit's view of a target it alone reports shows its own list.  Returns how each such target was
+    counted.
     """
     if not plan.registers:
         return {}
-    from kctrack.registers import amounts, levels
+    from kctrack.registers import levels
     from kctrack.schedule import months_between
 
     months = months_between(plan.start, month)
     figs = levels(plan, store.register_entries(conn, as_of=month), months)
     if not figs.province:
         return {}
-    returned = store.fed_figures(conn, figs.province)
+    returned: dict[tuple[str, str], dict[str, float]] = {}  # (target, unit) → month → amount
+    for (t, u, m), v in store.fed_figures(conn, figs.province).items():
+        if m <= month:
+            returned.setdefault((t, u), {})[m] = v
     out: dict[str, FromLists] = {}
-    for code, province in figs.province.items():
-        listing = figs.listing[code]
-        growth = amounts(province, months)
-        for (t, u, m), v in returned.items():
-            if t == code and u not in listing and m <= month:
-                growth[m] = growth.get(m, 0.0) + v
-        for key in [k for k in by_month if k[0] == code]:
-            del by_month[key]
-        by_month.update({(code, m): v for m, v in growth.items()})
-        for u in listing:
-            mine = figs.by_unit[(code, u)]
+    for code in figs.province:
+        own = _list_levels(figs, code, returned, months)
+        _replace(by_month, code, _province_levels(figs, code, own, returned, months), months)
+        item = plan.resolve_code(code)
+        deadline = item.deadline if isinstance(item, Target) else month
+        for u, level in own.items():
             if by_unit is not None:
-                by_unit[(code, u)] = mine[month]
-            item = plan.resolve_code(code)
-            deadline = item.deadline if isinstance(item, Target) else month
-            if at_deadline is not None and deadline in mine:
-                at_deadline[(code, u)] = mine[deadline]
+                by_unit[(code, u)] = level[month]
+            if at_deadline is not None and deadline in level:
+                at_deadline[(code, u)] = level[deadline]
         fed = plan.fed_by(code)
         assert fed is not None
-        out[code] = FromLists(fed[0].code, sorted(listing))
-        if unit is not None and unit in listing and unit_months is not None:
-            for key in [k for k in unit_months if k[0] == code]:
-                del unit_months[key]
-            unit_months.update({(code, m): v for m, v in amounts(figs.by_unit[(code, unit)], months).items()})
-            own = [v for (t, u, m), v in returned.items() if t == code and u == unit and m <= month]
-            if own and abs(sum(own) - figs.by_unit[(code, unit)][month]) > TOLERANCE:
-                out[code].stated = sum(own)
+        out[code] = FromLists(fed[0].code, sorted(own))
+        if unit is None or unit not in own:
+            continue
+        if unit_months is not None:
+            _replace(unit_months, code, own[unit], months)
+        if isinstance(item, Target) and item.reporters == (unit,):
+            _replace(by_month, code, own[unit], months)  # its view of a target it alone reports: its own list
+        stated = sum(returned.get((code, unit), {}).values())
+        if returned.get((code, unit)) and abs(stated - own[unit][month]) > TOLERANCE:
+            out[code].stated = stated
     return out
+
+
+def _list_levels(
+    figs: Any, code: str, returned: dict[tuple[str, str], dict[str, float]], months: list[str]
+) -> dict[str, dict[str, float]]:
+    """Each listing unit's figure of a target at the end of each month (kctrack.registers.carried_level)."""
+    from kctrack.registers import carried_level
+
+    return {
+        u: carried_level(returned.get((code, u), {}), figs.by_unit[(code, u)], figs.first[(code, u)], months)
+        for u in sorted(figs.listing[code])
+    }
+
+
+def _province_levels(
+    figs: Any,
+    code: str,
+    own: dict[str, dict[str, float]],
+    returned: dict[tuple[str, str], dict[str, float]],
+    months: list[str],
+) -> dict[str, float]:
+    """The province's figure of a target at the end of each month: the distinct count of every list, what
+    the listing units' returns gave before their first lists, and the running totals of the units
+    without a list."""
+    out = {}
+    for m in months:
+        level = figs.province[code][m]
+        for u, by_month in own.items():
+            level += by_month[m] - figs.by_unit[(code, u)][m] if m >= figs.first[(code, u)] else by_month[m]
+        level += sum(
+            sum(v for mm, v in amounts.items() if mm <= m)
+            for (t, u), amounts in returned.items()
+            if t == code and u not in own
+        )
+        out[m] = level
+    return out
+
+
+def _replace(figures: dict[tuple[str, str], float], code: str, levels: dict[str, float], months: list[str]) -> None:
+    """A target's month amounts in ``figures`` (code, month) → amount, made the growth of ``levels``."""
+    from kctrack.registers import amounts
+
+    for key in [k for k in figures if k[0] == code]:
+        del figures[key]
+    figures.update({(code, m): v for m, v in amounts(levels, months).items()})
 
 
 def _has_database(db: str | None) -> bool:
@@ -351,9 +397,27 @@ def record(
             )
         result = RecordResult(item.code, unit_code, month, value, old, batch, plan.unit(unit_code).name)
         result.warnings += _above_quota(plan, item, unit_code, value)
+        result.warnings += _listed_instead(conn, plan, item.code, unit_code, month)
         return result
     finally:
         conn.close()
+
+
+def _listed_instead(conn: store.Connection, plan: Plan, code: str, unit: str, month: str) -> list[DataError]:
+    """A figure recorded for a target the unit's register counts, from a month its lists count: kept, but
+    not what status shows (``reg_recorded_listed``)."""
+    fed = plan.fed_by(code)
+    if fed is None:
+        return []
+    reg = fed[0]
+    first = conn.scalar(
+        "SELECT min(e.month) FROM register_entry e JOIN batch b ON b.id = e.batch_id"
+        " WHERE e.register_code = :r AND e.unit_code = :u AND b.undone_at IS NULL AND b.superseded_by IS NULL",
+        {"r": reg.code, "u": unit},
+    )
+    if first is None or month < first:
+        return []
+    return [DataError("reg_recorded_listed", code=code, unit=plan.unit_text(unit), register=reg.name, first=first)]
 
 
 def _recording_unit(plan: Plan, item: Target | Milestone, unit: str | None) -> str:
@@ -698,7 +762,8 @@ def import_returns(
                 result.nil = sum(1 for a in accepted if not a.ret.rows)
                 # the months written, and every later month whose amount is re-derived from them
                 moved = {c.month for c in result.changes if c.kind != "unchanged"}
-                check_locks(conn, {a.ret.month for a in accepted} | {x.lst.month for x in lists} | moved, reason)
+                listed = _list_months(plan, [x.lst.month for x in lists])
+                check_locks(conn, {a.ret.month for a in accepted} | listed | moved, reason)
                 result.lists = len(lists)
                 result.entries = sum(len(x.lst.entries) for x in lists)
                 if not dry_run and (accepted or lists):
@@ -778,6 +843,10 @@ def _accept_lists(
             err = DataError("reg_already", batch=earlier[-1].id, source=earlier[-1].source, **params)
             result.problems.append(Problem(lst.file, lst.sheet, None, None, err))
             continue
+        if earlier:  # --replace: what the correction drops is said, in a dry run too
+            old = conn.scalar("SELECT count(*) FROM register_entry WHERE batch_id = :b", {"b": earlier[-1].id})
+            note = DataError("reg_replaces", n=len(lst.entries), batch=earlier[-1].id, old=int(old or 0), **params)
+            result.notes.append(Problem(lst.file, lst.sheet, None, None, note))
         out.append(_AcceptedList(lst, [b.id for b in earlier]))
     return out
 
@@ -796,6 +865,27 @@ def _check_lists(
     every = kept + [e for x in lists for e in x.lst.entries]
     _note_listed_elsewhere(plan, lists, every, result)
     _warn_count_differs(conn, plan, lists, accepted, every, result)
+    _warn_carried(conn, plan, lists, kept, result)
+
+
+def _warn_carried(
+    conn: store.Connection, plan: Plan, lists: list[_AcceptedList], kept: list[Any], result: ImportResult
+) -> None:
+    """A unit's first list of a register whose targets its returns already gave figures for: those are
+    carried and the list adds to them (:func:`kctrack.registers.carried_level`).  Said, as a warning,
+    because a first list that restates what the returns counted would count it twice."""
+    from kctrack.returns import Problem
+
+    for x in lists:
+        lst = x.lst
+        if any(e.unit == lst.unit and e.register == lst.register.code and e.month < lst.month for e in kept):
+            continue  # not the unit's first list
+        for feed in lst.register.feeds:
+            carried = store.unit_cumulative(conn, feed.target, lst.unit, lst.month, before=True)
+            if carried > TOLERANCE:
+                err = DataError("reg_carried", unit=plan.unit_text(lst.unit), month=lst.month,
+                                register=lst.register.name, code=feed.target, carried=exact(carried))  # fmt: skip
+                result.warnings.append(Problem(lst.file, lst.sheet, None, None, err))
 
 
 def _note_listed_elsewhere(plan: Plan, lists: list[_AcceptedList], every: list[Any], result: ImportResult) -> None:
@@ -854,10 +944,13 @@ def _warn_count_differs(
         assert fed is not None
         reg, feed = fed
         mine = [e for e in every if e.register == reg.code and e.unit == unit]
-        if not mine:
+        first = min((e.month for e in mine), default=None)
+        if first is None or month < first:
             continue  # the unit sends no list (yet): its return's figure counts
-        listed = feed_count(reg, feed, in_force(mine, month, unit))
-        if abs(listed - total) > 1e-9:
+        # what its returns gave before its first list is carried (kctrack.registers.carried_level)
+        carried = store.unit_cumulative(conn, code, unit, first, before=True)
+        listed = carried + feed_count(reg, feed, in_force(mine, month, unit))
+        if abs(listed - total) > TOLERANCE:
             err = DataError(
                 "reg_count_differs",
                 unit=plan.unit_text(unit),
@@ -1189,6 +1282,7 @@ def undo(
                 # checked once the whole run is undone: a half-undone run may disagree where the end does not
                 after = store.series_in_force(conn, touched)
                 written = {r["month"] for info in infos for r in info.records} | _months(infos)
+                written |= _list_months(plan_of(conn), [b.month for b in infos if b.kind == "register" and b.month])
                 guard_series(conn, before, after, reason, written, plan_of(conn))
                 if dry_run:
                     raise _RollBack
@@ -1197,6 +1291,14 @@ def undo(
         return result
     finally:
         conn.close()
+
+
+def _list_months(plan: Plan, months: Iterable[str]) -> set[str]:
+    """The months a list (or its undo) may change: its own and every later one of the plan, as a list
+    counts from its month on (a locked month among them needs a reason)."""
+    from kctrack.schedule import months_between
+
+    return {m for first in set(months) for m in months_between(first, plan.end)}
 
 
 def _months(infos: list[store.BatchInfo]) -> set[str]:
@@ -1269,20 +1371,20 @@ def _with_list_entries(
     from kctrack.registers import counted, in_force
 
     reg, feed = fed
-    stored = store.register_entries(conn, register=reg.code, as_of=month)
-    listing = {e.unit for e in stored}
-    entries = [e for u in sorted(listing) for e in in_force(stored, month, u)]
-    if not listing:
+    stored = store.register_entries(conn, register=reg.code, unit=unit, as_of=month)
+    first: dict[str, str] = {}  # a listing unit → the month of its first list
+    for e in stored:
+        first[e.unit] = min(first.get(e.unit, e.month), e.month)
+    if not first:
         return rows
-    for r in rows:
-        if r["unit"] in listing and r["counts"]:
+    entries = in_force(stored, month)  # every unit's entries, or --unit's own
+    for r in rows:  # from its first list on, a unit's lists count, not its returns
+        if r["unit"] in first and r["counts"] and r["month"] >= first[r["unit"]]:
             r["counts"], r["why_not"] = False, "list_counts"
     times: dict[int, tuple[str, str]] = {}
     out = []
     for c in counted(reg, feed, entries):
         e = c.entry
-        if unit is not None and e.unit != unit:
-            continue
         if e.batch not in times:
             info = store.batch(conn, e.batch or 0)
             times[e.batch or 0] = (info.created, info.operator) if info else ("", "")
@@ -1300,7 +1402,8 @@ def _with_list_entries(
                 "cell": f"{sheet}!{e.cells.get(reg.key[0]) or f'A{e.row}'}",
                 "created": created,
                 "operator": operator,
-                "note": " ".join(str(e.values.get(k, "")) for k in reg.key),
+                # what the entry is, without personal data (a name is shown by `register list --with-names`)
+                "note": " ".join(str(e.values.get(k, "")) for k in reg.key if k not in reg.personal),
                 "counts": c.why_not is None,
                 "why_not": c.why_not,
                 "this_month": None,

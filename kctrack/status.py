@@ -250,11 +250,15 @@ def _target_row(
 
 
 def _shares(plan: Plan, t: Target, as_of: str, split: _Split) -> list[ShareRow]:
-    """Each reporting unit's cumulative figure: against its quota when split, else bare (shared targets)."""
-    if split.by_unit is None or len(t.reporters) < 2:
+    """Each reporting unit's cumulative figure: against its quota when split, else bare (shared targets);
+    then, bare, each other unit whose register list counts for the target (a pilot city's solved problems)."""
+    if split.by_unit is None:
+        return []
+    listed = {u for c, u in split.by_unit if c == t.code and u not in t.reporters}
+    if len(t.reporters) < 2 and not listed:
         return []
     out = []
-    for u in t.reporters:
+    for u in (*t.reporters, *(u.code for u in plan.units if u.code in listed)):
         if split.unit is not None and u != split.unit:
             continue
         actual = split.by_unit.get((t.code, u), 0.0)

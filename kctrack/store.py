@@ -1257,6 +1257,7 @@ def batches(
     for bid, n in conn.all(f"SELECT r.batch_id, count(*) FROM record r WHERE {rec_cond} GROUP BY r.batch_id", params):
         if bid in by_id:
             by_id[bid].count = int(n)
+    _count_entries(conn, [b for b in out if b.kind == "register"])
     if records == "noted":
         rec_cond += " AND r.note IS NOT NULL"
     elif records == "unplaced":
@@ -1301,11 +1302,28 @@ def left_out_batches(conn: Connection) -> int:
     return int(conn.scalar(f"SELECT count(*) FROM batch WHERE NOT ({_LIVE})") or 0)
 
 
+def _count_entries(conn: Connection, lists: Sequence[BatchInfo]) -> None:
+    """A register's list counts its entries (it has no records)."""
+    if not lists:
+        return
+    params = {"lo": min(b.id for b in lists), "hi": max(b.id for b in lists)}
+    counts = dict(
+        conn.all(
+            "SELECT batch_id, count(*) FROM register_entry WHERE batch_id BETWEEN :lo AND :hi GROUP BY batch_id", params
+        )
+    )
+    for b in lists:
+        b.count = int(counts.get(b.id, 0))
+
+
 def batch(conn: Connection, batch_id: int) -> BatchInfo | None:
+    """One batch with its records (a register's list: ``count`` its entries), and what it replaced."""
     row = conn.one(f"SELECT {_BATCH_COLS} FROM batch WHERE id = :b", {"b": batch_id})
     if row is None:
         return None
     info = BatchInfo(*row)
+    if info.kind == "register":
+        _count_entries(conn, [info])
     info.supersedes = [int(r[0]) for r in conn.all("SELECT id FROM batch WHERE superseded_by = :b", {"b": batch_id})]
     info.records = [
         dict(zip(("id", "target", "unit", "month", "value", "cumulative", "note", "cell"), r, strict=True))

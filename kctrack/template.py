@@ -502,11 +502,12 @@ def _dv_choice(f: RegisterField, plan: Plan, ref: str, lang: str) -> Validation:
 
 
 def _dv_unit(f: RegisterField, plan: Plan, ref: str, lang: str) -> Validation:
-    """A unit of the plan by its name in the template's language from a drop-down list of all of them; a
+    """A unit of the plan (of the field's ``unit_kind``) by its name in the template's language from a drop-down list; a
     typed name and a message when the list would pass Excel's limit (the English names of the 2020 plan)."""
-    formula = _list_formula([u.name.get(lang) for u in plan.units])
+    units = [u for u in plan.units if f.unit_kind is None or u.kind == f.unit_kind]  # 所在市: the 13 cities
+    formula = _list_formula([u.name.get(lang) for u in units])
     if formula is None:
-        example = plan.units[0].name.get(lang) if plan.units else ""
+        example = units[0].name.get(lang) if units else ""
         return _validation(), tr("tpl_reg_dv_unit_free", lang, example=example), ""
     dv = _validation(type="list", formula1=formula)
     return dv, tr("tpl_reg_dv_unit", lang), tr("tpl_reg_dv_unit_error", lang)

@@ -414,8 +414,14 @@ def test_the_export_has_a_sheet_per_register_and_the_findings(db: Db, tmp_path: 
     assert rows[0][0] == "卡脖子难题名册" and rows[0][3] == QUOTA_NOTICES[0] and rows[0][4] is None
 
     roster = wb["科技服务队名册"]
-    assert roster["A3"].value == "科技服务队名册：在册 6 条（每个条目取各单位名册中最新列出的一行）"
-    assert roster["A4"].value == "未列出个人信息字段（专家姓名）：计划未将该名册标为整体报送（shared）"
+    assert (
+        roster["A3"].value
+        == "科技服务队名册：在册 6 条（各单位名册中每个条目最新列出的一行；几个单位都列出的各列一次）"
+    )
+    assert (
+        roster["A4"].value
+        == "未列出个人信息（专家姓名）：本名册按计划不随表报送个人信息；如需报送，请在计划文件中为该名册写 shared: true"
+    )
     assert [c.value for c in roster[5]] == ROSTER_HEAD
     assert [c.value for c in roster[6]] == [
         "学会服务中心",
@@ -429,7 +435,10 @@ def test_the_export_has_a_sheet_per_register_and_the_findings(db: Db, tmp_path: 
     ]
     assert roster.max_row == 11  # 6 experts: rows 6–11
     firms_sheet = wb["服务企业名册"]
-    assert firms_sheet["A3"].value == "服务企业名册：在册 2 条（每个条目取各单位名册中最新列出的一行）"
+    assert (
+        firms_sheet["A3"].value
+        == "服务企业名册：在册 2 条（各单位名册中每个条目最新列出的一行；几个单位都列出的各列一次）"
+    )
     assert [c.value for c in firms_sheet[4]][:4] == ["填报单位", "列入月份", "统一社会信用代码", "企业名称"]
     assert [[c.value for c in row][:4] for row in firms_sheet.iter_rows(min_row=5)] == [
         ["企业创新服务中心", "2020-07", USCC_B, "无锡乙科技有限公司"],

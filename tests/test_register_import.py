@@ -54,6 +54,18 @@ def firms(path: Path, unit: str, month: str, *codes: str) -> Path:
     return register_book(path, unit, month, FIRMS, [(c, names[c], "江苏", "技术攻关", month, None) for c in codes])
 
 
+def with_return(book: Path, unit: str, month: str, code: str, this_month: float) -> Path:
+    """Add to a list's workbook the unit's return for the month, giving one target's 本月."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb.create_sheet("月报")
+    ws["A1"], ws["A2"] = f"填报单位：{unit}", f"月份：{month}"
+    ws.append([])
+    ws.append(["指标编号", "本月完成"])
+    ws.append([code, this_month])
+    wb.save(book)
+    return book
+
+
 def actual(db: Db, month: str, code: str, *extra: str) -> float:
     return target_row(status_json(db, month, *extra), code)["actual"]
 
@@ -100,13 +112,7 @@ def test_explain_lists_every_entry_with_its_cell_and_the_duplicate_counted_once(
 
 def test_a_return_figure_differing_from_the_list_is_a_warning(db: Db, tmp_path: Path) -> None:
     book = firms(tmp_path / "office.xlsx", "企工办", "2020-06", A, B)
-    wb = openpyxl.load_workbook(book)
-    ws = wb.create_sheet("月报")
-    ws["A1"], ws["A2"] = "填报单位：企工办", "月份：2020-06"
-    ws.append([])
-    ws.append(["指标编号", "本月完成"])
-    ws.append(["FIRMS_SERVED", 5])
-    wb.save(book)
+    with_return(book, "企工办", "2020-06", "FIRMS_SERVED", 5)
     out = ok(kc(db, "import", book))
     assert "FIRMS_SERVED 为 5，其服务企业名册计 2" in out.stderr
     assert actual(db, "2020-06", "FIRMS_SERVED") == 2  # the list counts
@@ -256,8 +262,16 @@ def test_a_list_already_imported_is_refused_and_replace_corrects_it(db: Db, tmp_
 def test_history_shows_a_list_as_a_batch(db: Db, tmp_path: Path) -> None:
     ok(kc(db, "import", firms(tmp_path / "v1.xlsx", "企工办", "2020-06", A, B)))
     h = json.loads(ok(kc(db, "history", "--format", "json")).stdout)
-    batch = h["batches"][0] if "batches" in h else h[0]
-    assert batch["kind"] == "register"
+    assert h["batches_in_all"] == 1
+    assert (h["batches"][0]["kind"], h["batches"][0]["unit"], h["batches"][0]["month"]) == (
+        "register",
+        "enterprise_office",
+        "2020-06",
+    )
+    table = ok(kc(db, "history")).stdout
+    assert (
+        "v1.xlsx!名册  企业工作办公室  2020-06     2  有效" in table
+    )  # its 2 entries where a return shows its records
 
 
 def test_a_team_roster_counts_distinct_teams(db: Db, tmp_path: Path) -> None:
@@ -325,3 +339,214 @@ def test_round_trip_for_a_city(db: Db, tmp_path: Path) -> None:
     ok(kc(db, "undo", "--run", "1"))
     assert actual(db, "2020-07", "CHOKEPOINTS_SOLVED") == 0
     assert entries(db) == 2  # undone, never deleted
+
+
+# -- what a newcomer's trial found (each fixed for its kind) ----------------------------------------------
+
+
+def test_a_unit_starting_lists_mid_year_keeps_what_its_returns_gave_before(db: Db, tmp_path: Path) -> None:
+    for month, n in (("2020-04", 20), ("2020-05", 15), ("2020-06", 10)):
+        ok(kc(db, "record", "FIRMS_SERVED", n, "--unit", "企创中心", "--month", month))
+    book = firms(tmp_path / "jul.xlsx", "企创中心", "2020-07", A, B, C)  # July's new firms only
+    with_return(book, "企创中心", "2020-07", "FIRMS_SERVED", 3)
+    out = ok(kc(db, "import", book))
+    assert "名册计" not in out.stderr  # 45 carried + 3 listed = the return's 48: no disagreement
+    assert actual(db, "2020-06", "FIRMS_SERVED") == 45
+    assert actual(db, "2020-07", "FIRMS_SERVED") == 48  # never drops to the list's 3
+    data = status_json(db, "2020-07")
+    assert share_row(data, "FIRMS_SERVED", "企业创新服务中心")["actual"] == 48
+    e = json.loads(ok(kc(db, "explain", "FIRMS_SERVED", "--as-of", "2020-07", "--format", "json")).stdout)
+    assert e["total"] == 48
+    assert sum(r["value"] for r in e["records"] if r["counts"]) == 48
+
+
+def test_two_units_giving_one_problem_different_states_count_it_solved_in_either_order(db: Db, tmp_path: Path) -> None:
+    row = ("车规级MCU芯片设计", C, "苏州丙材料有限公司", "", "苏州")
+    centre = register_book(tmp_path / "c.xlsx", "企创中心", "2020-07", PROBLEMS, [(*row, "已解决", "2020-07")])
+    city = register_book(tmp_path / "s.xlsx", "苏州", "2020-07", PROBLEMS, [(*row, "攻关中", None)])
+    ok(kc(db, "import", city))
+    ok(kc(db, "import", centre))
+    assert actual(db, "2020-07", "CHOKEPOINTS_SOLVED") == 1
+    ok(kc(db, "undo", "--run", "2"))
+    ok(kc(db, "undo", "--run", "1"))
+    ok(kc(db, "import", centre))
+    ok(kc(db, "import", city))
+    assert actual(db, "2020-07", "CHOKEPOINTS_SOLVED") == 1
+    e = json.loads(ok(kc(db, "explain", "CHOKEPOINTS_SOLVED", "--as-of", "2020-07", "--format", "json")).stdout)
+    assert sorted((r["unit"], r["value"], r["why_not"]) for r in e["records"]) == [
+        ("enterprise_innovation_centre", 1, None),
+        ("suzhou", 0, "counted_once"),
+    ]
+
+
+def test_a_units_view_of_a_target_it_alone_reports_is_its_own_list(db: Db, tmp_path: Path) -> None:
+    youth = [
+        ("双创营一期", "青年双创", "2020-07-01", "学会中心", 30),
+        ("双创营二期", "青年双创", "2020-07-15", "学会中心", 25),
+    ]
+    ok(kc(db, "import", register_book(tmp_path / "s.xlsx", "学会中心", "2020-07", TRAININGS, youth)))
+    other = [("创业沙龙", "青年双创", "2020-07-20", "企创中心", 40)]
+    ok(kc(db, "import", register_book(tmp_path / "c.xlsx", "企创中心", "2020-07", TRAININGS, other)))
+    assert actual(db, "2020-07", "YOUTH_TRAININGS") == 3  # the province: every list
+    assert actual(db, "2020-07", "YOUTH_TRAININGS", "--unit", "学会中心") == 2  # the society centre's own
+
+
+def test_a_name_padded_with_a_space_is_the_same_person(db: Db, tmp_path: Path) -> None:
+    head = ("姓名", "工作单位", "职称或称号", "专业领域")
+    rows = [("张　伟", "东南大学", "教授", ""), ("张伟", "东南大学 ", "教授", ""), ("王 建国", "南京大学", "", ""),
+            ("王建国", "南京大学", "", "")]  # fmt: skip
+    ok(kc(db, "import", register_book(tmp_path / "p.xlsx", "人才中心", "2020-06", head, rows)))
+    assert actual(db, "2020-07", "EXPERT_POOL") == 2
+    stored = [json.loads(f)["name"] for (f,) in query(db, "SELECT fields FROM register_entry ORDER BY row")]
+    assert stored == ["张　伟", "张伟", "王 建国", "王建国"]  # stored as typed; compared without the spaces
+
+
+def test_one_code_with_two_names_in_one_register_is_found(db: Db, tmp_path: Path) -> None:
+    ok(kc(db, "import", register_book(tmp_path / "o.xlsx", "企工办", "2020-06", FIRMS, [(A, "南京甲科技有限公司")])))
+    ok(kc(db, "import", register_book(tmp_path / "c.xlsx", "企创中心", "2020-06", FIRMS, [(A, "南京乙科技有限公司")])))
+    out = kc(db, "register", "check", "--as-of", "2020-06", "--format", "json")
+    assert out.exit_code == 1
+    two = [f for f in json.loads(out.stdout)["findings"] if f["kind"] == "one_name_per_code"]
+    assert [f["message"] for f in two] == [
+        f"统一社会信用代码 {A} 对应了不同的企业名称：南京甲科技有限公司、南京乙科技有限公司"
+    ]
+
+
+def test_explain_keeps_personal_data_out(db: Db, tmp_path: Path) -> None:
+    rows = [("队甲", "学会", f"专家{i}", "东南大学", "", "") for i in range(7)]
+    ok(kc(db, "import", register_book(tmp_path / "r.xlsx", "学会中心", "2020-06", ROSTER, rows)))
+    out = ok(kc(db, "explain", "SERVICE_TEAMS", "--as-of", "2020-06", "--format", "json")).stdout
+    assert "专家" not in out  # no expert's name anywhere
+    assert {r["note"] for r in json.loads(out)["records"]} == {"队甲"}  # the team: the key without its personal part
+
+
+def test_a_merged_team_name_applies_to_each_of_its_rows(db: Db, tmp_path: Path) -> None:
+    rows = [("队甲" if i == 0 else None, "学会", f"专家{i}", "东南大学", "", "") for i in range(7)]
+    path = register_book(tmp_path / "r.xlsx", "学会中心", "2020-06", ROSTER, rows)
+    wb = openpyxl.load_workbook(path)
+    wb.active.merge_cells("A6:A12")
+    wb.save(path)
+    ok(kc(db, "import", path))
+    assert actual(db, "2020-06", "SERVICE_TEAMS") == 1
+    assert ok(kc(db, "register", "check", "--as-of", "2020-06")).exit_code == 0  # 7 experts in 队甲
+
+
+def test_a_list_with_a_required_column_misnamed_says_which(db: Db, tmp_path: Path) -> None:
+    head = ("信用号码", "企业名称", "所在地")
+    out = kc(db, "import", register_book(tmp_path / "x.xlsx", "企工办", "2020-06", head, [(A, "南京甲", "")]))
+    assert out.exit_code == 1
+    assert "x.xlsx!名册!A5: 第 5 行像是服务企业名册的表头，但缺少必填列：统一社会信用代码" in out.stderr
+
+
+def test_a_list_naming_neither_unit_nor_month_says_both_at_once(db: Db, tmp_path: Path) -> None:
+    out = kc(db, "import", register_book(tmp_path / "x.xlsx", None, None, FIRMS, [(A, "南京甲")]))
+    assert out.exit_code == 1
+    assert "名册未写明填报单位" in out.stderr and "名册未写明月份" in out.stderr
+
+
+def test_a_city_field_takes_a_city_only(db: Db, tmp_path: Path) -> None:
+    row = ("难题", C, "苏州丙", "", "国际部", "征集", None)
+    out = kc(db, "import", register_book(tmp_path / "x.xlsx", "企创中心", "2020-06", PROBLEMS, [row]))
+    assert out.exit_code == 1 and "E6: 国际部 → 所在市 不是计划中的设区市或单位" in out.stderr
+
+
+def test_replacing_a_list_says_what_it_drops_in_a_dry_run_too(db: Db, tmp_path: Path) -> None:
+    ok(kc(db, "import", firms(tmp_path / "v1.xlsx", "企工办", "2020-06", A, B, C)))
+    out = ok(kc(db, "import", firms(tmp_path / "v2.xlsx", "企工办", "2020-06", A), "--replace", "--dry-run"))
+    assert "企业工作办公室 2020-06 的服务企业名册更正为 1 条，替换批次 1 的 3 条" in out.stderr
+    assert "3 条记录" in ok(kc(db, "undo", "1", "--dry-run")).stdout  # a list counts its entries
+
+
+# -- what the review found (each fixed for its kind) -------------------------------------------------------
+
+
+def test_a_first_list_after_returns_says_what_it_carries(db: Db, tmp_path: Path) -> None:
+    ok(kc(db, "record", "FIRMS_SERVED", "2", "--unit", "企工办", "--month", "2020-06"))
+    out = ok(kc(db, "import", firms(tmp_path / "jul.xlsx", "企工办", "2020-07", A, B, C)))
+    assert "企业工作办公室 自 2020-07 起报送服务企业名册：此前月报所填 FIRMS_SERVED 共 2 已计入" in out.stderr
+    assert actual(db, "2020-07", "FIRMS_SERVED") == 5  # 2 carried + 3 listed, as said
+    # a later list of the same unit carries nothing new: no second warning
+    assert "已计入" not in ok(kc(db, "import", firms(tmp_path / "aug.xlsx", "企工办", "2020-08", D))).stderr
+
+
+def test_a_list_changing_a_locked_later_month_needs_a_reason(db: Db, tmp_path: Path) -> None:
+    ok(kc(db, "import", firms(tmp_path / "jul.xlsx", "企工办", "2020-07", A, B)))
+    ok(kc(db, "lock", "2020-07"))
+    june = firms(tmp_path / "jun.xlsx", "企工办", "2020-06", C)
+    out = kc(db, "import", june)
+    assert out.exit_code == 1 and "2020-07" in out.stderr and "--reason" in out.stderr
+    assert actual(db, "2020-07", "FIRMS_SERVED") == 2
+    ok(kc(db, "import", june, "--reason", "企工办补报6月名册"))
+    assert actual(db, "2020-07", "FIRMS_SERVED") == 3
+    assert kc(db, "undo", "--run", "2").exit_code == 1  # undoing it changes July too
+    ok(kc(db, "undo", "--run", "2", "--reason", "撤回补报"))
+
+
+def test_a_sheet_named_after_a_register_is_that_register_or_refused(db: Db, tmp_path: Path) -> None:
+    head = ("问题名称", *PROBLEMS[1:])  # 问题名称 for 难题名称: an alias the plan gives
+    row = ("高端轴承寿命", A, "南京甲科技有限公司", "", "南京", "已解决", "2020-06", "")
+    ok(kc(db, "import", register_book(tmp_path / "p.xlsx", "企工办", "2020-06", head, [row], sheet="卡脖子难题名册")))
+    assert (actual(db, "2020-06", "CHOKEPOINTS_SOLVED"), actual(db, "2020-06", "FIRMS_SERVED")) == (1, 0)
+    # the same columns with the problem's heading misspelt: never read as the firms register it also matches
+    bad = register_book(
+        tmp_path / "q.xlsx", "企工办", "2020-07", ("课题名称", *PROBLEMS[1:]), [row], sheet="卡脖子难题名册"
+    )
+    out = kc(db, "import", bad)
+    assert out.exit_code == 1 and "像是卡脖子难题名册的表头，但缺少必填列：难题名称" in out.stderr
+
+
+def test_a_list_missing_a_column_beside_a_return_is_refused_not_dropped(db: Db, tmp_path: Path) -> None:
+    book = register_book(
+        tmp_path / "x.xlsx", "企工办", "2020-06", ("企业名称", "所在地", "服务内容"), [("南京甲", "南京", "")]
+    )
+    with_return(book, "企工办", "2020-06", "NATIONAL_SOCIETIES", 3)
+    out = kc(db, "import", book)
+    assert out.exit_code == 1 and "缺少必填列：统一社会信用代码" in out.stderr
+    assert query(db, "SELECT count(*) FROM batch")[0][0] == 0
+
+
+def test_two_sessions_of_one_name_and_day_are_told_apart_by_their_hosts(db: Db, tmp_path: Path) -> None:
+    rows = [("科技人才培训班", "科技人才", "2020-05-10", "省机械工程学会", 100),
+            ("科技人才培训班", "科技人才", "2020-05-10", "省电子学会", 80)]  # fmt: skip
+    ok(kc(db, "import", register_book(tmp_path / "t.xlsx", "企创中心", "2020-05", TRAININGS, rows)))
+    assert actual(db, "2020-05", "TALENT_TRAINEES") == 180
+    assert actual(db, "2020-05", "TALENT_TRAINING_SESSIONS") == 2
+
+
+def test_one_session_given_twice_with_other_trainees_is_refused(db: Db, tmp_path: Path) -> None:
+    rows = [("培训班", "科技人才", "2020-05-10", "省科协", 100), ("培训班", "科技人才", "2020-05-10", "省科协", 80)]
+    out = kc(db, "import", register_book(tmp_path / "t.xlsx", "企创中心", "2020-05", TRAININGS, rows))
+    assert out.exit_code == 1
+    assert "!名册!A7: 与第 6 行是同一条目（培训班 2020-05-10 省科协），但参训人数不同" in out.stderr
+    assert entries(db) == 0
+
+
+def test_a_date_or_month_outside_the_plan_is_refused_at_its_cell(db: Db, tmp_path: Path) -> None:
+    rows = [("培训", "科技人才", "2019-05-10", "省科协", 50)]
+    out = kc(db, "import", register_book(tmp_path / "t.xlsx", "企创中心", "2020-06", TRAININGS, rows))
+    assert out.exit_code == 1 and "!名册!C6: 2019-05-10 → 日期 2019-05 不在计划期 2020-04 … 2020-12 之内" in out.stderr
+    served = [(A, "南京甲", "", "", "2019-03")]
+    out = kc(db, "import", register_book(tmp_path / "f.xlsx", "企工办", "2020-06", FIRMS, served))
+    assert out.exit_code == 1 and "!名册!E6: 2019-03 → 服务月份 2019-03 不在计划期" in out.stderr
+
+
+def test_recording_a_figure_a_list_counts_says_so(db: Db, tmp_path: Path) -> None:
+    ok(kc(db, "import", firms(tmp_path / "jul.xlsx", "企工办", "2020-07", A, B)))
+    out = ok(kc(db, "record", "FIRMS_SERVED", "50", "--unit", "企工办", "--month", "2020-07"))
+    assert "已记录，但 企业工作办公室 自 2020-07 起的 FIRMS_SERVED 以其服务企业名册计" in out.stderr
+    assert actual(db, "2020-07", "FIRMS_SERVED") == 2
+
+
+def test_a_listing_unit_that_does_not_report_the_target_is_in_the_breakdown(db: Db, tmp_path: Path) -> None:
+    row = ("晶圆检测", C, "苏州丙", "", "苏州", "已解决", "2020-07")
+    ok(kc(db, "import", register_book(tmp_path / "s.xlsx", "苏州", "2020-07", PROBLEMS, [row])))
+    data = status_json(db, "2020-07")
+    assert target_row(data, "CHOKEPOINTS_SOLVED")["actual"] == 1
+    assert share_row(data, "CHOKEPOINTS_SOLVED", "苏州市")["actual"] == 1
+
+
+def test_a_column_no_field_names_is_said(db: Db, tmp_path: Path) -> None:
+    out = ok(
+        kc(db, "import", register_book(tmp_path / "f.xlsx", "企工办", "2020-06", (*FIRMS, "联系电话"), [(A, "南京甲")]))
+    )
+    assert "!名册!G5: 列标题“联系电话”不是服务企业名册的字段，该列未读入" in out.stderr

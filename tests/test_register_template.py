@@ -13,9 +13,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import plan_text
 
 from kctrack.plan import Plan
-from kctrack.planfile import load_plan
+from kctrack.planfile import load_plan, parse_plan
 from kctrack.resources import default_plan
 from kctrack.template import FIRST_ROW, REGISTER_INPUT_ROWS, REGISTER_STYLED_ROWS, register_sheet_name, write_template
 
@@ -237,16 +238,25 @@ def test_a_choice_is_a_list_of_its_choices(centre: openpyxl.Workbook) -> None:
     assert _column_validation(centre["培训档案"], "B").formula1 == '"科技人才,技术工人,青年双创"'
 
 
-def test_a_unit_is_a_list_of_the_plans_units_when_it_fits(
-    plan: Plan, centre: openpyxl.Workbook, tmp_path: Path
-) -> None:
-    dv = _column_validation(centre["卡脖子难题名册"], "E")  # 所在市
+def test_a_city_is_a_list_of_the_13_cities(plan: Plan, centre: openpyxl.Workbook, tmp_path: Path) -> None:
+    dv = _column_validation(centre["卡脖子难题名册"], "E")  # 所在市: unit_kind city
     assert dv.type == "list"
-    assert dv.formula1 == '"' + ",".join(u.name.zh for u in plan.units) + '"'
-    assert len(dv.formula1) - 2 <= 255
-    assert dv.formula1.startswith('"南京市,无锡市,') and dv.formula1.endswith(',调宣部"')
-    # the 22 English names take 370 characters, past Excel's 255: no list, a message instead
+    cities = [u for u in plan.units if u.kind == "city"]
+    assert len(cities) == 13
+    assert dv.formula1 == '"' + ",".join(u.name.zh for u in cities) + '"'
+    assert dv.formula1.startswith('"南京市,无锡市,') and dv.formula1.endswith(',宿迁市"')
     en = _write(plan, tmp_path, "enterprise_innovation_centre", lang="en")["Register of chokepoint problems"]
+    assert _column_validation(en, "E").formula1 == '"' + ",".join(u.name.en for u in cities) + '"'
+
+
+def test_a_unit_of_any_kind_is_a_message_when_the_list_passes_excels_limit(tmp_path: Path) -> None:
+    # without unit_kind the field takes all 22 units: their English names take 370 characters, past
+    # Excel's 255 for a list, so the column has a message instead
+    text = plan_text().replace("type: unit, unit_kind: city}", "type: unit}", 1)
+    any_unit = parse_plan(text, "p.yaml")
+    zh = _write(any_unit, tmp_path, "enterprise_innovation_centre")["卡脖子难题名册"]
+    assert _column_validation(zh, "E").formula1.endswith(',调宣部"')  # the Chinese names fit
+    en = _write(any_unit, tmp_path, "enterprise_innovation_centre", lang="en")["Register of chokepoint problems"]
     dv = _column_validation(en, "E")
     assert dv.type is None and dv.showInputMessage
     assert dv.prompt == "A unit of the plan by its name, e.g. Nanjing"
