@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# LibreOffice for the export test's last check: the year-end workbook converts
-# to a PDF with pages in it. Installs Debian's headless Calc where it is missing.
+# LibreOffice for the exports' last checks: the year-end workbook (Calc) and the
+# report to CAST (Writer) convert to PDF; poppler-utils gives pdftoppm for the
+# README's picture of the report's first page; fonts-noto-cjk sets the Chinese
+# text (its Serif CJK stands in for 仿宋_GB2312 and 方正小标宋简体 on a machine
+# without them). Installs Debian's packages where any of them is missing.
 set -uo pipefail
-command -v libreoffice >/dev/null 2>&1 && exit 0
+have() { dpkg -s "$1" >/dev/null 2>&1; }
+if have libreoffice-calc-nogui && have libreoffice-writer-nogui && have fonts-noto-cjk && have poppler-utils; then
+  exit 0
+fi
 (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  libreoffice-calc-nogui fonts-noto-cjk >/dev/null) || exit 1
+  libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk poppler-utils >/dev/null) || exit 1
 command -v libreoffice >/dev/null 2>&1

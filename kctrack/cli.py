@@ -995,29 +995,39 @@ class ExportFormat(StrEnum):
     md = "md"
     csv = "csv"
     json = "json"
+    docx = "docx"
 
 
 @app.command()
 @handled
 def export(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Argument(help="输出文件 / output file (.xlsx .md .csv .json)")],
+    out: Annotated[Path, typer.Argument(help="输出文件 / output file (.xlsx .docx .md .csv .json)")],
     as_of: AsOf = None,
     format: Annotated[
         ExportFormat | None,
         typer.Option("--format", "-f", help="格式（默认按扩展名）/ format (default: from the extension)"),
     ] = None,
+    attachment: Annotated[
+        Path | None,
+        typer.Option("--attachment", help="docx 报告的附件工作簿（默认同名 .xlsx）/ the report's workbook"),
+    ] = None,
 ) -> None:
-    """导出年度总结（报中国科协）：按文件的 15 项任务排版，含图表；也可导出 md/csv/json。
+    """导出年度总结（报中国科协）：工作簿按文件的 15 项任务排版，含图表；.docx 为按 GB/T 9704-2012 排版的工作情况报告（附工作簿）；也可导出 md/csv/json。
 
     Export the year-end summary for CAST in the document's own layout, with
-    charts; or its figures as Markdown, CSV or JSON.
+    charts; the report to CAST as an official document (.docx, GB/T
+    9704-2012) with the workbook as its attachment; or the figures as
+    Markdown, CSV or JSON.
 
-    Example: kctrack export 2020年度总结.xlsx --as-of 2020-12
+    Example: kctrack export 2020年度报告.docx --as-of 2020-12
     """
     s = settings(ctx)
-    fmt, month = service.export(s.db, out, as_of, format.value if format else None, s.lang)
-    typer.echo(tr("xp_written", s.lang, path=out, format=fmt, as_of=month), err=True)
+    r = service.export(s.db, out, as_of, format.value if format else None, s.lang, attachment)
+    if r.attachment is not None:
+        typer.echo(tr("rp_written", s.lang, path=out, month=r.as_of, attachment=r.attachment), err=True)
+    else:
+        typer.echo(tr("xp_written", s.lang, path=out, format=r.format, as_of=r.as_of), err=True)
 
 
 @app.command()

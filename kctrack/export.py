@@ -42,7 +42,7 @@ from kctrack.registers import Entry, Finding, value_text
 from kctrack.schedule import TARGET_STATES
 from kctrack.status import MilestoneRow, Report, TargetRow, num
 from kctrack.status import to_json as status_json
-from kctrack.words import fmt, header, state_word, to_csv, to_markdown
+from kctrack.words import WORKBOOK_FIGURE, WORKBOOK_PERCENT, fmt, header, state_word, to_csv, to_markdown
 
 HEADLINE = ("FIRMS_SERVED", "CHOKEPOINTS_SOLVED", "TECH_MANAGER_TEAMS", "SERVICE_TEAMS")
 # one colour per state; the two "deadline passed, not done" states (a target not achieved, a
@@ -63,8 +63,8 @@ FILL = {
 }
 # then, when the registers are kept: the rules' findings, and a sheet per register that has entries ("register")
 SHEETS = ("summary", "targets", "by_city", "monthly", "milestones", "resources", "sources", "findings", "register")
-NUM = "#,##0.##"
-PCT = '0.0"%"'
+NUM = WORKBOOK_FIGURE  # the report to CAST writes its figures as these show them (kctrack.words)
+PCT = WORKBOOK_PERCENT
 LINE_PT = 16  # points a line of 11-point text takes, Chinese included
 
 

@@ -1241,6 +1241,88 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tpl_reg_dv_unit_error": ("请从下拉列表中选择单位", "Choose a unit from the list"),
     "tpl_reg_dv_text": ("文本，{max} 字以内", "Text, up to {max} characters"),
     "tpl_reg_dv_text_error": ("不能超过 {max} 字", "At most {max} characters"),
+    # -- the report to CAST (issue 15): kctrack export 报告.docx -------------------------------
+    "rp_title": ("关于{name}工作情况的报告", "Report on the {name}"),
+    "rp_opening_closing": (
+        "按照{doc}部署，{period}，{name}各项工作有序推进。文件确定的{total}项量化目标中，已完成{achieved}项{late}，"
+        "占{share}；未完成{missing}项。现将有关情况报告如下。",
+        "Under {doc}, the {name} went ahead from {period}. Of the {total} numeric targets it set, {achieved} were"
+        " achieved{late} ({share}); {missing} were not. The details follow.",
+    ),
+    "rp_opening_progress": (
+        "按照{doc}部署，{period}，{name}各项工作有序推进。文件确定的{total}项量化目标中，已完成{achieved}项{late}，"
+        "占{share}；其余{missing}项尚在推进。现将有关情况报告如下。",
+        "Under {doc}, the {name} went ahead from {period}. Of the {total} numeric targets it set, {achieved} are"
+        " achieved so far{late} ({share}); {missing} are in progress. The details follow.",
+    ),
+    "rp_opening_late": ("（其中逾期完成{n}项）", " ({n} of them after their deadline)"),
+    "rp_at_least": ("不少于", "at least "),
+    "rp_target": (
+        "{name}{actual}{uom}，为目标{at_least}{goal}{uom}的{percent}，{state}。",
+        "{name}: {actual} {uom}, {percent} of the target of {at_least}{goal} {uom}; {state}. ",
+    ),
+    "rp_target_short": (
+        "{name}{actual}{uom}，为目标{at_least}{goal}{uom}的{percent}，尚差{gap}{uom}，{state}。",
+        "{name}: {actual} {uom}, {percent} of the target of {at_least}{goal} {uom}, {gap} {uom} short; {state}. ",
+    ),
+    "rp_task_milestones": ("该项任务{n}个时间节点中已完成{done}个。", "Milestones done: {done} of {n}. "),
+    "rp_late_by": ("晚{n}个月", "{n} month(s) late"),
+    "rp_h_milestones": ("时间节点完成情况", "Milestones"),
+    "rp_milestones": (
+        "文件确定的{total}个时间节点中，已到期{due}个：按期完成{done}个，逾期完成{late}个，逾期未完成{overdue}个；"
+        "未到期{pending}个。",
+        "Of the document's {total} milestones, {due} are due: {done} done on time, {late} done late, {overdue}"
+        " overdue; {pending} are not due yet.",
+    ),
+    "rp_milestones_late": ("逾期完成的：{names}。", "Done late: {names}."),
+    "rp_milestones_overdue": ("逾期未完成的：{names}。", "Overdue and not done: {names}."),
+    "rp_due": ("应于{due}完成", "due {due}"),
+    "rp_h_registers": ("名册汇总", "Registers"),
+    "rp_register_entries": ("{name}在册{n}条", "{name}: {n} entries"),
+    "rp_register_counts": (
+        "按名册计{name}{value}{uom}（多个单位列出的同一对象只计一次）",
+        "by the list, {name}: {value} {uom} (one listed by several units counted once)",
+    ),
+    "rp_register_groups": ("共{n}支队伍，每队{low}至{high}人", "{n} teams of {low} to {high}"),
+    "rp_register_check": (
+        "名册检查发现{n}处不符合文件规定之处（详见附件“名册检查”表）。",
+        "The register check found {n} breach(es) of the document's rules (see the attachment's Register check sheet).",
+    ),
+    "rp_h_returns": ("数据报送情况", "Returns"),
+    "rp_returns": (
+        "截至{as_of}，各单位应报月报{due}份，按时报送{received}份，迟报{late}份，缺报{missing}份。",
+        "As of {as_of}, {due} monthly returns were due: {received} on time, {late} late, {missing} missing.",
+    ),
+    "rp_returns_missing": ("缺报：{units}。", " Missing: {units}."),
+    "rp_returns_late": ("迟报：{units}。", " Late: {units}."),
+    "rp_h_table": ("目标完成情况汇总", "All targets"),
+    "rp_t_no": ("序号", "No."),
+    "rp_t_target": ("指标", "Target"),
+    "rp_t_goal": ("目标", "Goal"),
+    "rp_t_actual": ("完成", "Actual"),
+    "rp_t_percent": ("完成率", "Percent"),
+    "rp_t_state": ("状态", "State"),
+    "rp_h_problems": ("问题与不足", "Problems and shortcomings"),
+    "rp_h_problems_todo": (
+        "【待填写：请在此写明工作中存在的问题与不足。本段为占位提示，定稿前请改写并删去本提示。】",
+        "[TO BE WRITTEN: the problems and shortcomings of the work. This paragraph is a placeholder: replace it"
+        " before the report is signed.]",
+    ),
+    "rp_h_plans": ("{year}年工作打算", "Plans for {year}"),
+    "rp_h_plans_todo": (
+        "【待填写：请在此写明下一年度的工作打算。本段为占位提示，定稿前请改写并删去本提示。】",
+        "[TO BE WRITTEN: the plans for next year. This paragraph is a placeholder: replace it before the report is"
+        " signed.]",
+    ),
+    "rp_attachment": ("附件：{name}", "Attachment: {name}"),
+    "rp_bad_attachment": (
+        "附件须为另一个 .xlsx 文件（不能与报告同名）",
+        "the attachment must be another .xlsx file (not the report itself)",
+    ),
+    "rp_written": (
+        "已导出 {path}（报告，截至 {month}）及附件 {attachment}",
+        "exported {path} (report, as of {month}) and its attachment {attachment}",
+    ),
 }
 
 

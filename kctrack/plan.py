@@ -250,7 +250,8 @@ class Plan:
     milestones: tuple[Milestone, ...]
     measures: tuple[Measure, ...] = ()
     registers: tuple[Register, ...] = ()
-    addressee: str = ""  # 主送机关 of the year-end report (中国科协)
+    addressee: Bilingual | None = None  # 主送机关 of the report to CAST (中国科协)
+    issuers: tuple[Bilingual, ...] = ()  # 发文机关: who issued the document and signs the report
     _index: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # -- serialisation -------------------------------------------------------
@@ -324,7 +325,8 @@ class Plan:
             ),
             measures=tuple(Measure(**x) for x in d.get("measures", ())),  # plans stored before 0.2 have none
             registers=tuple(_register_from_json(r) for r in d.get("registers", ())),  # none before 0.3
-            addressee=d.get("addressee", ""),
+            addressee=t(d["addressee"]) if d.get("addressee") else None,
+            issuers=tuple(t(x) for x in d.get("issuers", ())),
         )
 
     # -- the two kinds of target --------------------------------------------

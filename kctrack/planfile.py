@@ -90,7 +90,8 @@ class PlanHead(_Model):
     end: Month
     returns_due_day: int = Field(10, ge=1, le=28)
     office: str | None = None
-    addressee: str = ""  # 主送机关 of the year-end report
+    addressee: TextModel | None = None  # 主送机关 of the report to CAST (kctrack export 报告.docx)
+    issuers: list[TextModel] = []  # 发文机关: the bodies issuing the document, who sign the report
     thresholds: Thresholds = Field(default_factory=lambda: Thresholds(behind=0.8))
 
     _m = field_validator("start", "end", mode="before")(_month)
@@ -670,7 +671,8 @@ def _to_plan(f: PlanFile) -> Plan:
         ),
         measures=tuple(Measure(zh, m.whole) for zh, m in f.units_of_measure.items()),
         registers=tuple(_to_register(r, f) for r in f.registers),
-        addressee=f.plan.addressee,
+        addressee=t(f.plan.addressee) if f.plan.addressee else None,
+        issuers=tuple(t(x) for x in f.plan.issuers),
     )
 
 

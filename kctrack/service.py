@@ -1480,20 +1480,57 @@ def _returns_grid(conn: store.Connection, plan: Plan, month: str) -> Grid:
 CSV_FILE_ENCODING = "utf-8-sig"
 
 
-def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: str) -> tuple[str, str]:
-    """Write the year-end summary; returns (format, as-of month).
+EXPORT_FORMATS = {".xlsx": "xlsx", ".md": "md", ".csv": "csv", ".json": "json", ".docx": "docx"}
 
-    ``fmt`` is xlsx, md, csv or json (None: from the extension of ``out``; another
-    is a UsageError).  The file is written whole or not at all
-    (:func:`kctrack.files.replacing`); a CSV starts with the UTF-8 BOM
-    (:data:`CSV_FILE_ENCODING`), so that Excel reads its Chinese.  The workbook also has, when
-    the registers are kept, the rules' findings and a sheet per register (:func:`register_export`).
+
+@dataclass
+class ExportResult:
+    format: str
+    as_of: str
+    attachment: Path | None = None  # docx: the year-end workbook written beside the report
+
+
+def export(
+    db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: str, attachment: Path | None = None
+) -> ExportResult:
+    """Write the year-end summary (xlsx, md, csv, json) or the report to CAST (docx).
+
+    ``fmt``: None reads it from the extension of ``out`` (:data:`EXPORT_FORMATS`; another is a
+    UsageError).  Each file is written whole or not at all (:func:`kctrack.files.replacing`); a CSV
+    starts with the UTF-8 BOM (:data:`CSV_FILE_ENCODING`), so that Excel reads its Chinese.  The
+    workbook also has, when the registers are kept, the rules' findings and a sheet per register
+    (:func:`register_export`).  ``docx``: the report (:mod:`kctrack.narrative`, laid out by
+    :mod:`kctrack.docx_report` as GB/T 9704-2012 asks) and its attachment, the year-end workbook
+    written from the same figures to ``attachment`` (default: ``out`` with ``.xlsx``), which the
+    report names.
     """
-    from kctrack import export as xp
-
-    fmt = fmt or {".xlsx": "xlsx", ".md": "md", ".csv": "csv", ".json": "json"}.get(out.suffix.lower())
+    fmt = fmt or EXPORT_FORMATS.get(out.suffix.lower())
     if fmt is None:
         raise UsageError("xp_bad_format", where=str(out))
+    if fmt == "docx":
+        attachment = attachment or out.with_suffix(".xlsx")
+        if attachment.resolve() == out.resolve() or attachment.suffix.lower() != ".xlsx":
+            raise UsageError("rp_bad_attachment", where=str(attachment))
+    data = _export_data(db, as_of, full=fmt in ("xlsx", "docx"))
+    if fmt == "docx":
+        _write_report(out, attachment, data, lang)  # type: ignore[arg-type]
+        return ExportResult(fmt, data.report.as_of, attachment)
+    from kctrack import export as xp
+
+    with replacing(out) as tmp:
+        if fmt == "xlsx":
+            xp.write_xlsx(tmp, data, lang)
+        else:
+            text = {"md": xp.export_md, "csv": xp.export_csv, "json": xp.export_json}[fmt](data, lang)
+            tmp.write_text(text, encoding=CSV_FILE_ENCODING if fmt == "csv" else "utf-8")
+    return ExportResult(fmt, data.report.as_of)
+
+
+def _export_data(db: str | None, as_of: str | None, full: bool) -> Any:
+    """What an export is written from (:class:`kctrack.export.ExportData`); ``full``: with the sources,
+    the completeness grid and the registers (the workbook and the report need them; md, csv, json not)."""
+    from kctrack import export as xp
+
     opened = store.open_db(db, write=False)
     conn = opened.conn
     try:
@@ -1502,23 +1539,29 @@ def export(db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: 
         report = _report(conn, plan, month, store.totals_by_unit(conn, month))
         # the sources sheet lists the returns the figures rest on (the batches in force) and says how
         # many more are history only: `kctrack history` lists those
-        batches = store.batches(conn, records="noted", live=True) if fmt == "xlsx" else []
-        left_out = store.left_out_batches(conn) if fmt == "xlsx" else 0
-        grid = _returns_grid(conn, plan, month) if fmt == "xlsx" else None
+        batches = store.batches(conn, records="noted", live=True) if full else []
+        left_out = store.left_out_batches(conn) if full else 0
+        grid = _returns_grid(conn, plan, month) if full else None
         # a sheet per register that has entries in force, and one of the rules' findings
-        entries = store.register_entries(conn, as_of=month) if fmt == "xlsx" else []
+        entries = store.register_entries(conn, as_of=month) if full else []
         db_display = conn.loc.display
     finally:
         conn.close()
     lists, findings = register_export(plan, entries, month)
-    data = xp.ExportData(report, grid, batches, db_display, date.today(), left_out, lists, findings)
+    return xp.ExportData(report, grid, batches, db_display, date.today(), left_out, lists, findings)
+
+
+def _write_report(out: Path, attachment: Path, data: Any, lang: str) -> None:
+    """The report and its workbook, from the same figures; each written whole or not at all."""
+    from kctrack import export as xp
+    from kctrack.docx_report import write_docx
+    from kctrack.narrative import report_blocks
+
+    blocks = report_blocks(data, lang, attachment.name, data.generated)
+    with replacing(attachment) as tmp:
+        xp.write_xlsx(tmp, data, lang)
     with replacing(out) as tmp:
-        if fmt == "xlsx":
-            xp.write_xlsx(tmp, data, lang)
-        else:
-            text = {"md": xp.export_md, "csv": xp.export_csv, "json": xp.export_json}[fmt](data, lang)
-            tmp.write_text(text, encoding=CSV_FILE_ENCODING if fmt == "csv" else "utf-8")
-    return fmt, month
+        write_docx(tmp, blocks, lang)
 
 
 # -- period locks, backups -----------------------------------------------------------------------

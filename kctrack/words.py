@@ -13,6 +13,7 @@ import functools
 import io
 import re
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kctrack.i18n import tr
@@ -84,6 +85,44 @@ def fmt(x: float | None) -> str:
     if abs(x - round(x)) < 1e-9:
         return f"{round(x):,}"
     return f"{x:,.1f}"
+
+
+# The year-end workbook's number formats (kctrack.export): a figure to two decimals at most, with thousands
+# separators, and a percent to one decimal.  The report's text and table write a figure through the
+# functions below, which show it as the workbook shows it (Excel rounds half away from zero).
+WORKBOOK_FIGURE = "#,##0.##"
+WORKBOOK_PERCENT = '0.0"%"'
+WAN_FROM = 100_000  # from 十万 on, a figure in the text reads in 万 (专利信息推送约113.4万条)
+
+
+def _half_up(x: float, places: int) -> Decimal:
+    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def figure_text(x: float) -> str:
+    """A figure as the workbook shows it (:data:`WORKBOOK_FIGURE`): ``33``, ``1,000``, ``1,134,400``,
+    ``333.33``; rounded half up to two decimals, trailing zeros dropped."""
+    d = _half_up(x, 2)
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    return f"{d:,.2f}".rstrip("0").rstrip(".")
+
+
+def percent_text(pct: float) -> str:
+    """A percent as the workbook shows it (:data:`WORKBOOK_PERCENT`): ``110.0%`` (half up, one decimal)."""
+    return f"{_half_up(pct, 1)}%"
+
+
+def figure_words(x: float, lang: str) -> str:
+    """A figure in a sentence, the Chinese way: from :data:`WAN_FROM` on in 万 to one decimal, said to be
+    about (约) when that rounds (``约113.4万`` for 1,134,400; ``150万`` for 1,500,000); below it as the
+    workbook shows it (``1,000``).  English writes ``1,134,400`` whole."""
+    if lang != "zh" or abs(x) < WAN_FROM:
+        return figure_text(x)
+    wan = _half_up(x / 10_000, 1)
+    exact = Decimal(repr(x)) == wan * 10_000
+    text = f"{wan:f}".rstrip("0").rstrip(".")
+    return ("" if exact else "约") + text + "万"
 
 
 def state_word(state: str | None, lang: str, months_late: int = 0) -> str:

@@ -57,7 +57,8 @@ def test_the_2020_plan_keeps_five_registers_each_counting_its_targets() -> None:
 def test_a_stored_plan_keeps_its_registers() -> None:
     again = Plan.from_json(PLAN.to_json())
     assert again.registers == PLAN.registers
-    assert again.addressee == "中国科协"
+    assert again.addressee is not None and again.addressee.zh == "中国科协"
+    assert [x.zh for x in again.issuers] == ["江苏省科学技术协会", "江苏省工业和信息化厅"]
 
 
 def _bad(tmp_path: Path, old: str, new: str) -> str:

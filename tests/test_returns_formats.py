@@ -3,6 +3,7 @@ formulas (issue 3, §2 "Reads .xlsx returns")."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from datetime import date, datetime
@@ -236,8 +237,9 @@ def test_formula_with_a_cached_value_is_read_by_its_value(rdb: Db, tmp_path: Pat
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                assert b"<f>2+3</f><v />" in data
-                data = data.replace(b"<f>2+3</f><v />", b"<f>2+3</f><v>5</v>")
+                # openpyxl writes the empty value <v /> with its own writer, <v></v> with lxml's
+                data, n = re.subn(rb"<f>2\+3</f><v(?: />|></v>)", b"<f>2+3</f><v>5</v>", data)
+                assert n == 1
             zout.writestr(info, data)
     ok(kc(rdb, "import", patched))
     assert _suzhou(rdb) == 5
