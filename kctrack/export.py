@@ -42,7 +42,18 @@ from kctrack.registers import Entry, Finding, value_text
 from kctrack.schedule import TARGET_STATES
 from kctrack.status import MilestoneRow, Report, TargetRow, num
 from kctrack.status import to_json as status_json
-from kctrack.words import WORKBOOK_FIGURE, WORKBOOK_PERCENT, fmt, header, state_word, to_csv, to_markdown
+from kctrack.words import (
+    WORKBOOK_FIGURE,
+    WORKBOOK_PERCENT,
+    figure_text,
+    fmt,
+    header,
+    percent_text,
+    state_word,
+    to_csv,
+    to_markdown,
+    workbook_format,
+)
 
 HEADLINE = ("FIRMS_SERVED", "CHOKEPOINTS_SOLVED", "TECH_MANAGER_TEAMS", "SERVICE_TEAMS")
 # one colour per state; the two "deadline passed, not done" states (a target not achieved, a
@@ -540,6 +551,8 @@ class Book:
         """One bordered cell, ``row`` and ``col`` counted from 1 as the sheet shows them.
 
         A figure widens its column to show whole; so does a text with ``fit`` (a state)."""
+        if num == NUM and isinstance(value, int | float) and not isinstance(value, bool):
+            num = workbook_format(value)  # 500, not Excel's "500." (kctrack.words.figure_text shows the same)
         fmt = self.look(num, state, bold, wrap, center)
         if value is None or value == "":
             ws.write_blank(row - 1, col - 1, None, fmt)  # bordered, empty
@@ -551,7 +564,7 @@ class Book:
             return
         ws.write_number(row - 1, col - 1, value, fmt)
         if num is not None:
-            shown = f"{value:.1f}%" if num == PCT else f"{value:,.2f}".rstrip("0").rstrip(".")
+            shown = percent_text(value) if num == PCT else figure_text(value)
             self._need(ws, col, len(shown) + 2)
 
     def wrapped(self, ws: Any, row: int, col: int, text: str | None) -> None:

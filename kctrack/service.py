@@ -856,7 +856,7 @@ def _check_lists(
 ) -> None:
     """What the new lists say beside what is known: an entry another unit lists too (a note: the province
     counts it once), and a unit whose list counts a target differently from its return (a warning)."""
-    if not lists and not any(plan.fed_by(row.code) for a in accepted for row in a.ret.rows):
+    if not lists and not any(plan.fed_by(code) for code in {row.code for a in accepted for row in a.ret.rows}):
         return
     stored = store.register_entries(conn)
     replaced = {b for x in lists for b in x.superseded}
@@ -921,10 +921,14 @@ def _warn_count_differs(
     from kctrack.registers import feed_count, in_force
     from kctrack.returns import Problem
 
+    listing = {(e.register, e.unit) for e in every}  # only a unit that sends the register is compared
+    if not listing:
+        return
     stated: dict[tuple[str, str, str], tuple[float, Any]] = {}  # code, unit, month → (cumulative, return)
     for a in accepted:
         for row in a.ret.rows:
-            if plan.fed_by(row.code) is None:
+            fed = plan.fed_by(row.code)
+            if fed is None or (fed[0].code, row.unit) not in listing:
                 continue
             if row.cumulative is not None:
                 total = row.cumulative

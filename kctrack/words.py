@@ -91,12 +91,21 @@ def fmt(x: float | None) -> str:
 # separators, and a percent to one decimal.  The report's text and table write a figure through the
 # functions below, which show it as the workbook shows it (Excel rounds half away from zero).
 WORKBOOK_FIGURE = "#,##0.##"
+WORKBOOK_WHOLE = "#,##0"  # a whole figure: Excel shows 500 as "500." under WORKBOOK_FIGURE
 WORKBOOK_PERCENT = '0.0"%"'
 WAN_FROM = 100_000  # from 十万 on, a figure in the text reads in 万 (专利信息推送约113.4万条)
 
 
 def _half_up(x: float, places: int) -> Decimal:
     return Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def workbook_format(x: float, percent: bool = False) -> str:
+    """The number format the workbook gives a figure, so that it shows what :func:`figure_text` (or
+    :func:`percent_text`) writes: a whole figure without decimals, others to two at most."""
+    if percent:
+        return WORKBOOK_PERCENT
+    return WORKBOOK_WHOLE if float(x).is_integer() else WORKBOOK_FIGURE
 
 
 def figure_text(x: float) -> str:

@@ -538,7 +538,9 @@ def test_figures_carry_their_number_formats_and_borders(xp_demo: DataSet) -> Non
     # border on every cell of the table; the state colour only where there is a state
     ws = load(xp_demo.xlsx)["指标明细"]
     for r in range(5, 5 + len(xp_demo.status["targets"])):
-        assert [ws.cell(r, c).number_format for c in range(5, 10)] == ["#,##0.##"] * 5, r
+        # a whole figure without decimals (Excel shows 500 as "500." under #,##0.##), others to two at most
+        want = ["#,##0" if float(ws.cell(r, c).value or 0).is_integer() else "#,##0.##" for c in range(5, 10)]
+        assert [ws.cell(r, c).number_format for c in range(5, 10)] == want, r
         assert ws.cell(r, 10).number_format == '0.0"%"'
         assert all(ws.cell(r, c).border.left.style == "thin" for c in range(1, 13)), r
         assert ws.cell(r, 1).fill.fill_type is None
@@ -552,7 +554,7 @@ def test_every_figure_fits_its_column_and_wrapped_text_its_row(xp_demo: DataSet)
     for ws in wb:
         for row in ws.iter_rows(min_row=5):
             for c in row:
-                if c.number_format == "#,##0.##" and isinstance(c.value, int | float):
+                if c.number_format in ("#,##0.##", "#,##0") and isinstance(c.value, int | float):
                     shown = f"{c.value:,.2f}".rstrip("0").rstrip(".")
                     assert ws.column_dimensions[c.column_letter].width >= len(shown) + 1, (ws.title, c.coordinate)
     summary = wb["总表"]

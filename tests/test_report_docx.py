@@ -36,7 +36,7 @@ from docx.oxml.ns import qn
 from docx.shared import Length, Pt
 from test_export import HEADERS
 
-from kctrack.words import figure_text, figure_words, percent_text, state_word
+from kctrack.words import figure_text, figure_words, percent_text, state_word, workbook_format
 
 AS_OF = "2020-12"
 NEXT_YEAR = 2021  # the plan ends in 2020: its 工作打算 are for the year after
@@ -449,7 +449,9 @@ def test_attachment_figures_equal_status(demo: Demo, zh: Exported) -> None:
         assert percent.value == pytest.approx(t["percent"], abs=1e-4), t["code"]
         assert state.value == state_word(t["state"], "zh", t["months_late"]), t["code"]
         # the report writes a figure as these formats show it (kctrack.words)
-        assert actual.number_format == "#,##0.##" and goal.number_format == "#,##0.##", t["code"]
+        assert actual.number_format == workbook_format(actual.value), t["code"]
+        assert goal.number_format == workbook_format(goal.value), t["code"]
+        assert workbook_format(527) == "#,##0" and workbook_format(333.33) == "#,##0.##"  # by hand
         assert percent.number_format == '0.0"%"', t["code"]
 
 
