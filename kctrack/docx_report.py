@@ -10,6 +10,7 @@ Times New Roman without the Chinese character grid: GB/T 9704 is a standard for 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ PT_PER_INCH = 72
 
 
 def mm_to_pt(mm: float) -> float:
+    """Millimetres in points (1 pt = 1/72 inch)."""
     return mm / MM_PER_INCH * PT_PER_INCH
 
 
@@ -58,29 +60,43 @@ class Layout:
         return self.page_height_mm - self.top_mm - self.type_height_mm
 
     @property
-    def line_pitch_pt(self) -> float:
-        """The distance between lines: the type area's height over its lines (225 mm / 22 = 28.98 pt)."""
+    def line_twips(self) -> int:
+        """The distance between lines in twentieths of a point: the type area's height over its lines, rounded
+        down so that they all fit (225 mm / 22 = 28.99 pt → 579: 22 × 28.95 pt ≤ 637.8 pt; 580 would set 21)."""
         if self.lines_per_page:
-            return mm_to_pt(self.type_height_mm) / self.lines_per_page
+            return math.floor(mm_to_pt(self.type_height_mm) / self.lines_per_page * 20)
         assert self.line_pt is not None
-        return self.line_pt
+        return round(self.line_pt * 20)
 
     @property
-    def char_pitch_pt(self) -> float | None:
-        """The width each character takes: the type area's width over its characters (156 mm / 28 = 15.80 pt)."""
-        return mm_to_pt(self.type_width_mm) / self.chars_per_line if self.chars_per_line else None
+    def line_pitch_pt(self) -> float:
+        return self.line_twips / 20
+
+    @property
+    def char_spacing_twips(self) -> int:
+        """How much each character is condensed, in twentieths of a point, so that :attr:`chars_per_line`
+        characters fit the type area's width, rounded down: 156 mm / 28 = 15.79 pt, a 16 pt character
+        condensed by 0.25 pt (−5: 28 × 15.75 = 441 pt ≤ 442.2 pt; −4 would set 27); 0 without a count."""
+        if not self.chars_per_line:
+            return 0
+        return math.floor((mm_to_pt(self.type_width_mm) / self.chars_per_line - self.body_pt) * 20)
+
+    @property
+    def char_pt(self) -> float:
+        """The width a body character takes: its size and its spacing (15.75 pt)."""
+        return self.body_pt + self.char_spacing_twips / 20
 
 
 ZH = Layout(
-    page_width_mm=210,  # §5.2.1 幅面尺寸: A4, 210 mm × 297 mm
+    page_width_mm=210,  # §5.1 幅面尺寸: A4, 210 mm × 297 mm
     page_height_mm=297,
-    top_mm=37,  # §5.2.2 版面: 天头（上白边）37 mm ± 1 mm
-    left_mm=28,  # §5.2.2: 订口（左白边）28 mm ± 1 mm
-    type_width_mm=156,  # §5.2.2: 版心尺寸 156 mm × 225 mm (so 26 mm right, 35 mm below)
+    top_mm=37,  # §5.2.1 页边与版心尺寸: 天头（上白边）37 mm ± 1 mm
+    left_mm=28,  # §5.2.1: 订口（左白边）28 mm ± 1 mm
+    type_width_mm=156,  # §5.2.1: 版心尺寸 156 mm × 225 mm (so 26 mm right, 35 mm below)
     type_height_mm=225,
-    lines_per_page=22,  # §5.2.4 行数和字数: 一般每面排 22 行，每行排 28 个字
+    lines_per_page=22,  # §5.2.3 行数和字数: 一般每面排 22 行，每行排 28 个字
     chars_per_line=28,
-    body_pt=16,  # §5.2.3 / §7.3.3: 正文用 3 号仿宋体字 (3号 = 16 pt)
+    body_pt=16,  # §5.2.2 字体和字号 / §7.3.3: 正文用 3 号仿宋体字 (3号 = 16 pt)
     title_pt=22,  # §7.3.1 标题: 2 号小标宋体字 (2号 = 22 pt), 居中
     table_pt=12,  # a table's cells in 小四 (12 pt) 仿宋, so that six columns fit the 156 mm type area
     page_number_pt=14,  # §7.5 页码: 4 号半角宋体阿拉伯数字 (4号 = 14 pt)，数字左右各放一条一字线
@@ -114,13 +130,14 @@ EN = Layout(
     line_pt=18,
 )
 
-TABLE_COLUMNS_MM = (13, 55, 25, 24, 19, 20)  # 序号 指标 目标 完成 完成率 状态: 156 mm, the type area's width
+TABLE_COLUMNS_MM = (11, 54, 24, 22, 19, 26)  # 序号 指标 目标 完成 完成率 状态: 156 mm, the type area's width
 INDENT_CHARS = 2  # §7.3.3 正文: 每个自然段左空二字
 SIGN_RIGHT_CHARS = 2  # §7.3.5.2: 发文机关署名 右空二字
 PAGE_NUMBER_DASH = "—"  # §7.5: 一字线
 
 
 def layout_for(lang: str) -> Layout:
+    """The Chinese report's layout (GB/T 9704-2012), or the English one's."""
     return ZH if lang == "zh" else EN
 
 
@@ -175,10 +192,10 @@ def _page(doc: Any, layout: Layout) -> None:
 
 
 def _grid(section: Any, layout: Layout) -> None:
-    """``w:docGrid type="lines"``: 22 lines a page, the line pitch in twentieths of a point (28.98 pt).
+    """``w:docGrid type="lines"``: 22 lines a page, the line pitch in twentieths of a point (:attr:`Layout.line_twips`).
 
-    The 28 characters a line come from the characters' own pitch (:func:`char_spacing_twips`), not from
-    a character grid: LibreOffice sets a 16 pt character on a 15.80 pt grid cell across two cells
+    The 28 characters a line come from the characters' own pitch (:attr:`Layout.char_spacing_twips`), not
+    from a character grid: LibreOffice sets a 16 pt character on a 15.79 pt grid cell across two cells
     (fourteen a line), where Word and LibreOffice both honour a condensed spacing."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -188,16 +205,8 @@ def _grid(section: Any, layout: Layout) -> None:
         sect.remove(old)
     grid = OxmlElement("w:docGrid")
     grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(round(layout.line_pitch_pt * 20)))
+    grid.set(qn("w:linePitch"), str(layout.line_twips))
     sect.append(grid)
-
-
-def char_spacing_twips(layout: Layout) -> int:
-    """How much each character is condensed, in twentieths of a point, so that :attr:`Layout.chars_per_line`
-    characters fill the type area's width: 156 mm / 28 = 15.80 pt a character, a 16 pt one condensed by
-    0.2 pt (−4); 0 without a character count."""
-    pitch = layout.char_pitch_pt
-    return round((pitch - layout.body_pt) * 20) if pitch is not None else 0
 
 
 def set_font(run_or_style: Any, east_asia: str, size_pt: float, latin: str | None = None) -> None:
@@ -221,7 +230,8 @@ def _styles(doc: Any, layout: Layout) -> None:
     _defaults(doc, layout)
     normal = doc.styles["Normal"]
     set_font(normal, layout.body_font, layout.body_pt, layout.latin_font)
-    _condense(normal.element.get_or_add_rPr(), char_spacing_twips(layout))
+    if layout.char_spacing_twips:
+        _condense(normal.element.get_or_add_rPr(), layout.char_spacing_twips)
     fmt = normal.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(layout.line_pitch_pt)
@@ -245,16 +255,19 @@ def _defaults(doc: Any, layout: Layout) -> None:
     half_points = str(round(layout.body_pt * 2))
     for tag in ("w:sz", "w:szCs"):
         r_pr.find(qn(tag)).set(qn("w:val"), half_points)
-    _condense(r_pr, char_spacing_twips(layout))
+    if layout.char_spacing_twips:
+        _condense(r_pr, layout.char_spacing_twips)
+    lang = r_pr.find(qn("w:lang"))
+    if lang is not None and layout.chars_per_line:  # Chinese line breaking and proofing
+        lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def _condense(r_pr: Any, twips: int) -> None:
-    """``w:spacing`` of run properties: characters condensed (negative) or expanded, in twentieths of a point."""
+    """``w:spacing`` of run properties: characters condensed (negative) or expanded, in twentieths of a point
+    (0: as the font sets them, overriding a style's)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    if not twips:
-        return
     el = r_pr.find(qn("w:spacing"))
     if el is None:
         el = OxmlElement("w:spacing")
@@ -277,6 +290,9 @@ def _page_numbers(doc: Any, layout: Layout) -> None:
         p = footer.paragraphs[0]
         p.alignment = align
         p.paragraph_format.first_line_indent = Pt(0)
+        # its own line, one 4号 line high, off the body's grid: the dash 7 mm under the type area (§7.5)
+        p.paragraph_format.line_spacing = Pt(layout.page_number_pt)
+        _off_grid(p)
         if align == WD_ALIGN_PARAGRAPH.RIGHT:
             p.paragraph_format.right_indent = one_char
         else:
@@ -287,8 +303,11 @@ def _page_numbers(doc: Any, layout: Layout) -> None:
 
 
 def _number_run(p: Any, text: str, layout: Layout) -> Any:
+    """A run of the page number: 4号 宋体, half-width digits, not condensed as the body is."""
     run = p.add_run(text)
     set_font(run, layout.page_number_font, layout.page_number_pt, layout.page_number_font)
+    if layout.char_spacing_twips:
+        _condense(run.element.get_or_add_rPr(), 0)
     return run
 
 
@@ -320,7 +339,7 @@ def _paragraph(doc: Any, text: str, layout: Layout, font: str, *, indent: bool =
 
     p = doc.add_paragraph()
     if indent:
-        p.paragraph_format.first_line_indent = Pt(layout.body_pt * INDENT_CHARS)
+        p.paragraph_format.first_line_indent = Pt(layout.char_pt * INDENT_CHARS)
     run = p.add_run(text)
     set_font(run, font, layout.body_pt, layout.latin_font)
     return p
@@ -402,6 +421,17 @@ def _table(doc: Any, block: Block, layout: Layout) -> None:
             run = p.add_run(value)
             set_font(run, layout.h1_font if r == 0 else layout.body_font, layout.table_pt, layout.latin_font)
     _repeat_header(table)
+    for row in table.rows:  # a row never splits across two pages
+        row._tr.get_or_add_trPr().append(_on("w:cantSplit"))
+
+
+def _on(tag: str) -> Any:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement(tag)
+    el.set(qn("w:val"), "true")
+    return el
 
 
 def _off_grid(p: Any) -> None:
@@ -415,20 +445,15 @@ def _off_grid(p: Any) -> None:
 
 
 def _repeat_header(table: Any) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
+    """The header row repeated at the top of each page the table runs on."""
+    table.rows[0]._tr.get_or_add_trPr().append(_on("w:tblHeader"))
 
 
 def _attachment(doc: Any, block: Block, layout: Layout) -> None:
     """附件说明: under the body after a blank line, two characters in (§7.3.4)."""
     doc.add_paragraph()
-    _paragraph(doc, block.text, layout, layout.body_font)
-    doc.add_paragraph()
+    _paragraph(doc, block.text, layout, layout.body_font).paragraph_format.keep_with_next = True
+    doc.add_paragraph().paragraph_format.keep_with_next = True  # 附件说明 and 署名 on one page
 
 
 def _issuer(doc: Any, block: Block, layout: Layout) -> None:
@@ -438,4 +463,6 @@ def _issuer(doc: Any, block: Block, layout: Layout) -> None:
 
     p = _paragraph(doc, block.text, layout, layout.body_font, indent=False)
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p.paragraph_format.right_indent = Pt(layout.body_pt * SIGN_RIGHT_CHARS)
+    p.paragraph_format.right_indent = Pt(layout.char_pt * SIGN_RIGHT_CHARS)
+    # the signature and the date stay on one page (the date's own "keep" is harmless: nothing follows)
+    p.paragraph_format.keep_with_next = block.kind == "issuer"

@@ -43,6 +43,7 @@ from kctrack.schedule import TARGET_STATES
 from kctrack.status import MilestoneRow, Report, TargetRow, num
 from kctrack.status import to_json as status_json
 from kctrack.words import (
+    PERCENT_PLACES,
     WORKBOOK_FIGURE,
     WORKBOOK_PERCENT,
     figure_text,
@@ -634,8 +635,8 @@ def _target_title(r: TargetRow, lang: str) -> str:
 
 
 def _percent(pct: float | None) -> float | None:
-    """A percent for a cell, to 4 decimals (None: no percent, a blank cell)."""
-    return None if pct is None else round(pct, 4)
+    """A percent for a cell, to :data:`~kctrack.words.PERCENT_PLACES` decimals (None: no percent, a blank cell)."""
+    return None if pct is None else round(pct, PERCENT_PLACES)
 
 
 def summary_sheet(book: Book, rep: Report) -> None:

@@ -1244,16 +1244,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- the report to CAST (issue 15): kctrack export 报告.docx -------------------------------
     "rp_title": ("关于{name}工作情况的报告", "Report on the {name}"),
     "rp_opening_closing": (
-        "按照{doc}部署，{period}，{name}各项工作有序推进。文件确定的{total}项量化目标中，已完成{achieved}项{late}，"
-        "占{share}；未完成{missing}项。现将有关情况报告如下。",
-        "Under {doc}, the {name} went ahead from {period}. Of the {total} numeric targets it set, {achieved} were"
-        " achieved{late} ({share}); {missing} were not. The details follow.",
+        "按照{doc}部署，{period}开展{name}。文件确定的{total}项量化目标中，已完成{achieved}项{late}，"
+        "占{share}；未完成{missing}项。",
+        "Under {doc}, the {name} ran from {period}. Of the {total} numeric targets it set, {achieved} were"
+        " achieved{late} ({share}); {missing} were not.",
     ),
     "rp_opening_progress": (
-        "按照{doc}部署，{period}，{name}各项工作有序推进。文件确定的{total}项量化目标中，已完成{achieved}项{late}，"
-        "占{share}；其余{missing}项尚在推进。现将有关情况报告如下。",
-        "Under {doc}, the {name} went ahead from {period}. Of the {total} numeric targets it set, {achieved} are"
-        " achieved so far{late} ({share}); {missing} are in progress. The details follow.",
+        "按照{doc}部署，{period}开展{name}。文件确定的{total}项量化目标中，已完成{achieved}项{late}，"
+        "占{share}；其余{missing}项未完成。",
+        "Under {doc}, the {name} ran from {period}. Of the {total} numeric targets it set, {achieved} are"
+        " achieved so far{late} ({share}); {missing} are not.",
     ),
     "rp_opening_late": ("（其中逾期完成{n}项）", " ({n} of them after their deadline)"),
     "rp_at_least": ("不少于", "at least "),
@@ -1266,7 +1266,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}: {actual} {uom}, {percent} of the target of {at_least}{goal} {uom}, {gap} {uom} short; {state}. ",
     ),
     "rp_task_milestones": ("该项任务{n}个时间节点中已完成{done}个。", "Milestones done: {done} of {n}. "),
-    "rp_late_by": ("晚{n}个月", "{n} month(s) late"),
+    "rp_late_by": ("晚{n}个月", "{n} month{s} late"),
+    "rp_opening_failed": ("其中{n}项已过期限仍未完成：{names}。", " {n} of them are past their deadline: {names}."),
+    "rp_opening_end": ("现将有关情况报告如下。", " The details follow."),
+    "rp_target_plain": ("{name}{actual}{uom}，{state}。", "{name}: {actual} {uom}; {state}. "),
+    "rp_register_unchecked": ("；另有{n}条规则尚无法检查", "; {n} rule(s) cannot be checked yet"),
+    "rp_unit_count": ("{unit}{n}份", "{unit} {n}"),
+    "rp_no_addressee": (
+        "【主送机关：计划文件未写 plan.addressee】",
+        "[ADDRESSEE: the plan file gives no plan.addressee]",
+    ),
+    "rp_no_issuers": ("【发文机关署名：计划文件未写 plan.issuers】", "[ISSUERS: the plan file gives no plan.issuers]"),
     "rp_h_milestones": ("时间节点完成情况", "Milestones"),
     "rp_milestones": (
         "文件确定的{total}个时间节点中，已到期{due}个：按期完成{done}个，逾期完成{late}个，逾期未完成{overdue}个；"
@@ -1281,12 +1291,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rp_register_entries": ("{name}在册{n}条", "{name}: {n} entries"),
     "rp_register_counts": (
         "按名册计{name}{value}{uom}（多个单位列出的同一对象只计一次）",
-        "by the list, {name}: {value} {uom} (one listed by several units counted once)",
+        "by the list, {value} {uom} ({name}; one listed by several units counted once)",
     ),
     "rp_register_groups": ("共{n}支队伍，每队{low}至{high}人", "{n} teams of {low} to {high}"),
     "rp_register_check": (
-        "名册检查发现{n}处不符合文件规定之处（详见附件“名册检查”表）。",
-        "The register check found {n} breach(es) of the document's rules (see the attachment's Register check sheet).",
+        "名册检查发现{n}处不符合文件规定之处{unchecked}（详见附件“名册检查”表）。",
+        "The register check found {n} breach(es) of the document's rules{unchecked} (see the attachment's Register"
+        " check sheet).",
     ),
     "rp_h_returns": ("数据报送情况", "Returns"),
     "rp_returns": (
@@ -1318,6 +1329,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rp_bad_attachment": (
         "附件须为另一个 .xlsx 文件（不能与报告同名）",
         "the attachment must be another .xlsx file (not the report itself)",
+    ),
+    "rp_attachment_docx_only": (
+        "--attachment 只用于 .docx 报告（其附件工作簿）",
+        "--attachment is for a .docx report only (its attachment workbook)",
     ),
     "rp_written": (
         "已导出 {path}（报告，截至 {month}）及附件 {attachment}",

@@ -10,7 +10,9 @@ invented: where the analyst must write (问题与不足, next year's plans) a ma
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,7 +23,6 @@ from kctrack.registers import Entry, feed_count, in_force
 from kctrack.status import MilestoneRow, Report, TargetRow
 from kctrack.words import figure_text, figure_words, percent_text, state_word
 
-NUMERALS = "一二三四五六七八九十"  # first-level headings: 一、二、… (GB/T 9704-2012 §7.3.3)
 ACHIEVED = ("done", "done_late")
 
 
@@ -36,20 +37,20 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = ()
 
 
-def report_blocks(data: Any, lang: str, attachment: str, today: date) -> list[Block]:
+def report_blocks(data: Any, lang: str, attachment: str, dated: date) -> list[Block]:
     """The whole report: title, addressee, opening, the document's sections 一 to 五 (their targets in
     sentences), milestones, the registers' totals, the returns, the table of every target, the two
     sections the analyst writes, the attachment line, the issuing bodies and the date.
 
     ``data``: :class:`kctrack.export.ExportData` for the as-of month; ``attachment``: the file name of
-    the year-end workbook sent with it; ``today``: the date the report is dated (成文日期)."""
+    the year-end workbook sent with it; ``dated``: the date the report is dated (成文日期)."""
     rep: Report = data.report
     plan = rep.plan
     blocks = [Block("title", title(plan, lang))]
-    if plan.addressee is not None:
-        blocks.append(Block("addressee", plan.addressee.get(lang) + ("：" if lang == "zh" else ":")))
+    addressee = plan.addressee.get(lang) if plan.addressee else tr("rp_no_addressee", lang)
+    blocks.append(Block("addressee", addressee + ("：" if lang == "zh" else ":")))
     blocks.append(Block("para", opening(rep, lang)))
-    heads = iter(_numbered(lang))
+    heads = _numbered(lang)  # 一、二、… (GB/T 9704-2012 §7.3.3)
     for section in plan.sections:
         blocks += _section(rep, section.id, next(heads) + section.name.get(lang), lang)
     blocks += [Block("h1", next(heads) + tr("rp_h_milestones", lang)), *_milestones(rep, lang)]
@@ -65,8 +66,8 @@ def report_blocks(data: Any, lang: str, attachment: str, today: date) -> list[Bl
             Block("placeholder", tr(key + "_todo", lang)),
         ]
     blocks.append(Block("attachment", tr("rp_attachment", lang, name=attachment)))
-    blocks += [Block("issuer", x.get(lang)) for x in plan.issuers]
-    blocks.append(Block("date", date_text(today, lang)))
+    blocks += [Block("issuer", x.get(lang)) for x in plan.issuers] or [Block("issuer", tr("rp_no_issuers", lang))]
+    blocks.append(Block("date", date_text(dated, lang)))
     return blocks
 
 
@@ -77,8 +78,8 @@ def title(plan: Plan, lang: str) -> str:
 
 def date_text(day: date, lang: str) -> str:
     """成文日期 in Arabic numerals, the year whole, month and day without a leading zero (GB/T 9704-2012
-    §7.3.5.1): 2020年12月31日."""
-    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else f"{day.day} {day:%B} {day.year}"
+    §7.3.5.4): 2020年12月31日."""
+    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else f"{day.day} {day:%B} {day.year}"  # §7.3.5.4
 
 
 def month_text(month: str, lang: str) -> str:
@@ -87,26 +88,41 @@ def month_text(month: str, lang: str) -> str:
     return f"{y}年{m}月" if lang == "zh" else f"{date(y, m, 1):%B %Y}"
 
 
-def _numbered(lang: str) -> list[str]:
-    """First-level heading numbers: 一、二、… in Chinese, 1. 2. … in English."""
-    if lang != "zh":
-        return [f"{i}. " for i in range(1, 21)]
-    tens = [*NUMERALS, *("十" + n for n in NUMERALS[:9]), "二十"]
-    return [n + "、" for n in tens]
+def _numbered(lang: str) -> Iterator[str]:
+    """First-level heading numbers without end: 一、二、… (Chinese numerals, cn2an) in Chinese, 1. 2. … in English."""
+    for i in itertools.count(1):
+        yield f"{cn_numeral(i)}、" if lang == "zh" else f"{i}. "
+
+
+def cn_numeral(i: int) -> str:
+    """1 → 一, 11 → 十一, 21 → 二十一 (cn2an, the library the figures' parser uses)."""
+    import cn2an
+
+    return str(cn2an.an2cn(i))
 
 
 def opening(rep: Report, lang: str) -> str:
-    """The document, the period, how many of the commitments were achieved (and how many late), overall."""
+    """The document, the period, how many of the commitments were achieved (and how many late), the ones
+    past their deadline not achieved, by name; and, when returns are missing, that the figures lack them.
+
+    The counts are the workbook's summary's (:func:`kctrack.export.state_counts`)."""
+    from kctrack.export import incomplete_line, state_counts
+
     plan = rep.plan
-    counts = Counter(r.state for r in rep.targets)
+    counts = state_counts(rep)
+    total = counts["targets"]
     achieved = counts["done"] + counts["done_late"]
-    total = len(rep.targets)
     share = percent_text(achieved / total * 100) if total else percent_text(0)
-    period = _period(plan.start, rep.as_of, lang)
-    key = "rp_opening_closing" if rep.is_closing else "rp_opening_progress"
     late = tr("rp_opening_late", lang, n=counts["done_late"]) if counts["done_late"] else ""
-    return tr(key, lang, doc=plan.document, name=plan.name.get(lang), period=period, total=total,
-              achieved=achieved, late=late, share=share, missing=total - achieved)  # fmt: skip
+    key = "rp_opening_closing" if rep.is_closing else "rp_opening_progress"
+    text = tr(key, lang, doc=plan.document, name=plan.name.get(lang), period=_period(plan.start, rep.as_of, lang),
+              total=total, achieved=achieved, late=late, share=share, missing=total - achieved)  # fmt: skip
+    failed = [r.target.name.get(lang) for r in rep.targets if r.state == "not_achieved"]
+    if failed and not rep.is_closing:  # past their deadline, not reached: said at once, not "in progress"
+        text += tr("rp_opening_failed", lang, n=len(failed), names=("、" if lang == "zh" else ", ").join(failed))
+    if rep.returns_missing:
+        text += incomplete_line(rep, lang) + ("。" if lang == "zh" else ".")
+    return text + tr("rp_opening_end", lang)
 
 
 def _period(start: str, end: str, lang: str) -> str:
@@ -136,9 +152,7 @@ def _section(rep: Report, section: int, heading: str, lang: str) -> list[Block]:
 
 def _sub_number(i: int, lang: str) -> str:
     """Second-level heading numbers: （一）（二）… in Chinese, (1) (2) … in English (GB/T 9704-2012 §7.3.3)."""
-    if lang != "zh":
-        return f"({i + 1}) "
-    return f"（{_numbered('zh')[i][:-1]}）"
+    return f"（{cn_numeral(i + 1)}）" if lang == "zh" else f"({i + 1}) "
 
 
 def target_sentence(r: TargetRow, lang: str) -> str:
@@ -155,12 +169,15 @@ def target_sentence(r: TargetRow, lang: str) -> str:
         "percent": percent_text(r.percent) if r.percent is not None else "—",
         "state": state_word(r.state, lang, r.months_late),
     }
+    if r.percent is None:  # a goal of 0: no percent to give
+        return tr("rp_target_plain", lang, **params)
     if r.state in ACHIEVED or r.state == "on_track":
         return tr("rp_target", lang, **params)
     return tr("rp_target_short", lang, gap=figure_words(r.gap, lang), **params)
 
 
 def _task_milestones(rows: list[MilestoneRow], lang: str) -> str:
+    """A task's milestones: how many of them are done (on time or late)."""
     if not rows:
         return ""
     done = sum(m.state in ACHIEVED for m in rows)
@@ -178,14 +195,18 @@ def _milestones(rep: Report, lang: str) -> list[Block]:
                             overdue=len(overdue), pending=len(rows) - len(due)))]  # fmt: skip
     sep = "；" if lang == "zh" else "; "
     if late:
-        names = sep.join(_bracketed(m.milestone.name.get(lang), tr("rp_late_by", lang, n=m.months_late), lang)
+        names = sep.join(_bracketed(m.milestone.name.get(lang), _late_by(m.months_late, lang), lang)
                          for m in late)  # fmt: skip
         out.append(Block("para", tr("rp_milestones_late", lang, names=names)))
     if overdue:
-        names = sep.join(_bracketed(m.milestone.name.get(lang), tr("rp_due", lang, due=m.milestone.due), lang)
-                         for m in overdue)  # fmt: skip
+        names = sep.join(_bracketed(m.milestone.name.get(lang), tr("rp_due", lang, due=month_text(m.milestone.due, lang)),
+                                    lang) for m in overdue)  # fmt: skip
         out.append(Block("para", tr("rp_milestones_overdue", lang, names=names)))
     return out
+
+
+def _late_by(n: int, lang: str) -> str:
+    return tr("rp_late_by", lang, n=n, s="" if n == 1 else "s")
 
 
 def _bracketed(text: str, note: str, lang: str) -> str:
@@ -215,9 +236,11 @@ def _registers(
                     tr("rp_register_groups", lang, n=len(sizes), low=min(sizes.values()), high=max(sizes.values()))
                 )
         out.append(Block("para", ("，" if lang == "zh" else ", ").join(parts) + ("。" if lang == "zh" else ".")))
-    violations = [f for f in findings if f.violation]
+    violations = sum(1 for f in findings if f.violation)
     if out:
-        out.append(Block("para", tr("rp_register_check", lang, n=len(violations))))
+        unchecked = len(findings) - violations
+        more = tr("rp_register_unchecked", lang, n=unchecked) if unchecked else ""
+        out.append(Block("para", tr("rp_register_check", lang, n=violations, unchecked=more)))
     return out
 
 
@@ -228,12 +251,9 @@ def returns_line(grid: Any, lang: str) -> str:
     states = Counter(s for row in grid.cells.values() for s in row.values())
     sep = "、" if lang == "zh" else ", "
 
-    def units(state: str) -> str:
-        return sep.join(
-            f"{grid.plan.unit_name(u, lang)}{_months_text([m for m, s in row.items() if s == state], lang)}"
-            for u, row in grid.cells.items()
-            if state in row.values()
-        )
+    def units(state: str) -> str:  # each unit with how many; the months are the attachment's 数据来源 sheet's
+        counted = [(u, sum(s == state for s in row.values())) for u, row in grid.cells.items()]
+        return sep.join(tr("rp_unit_count", lang, unit=grid.plan.unit_name(u, lang), n=n) for u, n in counted if n)
 
     due = states["received"] + states["late"] + states["missing"]
     text = tr("rp_returns", lang, as_of=month_text(grid.as_of, lang), due=due, received=states["received"], late=states["late"],
@@ -243,12 +263,6 @@ def returns_line(grid: Any, lang: str) -> str:
     if states["late"]:
         text += tr("rp_returns_late", lang, units=units("late"))
     return text
-
-
-def _months_text(months: list[str], lang: str) -> str:
-    if lang == "zh":
-        return "（" + "、".join(f"{int(m[5:])}月" for m in months) + "）"
-    return " (" + ", ".join(f"{date(int(m[:4]), int(m[5:]), 1):%b}" for m in months) + ")"
 
 
 def target_table(rep: Report, lang: str) -> tuple[tuple[str, ...], ...]:

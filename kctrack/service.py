@@ -1489,6 +1489,8 @@ EXPORT_FORMATS = {".xlsx": "xlsx", ".md": "md", ".csv": "csv", ".json": "json", 
 
 @dataclass
 class ExportResult:
+    """What an export wrote: its format, the as-of month, and (docx) the workbook written as its attachment."""
+
     format: str
     as_of: str
     attachment: Path | None = None  # docx: the year-end workbook written beside the report
@@ -1511,6 +1513,8 @@ def export(
     fmt = fmt or EXPORT_FORMATS.get(out.suffix.lower())
     if fmt is None:
         raise UsageError("xp_bad_format", where=str(out))
+    if attachment is not None and fmt != "docx":
+        raise UsageError("rp_attachment_docx_only", where="--attachment")
     if fmt == "docx":
         attachment = attachment or out.with_suffix(".xlsx")
         if attachment.resolve() == out.resolve() or attachment.suffix.lower() != ".xlsx":
@@ -1562,10 +1566,11 @@ def _write_report(out: Path, attachment: Path, data: Any, lang: str) -> None:
     from kctrack.narrative import report_blocks
 
     blocks = report_blocks(data, lang, attachment.name, data.generated)
-    with replacing(attachment) as tmp:
-        xp.write_xlsx(tmp, data, lang)
-    with replacing(out) as tmp:
-        write_docx(tmp, blocks, lang)
+    # nested: the workbook is put in place only once the report is (a report that cannot be written
+    # leaves neither; one already there stays as it was)
+    with replacing(attachment) as book, replacing(out) as report:
+        xp.write_xlsx(book, data, lang)
+        write_docx(report, blocks, lang)
 
 
 # -- period locks, backups -----------------------------------------------------------------------

@@ -105,7 +105,8 @@ def workbook_format(x: float, percent: bool = False) -> str:
     :func:`percent_text`) writes: a whole figure without decimals, others to two at most."""
     if percent:
         return WORKBOOK_PERCENT
-    return WORKBOOK_WHOLE if float(x).is_integer() else WORKBOOK_FIGURE
+    shown = _half_up(x, 2)  # what figure_text shows: 5.001 is 5, which #,##0.## would show as "5."
+    return WORKBOOK_WHOLE if shown == shown.to_integral_value() else WORKBOOK_FIGURE
 
 
 def figure_text(x: float) -> str:
@@ -118,8 +119,12 @@ def figure_text(x: float) -> str:
 
 
 def percent_text(pct: float) -> str:
-    """A percent as the workbook shows it (:data:`WORKBOOK_PERCENT`): ``110.0%`` (half up, one decimal)."""
-    return f"{_half_up(pct, 1)}%"
+    """A percent as the workbook shows it (:data:`WORKBOOK_PERCENT`): ``110.0%``.  The workbook stores it to
+    four decimals (:data:`PERCENT_PLACES`) and shows one, half up: so is it rounded here, in that order."""
+    return f"{_half_up(round(pct, PERCENT_PLACES), 1)}%"
+
+
+PERCENT_PLACES = 4  # a percent as the workbook's cell holds it (kctrack.export)
 
 
 def figure_words(x: float, lang: str) -> str:

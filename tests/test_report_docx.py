@@ -18,6 +18,7 @@ English, each with its attachment workbook.  What is checked:
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -43,19 +44,19 @@ NEXT_YEAR = 2021  # the plan ends in 2020: its 工作打算 are for the year aft
 ACHIEVED = ("done", "done_late")
 
 # GB/T 9704-2012, worked out by hand (1 inch = 25.4 mm = 72 pt; 1 pt = 20 twips).
-PAGE_MM = (210, 297)  # §5.2.1 A4
-TOP_MM, LEFT_MM = 37, 28  # §5.2.2 天头, 订口
-TYPE_MM = (156, 225)  # §5.2.2 版心
+PAGE_MM = (210, 297)  # §5.1 幅面尺寸: A4
+TOP_MM, LEFT_MM = 37, 28  # §5.2.1 页边: 天头, 订口
+TYPE_MM = (156, 225)  # §5.2.1 版心
 RIGHT_MM = 210 - 28 - 156  # 26
 BOTTOM_MM = 297 - 37 - 225  # 35
-LINE_PITCH_TWIPS = round(225 / 25.4 * 72 / 22 * 20)  # §5.2.4 22 lines: 28.99 pt → 580
-CHAR_SPACING_TWIPS = round((156 / 25.4 * 72 / 28 - 16) * 20)  # §5.2.4 28 characters of 16 pt: −0.21 pt → −4
+LINE_PITCH_TWIPS = math.floor(225 / 25.4 * 72 / 22 * 20)  # §5.2.3 22 lines: 28.99 pt, down to 579 (580 sets 21)
+CHAR_SPACING_TWIPS = math.floor((156 / 25.4 * 72 / 28 - 16) * 20)  # §5.2.3 28 characters of 16 pt: −0.21 pt, down to −5
 BODY_PT, TITLE_PT, PAGE_NUMBER_PT = 16, 22, 14  # 3号, 2号, 4号
 
 CN = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
 H1 = re.compile(r"^([一二三四五六七八九十]+)、")
 H2 = re.compile(r"^（([一二三四五六七八九十]+)）")
-ZH_DATE = re.compile(r"^(\d{4})年([1-9]\d?)月([1-9]\d?)日$")  # §7.3.5.1: no leading zeros
+ZH_DATE = re.compile(r"^(\d{4})年([1-9]\d?)月([1-9]\d?)日$")  # §7.3.5.4: no leading zeros
 EN_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 EN_DATE = re.compile(rf"^[1-9]\d? ({EN_MONTHS}) \d{{4}}$")
 
@@ -201,14 +202,16 @@ def test_the_page_has_a_grid_of_22_lines(zh: Exported) -> None:
     doc = Document(zh.docx)
     grids = doc.sections[0]._sectPr.findall(qn("w:docGrid"))
     assert len(grids) == 1
-    assert LINE_PITCH_TWIPS == 580
+    assert LINE_PITCH_TWIPS == 579  # by hand: 225 mm = 637.80 pt; /22 = 28.99 pt; ×20 = 579.8, down: 22 × 28.95 ≤ 637.8
+    assert 22 * LINE_PITCH_TWIPS / 20 <= 225 / 25.4 * 72 < 23 * LINE_PITCH_TWIPS / 20
     assert grids[0].get(qn("w:type")) == "lines"
     assert int(grids[0].get(qn("w:linePitch"))) == LINE_PITCH_TWIPS
 
 
 def test_normal_style_and_defaults_are_16pt_fangsong_condensed_to_28_a_line(zh: Exported) -> None:
     doc = Document(zh.docx)
-    assert CHAR_SPACING_TWIPS == -4
+    assert CHAR_SPACING_TWIPS == -5  # by hand: 156 mm = 442.20 pt; /28 = 15.79 pt; 16 pt condensed 0.25 pt
+    assert 28 * (16 + CHAR_SPACING_TWIPS / 20) <= 156 / 25.4 * 72 < 29 * (16 + CHAR_SPACING_TWIPS / 20)
     normal = doc.styles["Normal"]
     assert normal.font.size == Pt(BODY_PT)
     assert east_asia(normal.element) == "仿宋_GB2312"
@@ -254,7 +257,8 @@ def test_headings_are_numbered_in_heiti_and_kaiti(zh: Exported) -> None:
 def test_body_paragraphs_are_indented_two_characters(zh: Exported) -> None:
     doc = Document(zh.docx)
     opening = next(p for p in doc.paragraphs if p.text.startswith("按照"))
-    assert opening.paragraph_format.first_line_indent == Pt(2 * BODY_PT)  # §7.3.3 左空二字
+    # §7.3.3 左空二字: two characters as the line sets them (16 pt condensed to 15.75 pt)
+    assert opening.paragraph_format.first_line_indent == Pt(2 * (BODY_PT + CHAR_SPACING_TWIPS / 20))
     assert fonts_of(opening) == {("仿宋_GB2312", BODY_PT)}
     addressee = paragraph(doc, "中国科协：")
     assert addressee.paragraph_format.first_line_indent in (None, 0)  # §7.3.2 顶格
@@ -601,3 +605,37 @@ def test_report_converts_to_the_same_a4_pdf_twice(zh: Exported, tmp_path: Path) 
     assert sizes1 and sizes2
     for w, h in sizes1 + sizes2:
         assert (w, h) == (pytest.approx(A4_PT[0], abs=1), pytest.approx(A4_PT[1], abs=1))
+
+
+def test_attachment_is_for_the_report_only(demo: Demo, tmp_path: Path) -> None:
+    out = run("--db", demo.db, "export", tmp_path / "r.xlsx", "--attachment", tmp_path / "a.xlsx")
+    assert failed(out, 2) == "--attachment: --attachment 只用于 .docx 报告（其附件工作簿）"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_report_that_cannot_be_written_leaves_no_attachment(demo: Demo, tmp_path: Path) -> None:
+    (tmp_path / "dd.docx").mkdir()  # a folder where the report would go
+    out = run("--db", demo.db, "export", tmp_path / "dd.docx", "--as-of", AS_OF)
+    assert out.exit_code == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dd.docx"]  # no dd.xlsx written beside it
+
+
+def test_a_plan_without_addressee_or_issuers_says_where_they_go(tmp_path: Path) -> None:
+    from kctrack.narrative import report_blocks
+
+    text = (REPO / "data" / "targets.yaml").read_text(encoding="utf-8")
+    start, end = text.index("  addressee:"), text.index("# Units of measure")
+    from kctrack.planfile import parse_plan
+
+    plan = parse_plan(text[:start] + "\n" + text[end:], "p.yaml")
+    assert plan.addressee is None and plan.issuers == ()
+
+    class Data:  # what report_blocks reads of kctrack.export.ExportData, for an empty year
+        from kctrack.status import compute
+
+        report = compute(plan, "2020-12", {}, {})
+        grid, registers, findings = None, [], []
+
+    blocks = report_blocks(Data, "zh", "a.xlsx", date(2020, 12, 31))
+    assert blocks[1].text == "【主送机关：计划文件未写 plan.addressee】："
+    assert [b.text for b in blocks if b.kind == "issuer"] == ["【发文机关署名：计划文件未写 plan.issuers】"]
