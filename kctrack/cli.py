@@ -1012,6 +1012,10 @@ def export(
         Path | None,
         typer.Option("--attachment", help="docx 报告的附件工作簿（默认同名 .xlsx）/ the report's workbook"),
     ] = None,
+    dated: Annotated[
+        str | None,
+        typer.Option("--date", help="docx 报告的成文日期（默认今天）/ the report's date (default: today)"),
+    ] = None,
 ) -> None:
     """导出年度总结（报中国科协）：工作簿按文件的 15 项任务排版，含图表；.docx 为按 GB/T 9704-2012 排版的工作情况报告（附工作簿）；也可导出 md/csv/json。
 
@@ -1020,10 +1024,10 @@ def export(
     9704-2012) with the workbook as its attachment; or the figures as
     Markdown, CSV or JSON.
 
-    Example: kctrack export 2020年度报告.docx --as-of 2020-12
+    Example: kctrack export 2020年度报告.docx --as-of 2020-12 --date 2020-12-31
     """
     s = settings(ctx)
-    r = service.export(s.db, out, as_of, format.value if format else None, s.lang, attachment)
+    r = service.export(s.db, out, as_of, format.value if format else None, s.lang, attachment, dated)
     if r.attachment is not None:
         typer.echo(tr("rp_written", s.lang, path=out, month=r.as_of, attachment=r.attachment), err=True)
     else:

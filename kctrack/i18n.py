@@ -1330,9 +1330,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "附件须为另一个 .xlsx 文件（不能与报告同名）",
         "the attachment must be another .xlsx file (not the report itself)",
     ),
-    "rp_attachment_docx_only": (
-        "--attachment 只用于 .docx 报告（其附件工作簿）",
-        "--attachment is for a .docx report only (its attachment workbook)",
+    "rp_option_docx_only": (
+        "{option} 只用于 .docx 报告",
+        "{option} is for a .docx report only",
+    ),
+    "rp_bad_date": (
+        "日期 “{value}” 无法识别：请写成 YYYY-MM-DD，例如 2020-12-31",
+        "date '{value}' is not understood: write it as YYYY-MM-DD, e.g. 2020-12-31",
     ),
     "rp_written": (
         "已导出 {path}（报告，截至 {month}）及附件 {attachment}",

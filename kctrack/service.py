@@ -18,7 +18,7 @@ from kctrack import store
 from kctrack.clock import local_time
 from kctrack.errors import DataError, UsageError
 from kctrack.files import replacing
-from kctrack.parse import IMPLAUSIBLE_FACTOR, NOTE_MAX_CHARS, exact, parse_done, parse_month, parse_number
+from kctrack.parse import IMPLAUSIBLE_FACTOR, NOTE_MAX_CHARS, exact, parse_day, parse_done, parse_month, parse_number
 from kctrack.plan import Bilingual, Milestone, Plan, Target
 from kctrack.schedule import clip_month
 from kctrack.series import TOLERANCE
@@ -1497,7 +1497,13 @@ class ExportResult:
 
 
 def export(
-    db: str | None, out: Path, as_of: str | None, fmt: str | None, lang: str, attachment: Path | None = None
+    db: str | None,
+    out: Path,
+    as_of: str | None,
+    fmt: str | None,
+    lang: str,
+    attachment: Path | None = None,
+    dated: str | None = None,
 ) -> ExportResult:
     """Write the year-end summary (xlsx, md, csv, json) or the report to CAST (docx).
 
@@ -1508,20 +1514,23 @@ def export(
     (:func:`register_export`).  ``docx``: the report (:mod:`kctrack.narrative`, laid out by
     :mod:`kctrack.docx_report` as GB/T 9704-2012 asks) and its attachment, the year-end workbook
     written from the same figures to ``attachment`` (default: ``out`` with ``.xlsx``), which the
-    report names.
+    report names.  ``dated``: the report's date (成文日期), any form :func:`kctrack.parse.parse_day` reads
+    (default: today); a usage error (``rp_bad_date``) otherwise.
     """
     fmt = fmt or EXPORT_FORMATS.get(out.suffix.lower())
     if fmt is None:
         raise UsageError("xp_bad_format", where=str(out))
-    if attachment is not None and fmt != "docx":
-        raise UsageError("rp_attachment_docx_only", where="--attachment")
+    for option, given in (("--attachment", attachment), ("--date", dated)):
+        if given is not None and fmt != "docx":
+            raise UsageError("rp_option_docx_only", where=option, option=option)
+    day = _report_date(dated) if dated is not None else None
     if fmt == "docx":
         attachment = attachment or out.with_suffix(".xlsx")
         if attachment.resolve() == out.resolve() or attachment.suffix.lower() != ".xlsx":
             raise UsageError("rp_bad_attachment", where=str(attachment))
     data = _export_data(db, as_of, full=fmt in ("xlsx", "docx"))
     if fmt == "docx":
-        _write_report(out, attachment, data, lang)  # type: ignore[arg-type]
+        _write_report(out, attachment, data, lang, day or data.generated)  # type: ignore[arg-type]
         return ExportResult(fmt, data.report.as_of, attachment)
     from kctrack import export as xp
 
@@ -1559,13 +1568,21 @@ def _export_data(db: str | None, as_of: str | None, full: bool) -> Any:
     return xp.ExportData(report, grid, batches, db_display, date.today(), left_out, lists, findings)
 
 
-def _write_report(out: Path, attachment: Path, data: Any, lang: str) -> None:
+def _report_date(text: str) -> date:
+    """The date a report is dated, from ``--date`` (2020-12-31, 2020年12月31日 …: :func:`kctrack.parse.parse_day`)."""
+    day = parse_day(text)
+    if day is None:
+        raise UsageError("rp_bad_date", where="--date", value=text)
+    return date.fromisoformat(day)
+
+
+def _write_report(out: Path, attachment: Path, data: Any, lang: str, dated: date) -> None:
     """The report and its workbook, from the same figures; each written whole or not at all."""
     from kctrack import export as xp
     from kctrack.docx_report import write_docx
     from kctrack.narrative import report_blocks
 
-    blocks = report_blocks(data, lang, attachment.name, data.generated)
+    blocks = report_blocks(data, lang, attachment.name, dated)
     # nested: the workbook is put in place only once the report is (a report that cannot be written
     # leaves neither; one already there stays as it was)
     with replacing(attachment) as book, replacing(out) as report:

@@ -609,8 +609,19 @@ def test_report_converts_to_the_same_a4_pdf_twice(zh: Exported, tmp_path: Path) 
 
 def test_attachment_is_for_the_report_only(demo: Demo, tmp_path: Path) -> None:
     out = run("--db", demo.db, "export", tmp_path / "r.xlsx", "--attachment", tmp_path / "a.xlsx")
-    assert failed(out, 2) == "--attachment: --attachment 只用于 .docx 报告（其附件工作簿）"
+    assert failed(out, 2) == "--attachment: --attachment 只用于 .docx 报告"
+    out = run("--db", demo.db, "export", tmp_path / "r.xlsx", "--date", "2020-12-31")
+    assert failed(out, 2) == "--date: --date 只用于 .docx 报告"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_report_is_dated_as_asked(demo: Demo, tmp_path: Path) -> None:
+    ok(run("--db", demo.db, "export", tmp_path / "r.docx", "--as-of", AS_OF, "--date", "2020年12月31日"))
+    texts = [p.text for p in Document(tmp_path / "r.docx").paragraphs]
+    assert texts[-1] == "2020年12月31日"  # §7.3.5.4: the year whole, no leading zeros
+    out = run("--db", demo.db, "export", tmp_path / "s.docx", "--date", "2020-02-30")
+    assert failed(out, 2) == "--date: 日期 “2020-02-30” 无法识别：请写成 YYYY-MM-DD，例如 2020-12-31"
+    assert not (tmp_path / "s.docx").exists() and not (tmp_path / "s.xlsx").exists()
 
 
 def test_a_report_that_cannot_be_written_leaves_no_attachment(demo: Demo, tmp_path: Path) -> None:
