@@ -21,7 +21,7 @@ from kctrack.errors import DataError
 from kctrack.excel import cell_ref, is_blank, norm_text
 from kctrack.plan import Bilingual, Plan, Register
 from kctrack.registers import Entry, cell_value, counting_fields, entry_key, same_text
-from kctrack.returns import HEADER_SCAN_ROWS, Options, ReadResult, SheetBase, heading_key, total_kind
+from kctrack.returns import HEADER_SCAN_ROWS, Label, Options, ReadResult, SheetBase, heading_key, total_kind
 
 if TYPE_CHECKING:
     from kctrack.excel import Sheet, Workbook
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # what a unit's own sheet may add to a heading: a required mark, a bracketed note (（必填）, (选填))
 _HEADING_NOISE = re.compile(r"[*＊※]|[(（][^)）]*[)）]")
 MIN_FIELDS_MATCHED = 2  # a row naming one heading only (备注, 姓名) is no register's header
+REFUSED = ""  # a row's unit or month whose cell was refused (already a problem): the row is not read
 
 
 @dataclass
@@ -42,10 +43,6 @@ class RegisterList:
     month: str
     register: Register
     entries: list[Entry] = field(default_factory=list)
-
-    @property
-    def file_order(self) -> tuple[str, str]:
-        return (str(self.file), self.sheet)
 
 
 @dataclass
@@ -273,26 +270,39 @@ class RegisterReader(SheetBase):
         return first is not None and total_kind(first) is not None
 
     def _row_unit(self, r: int, row: list[Any]) -> str | None:
+        """The row's unit: its unit column's (refused at the cell when unknown or against ``--unit``), else
+        the sheet's; None when neither says, :data:`REFUSED` when the cell was refused."""
         c = self.header.unit_col
         raw = row[c] if c is not None and c < len(row) else None
         if is_blank(raw):
             return self.sheet_unit or None
+        assert c is not None
         code = self.plan.find_unit(norm_text(raw))
         if code is None:
-            self._unknown_unit(cell_ref(r, c or 0), raw)
+            self._unknown_unit(cell_ref(r, c), raw)
+            return REFUSED
+        if self.options.unit is not None and code != self.options.unit:
+            self._contradiction(Label(raw, cell_ref(r, c)), "--unit", self.plan.unit_text(code), self.options.unit)
+            return REFUSED
         return code
 
     def _row_month(self, r: int, row: list[Any]) -> str | None:
+        """The row's month: its month column's (refused at the cell when no month of the plan or against
+        ``--month``), else the sheet's; None when neither says, :data:`REFUSED` when the cell was refused."""
         from kctrack.parse import parse_month
 
         c = self.header.month_col
         raw = row[c] if c is not None and c < len(row) else None
         if is_blank(raw):
             return self.sheet_month or None
+        assert c is not None
         month = parse_month(raw, self.year)
         if month is None or not self.plan.start <= month <= self.plan.end:
-            self.problem(cell_ref(r, c or 0), raw, "imp_bad_month", value=norm_text(raw))
-            return None
+            self.problem(cell_ref(r, c), raw, "imp_bad_month", value=norm_text(raw))
+            return REFUSED
+        if self.options.month is not None and month != self.options.month:
+            self._contradiction(Label(raw, cell_ref(r, c)), "--month", month, self.options.month)
+            return REFUSED
         return month
 
     def _finish(self) -> None:

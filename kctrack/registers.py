@@ -455,11 +455,6 @@ def _num(x: float | None) -> str:
     return fmt(x) if x is not None else "—"
 
 
-def field_heading(reg: Register, code: str, lang: str) -> str:
-    """A field's heading in ``lang``."""
-    return reg.field(code).heading.get(lang)
-
-
 def value_text(plan: Plan, reg: Register, code: str, value: Any, lang: str) -> str:
     """A value as a person reads it: a unit's name for a ``unit`` field, the value itself otherwise."""
     if value is None:

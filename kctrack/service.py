@@ -1154,53 +1154,27 @@ def _write_run(
     records; a register's list is a batch of kind ``register`` holding its entries)."""
     run = store.next_run(conn)
     result.run = run
-    result.batches = store.write_batches(
-        conn,
-        [
-            store.NewBatch(
-                [
-                    store.NewRecord(
-                        row.code,
-                        row.unit,
-                        row.month,
-                        row.this_month,
-                        row.cumulative,
-                        row.note,
-                        f"{a.ret.sheet}!{row.cell}",
-                    )
-                    for row in a.ret.rows
-                ],
-                kind="import",
-                source=str(a.ret.file),
-                sheet=a.ret.sheet,
-                sha256=a.ret.sha256,
-                unit_code=a.ret.unit,
-                month=a.ret.month,
-                received=received,
-                supersedes=a.superseded,
-                reason=reason,
-                run=run,
-            )
-            for a in accepted
-        ]
-        + [
-            store.NewBatch(
-                [],
-                kind="register",
-                source=str(x.lst.file),
-                sheet=x.lst.sheet,
-                sha256=x.lst.sha256,
-                unit_code=x.lst.unit,
-                month=x.lst.month,
-                received=received,
-                supersedes=x.superseded,
-                reason=reason,
-                run=run,
-                register_code=x.lst.register.code,
-                entries=x.lst.entries,
-            )
-            for x in lists
-        ],
+
+    def batch(part: Any, superseded: list[int], records: list[store.NewRecord], **kind: Any) -> store.NewBatch:
+        """A batch of one sheet's part (a return or a list: file, sheet, sha256, unit, month) in this run."""
+        return store.NewBatch(records, source=str(part.file), sheet=part.sheet, sha256=part.sha256,
+                              unit_code=part.unit, month=part.month, received=received, supersedes=superseded,
+                              reason=reason, run=run, **kind)  # fmt: skip
+
+    returns = [
+        batch(a.ret, a.superseded, [_new_record(a.ret, row) for row in a.ret.rows], kind="import") for a in accepted
+    ]
+    registers = [
+        batch(x.lst, x.superseded, [], kind="register", register_code=x.lst.register.code, entries=x.lst.entries)
+        for x in lists
+    ]
+    result.batches = store.write_batches(conn, returns + registers)
+
+
+def _new_record(ret: Any, row: Any) -> store.NewRecord:
+    """A return's row as the record written: what it stated, at its cell."""
+    return store.NewRecord(
+        row.code, row.unit, row.month, row.this_month, row.cumulative, row.note, f"{ret.sheet}!{row.cell}"
     )
 
 

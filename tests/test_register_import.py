@@ -550,3 +550,29 @@ def test_a_column_no_field_names_is_said(db: Db, tmp_path: Path) -> None:
         kc(db, "import", register_book(tmp_path / "f.xlsx", "企工办", "2020-06", (*FIRMS, "联系电话"), [(A, "南京甲")]))
     )
     assert "!名册!G5: 列标题“联系电话”不是服务企业名册的字段，该列未读入" in out.stderr
+
+
+def test_a_unit_or_month_column_against_the_options_is_refused_at_its_cell(db: Db, tmp_path: Path) -> None:
+    head = ("填报单位", "报送月份", *FIRMS)
+    rows = [
+        ("企工办", "2020-06", A, "南京甲"),
+        ("企创中心", "2020-06", B, "无锡乙"),
+        ("企工办", "2020-07", C, "苏州丙"),
+    ]
+    book = register_book(tmp_path / "x.xlsx", None, None, head, rows)
+    out = kc(db, "import", book, "--unit", "企工办", "--month", "2020-06")
+    assert out.exit_code == 1
+    assert f"{book}!名册!A7" in out.stderr and "--unit" in out.stderr  # 企创中心 against --unit 企工办
+    assert f"{book}!名册!B8" in out.stderr and "--month" in out.stderr  # 2020-07 against --month 2020-06
+    assert "名册未写明" not in out.stderr  # the refused cells say it all
+    assert entries(db) == 0
+    ok(kc(db, "import", book))  # without the options, each row goes to its own unit and month
+    assert actual(db, "2020-07", "FIRMS_SERVED") == 3
+
+
+def test_an_unknown_unit_in_a_row_is_one_problem_at_its_cell(db: Db, tmp_path: Path) -> None:
+    head = ("填报单位", *FIRMS)
+    book = register_book(tmp_path / "x.xlsx", None, "2020-06", head, [("企发办", A, "南京甲")])
+    out = kc(db, "import", book)
+    assert out.exit_code == 1 and f"{book}!名册!A6: 企发办" in out.stderr
+    assert "名册未写明填报单位" not in out.stderr
